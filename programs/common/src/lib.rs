@@ -1,0 +1,19 @@
+//! Building blocks shared by the Joule programs.
+//!
+//! Everything here keeps Anchor's wire conventions (see DESIGN.md): 8-byte
+//! `sha256` discriminators for instructions, accounts and events, Borsh
+//! little-endian argument encoding, framework error codes below 6000 and
+//! program error codes from 6000 up.
+#![no_std]
+
+pub mod account;
+pub mod args;
+pub mod cpi;
+pub mod disc;
+pub mod error;
+pub mod event;
+pub mod pda;
+pub mod token;
+pub mod validate;
+
+pub use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};

@@ -1,0 +1,36 @@
+//! Registry errors: codes from 6000, append-only.
+
+joule_common::define_errors! {
+    pub enum RegistryError {
+        NotAdmin = 6000 => "The signer is not the config admin.",
+        NotPendingAdmin = 6001 => "The signer is not the proposed admin.",
+        NotOracle = 6002 => "The signer is not in the current oracle set.",
+        OracleSetFull = 6003 => "The oracle set is full; remove an oracle first.",
+        OracleAlreadyPresent = 6004 => "The oracle is already in the oracle set.",
+        OracleNotFound = 6005 => "The oracle to remove is not in the oracle set.",
+        Paused = 6006 => "This action is paused by the admin.",
+        InvalidPauseFlags = 6007 => "The pause flags contain unknown bits.",
+        InvalidMeterKind = 6008 => "The meter kind is not one of the known kinds.",
+        InvalidRatedPower = 6009 => "The rated power must be between 1 W and 1 GW.",
+        MeterNotRegistered = 6010 => "The meter account is not a registered meter.",
+        MeterNotActive = 6011 => "The meter is not active (pending verification or suspended).",
+        InvalidStatusTransition = 6012 => "The meter is already in that status.",
+        NotMeterOwner = 6013 => "The signer does not own this meter.",
+        NotPendingOwner = 6014 => "The signer is not the proposed new owner of this meter.",
+        ReadingCountMismatch = 6015 => "The number of readings does not match the number of meter accounts.",
+        EmptyBatch = 6016 => "A readings batch must contain at least one reading.",
+        BatchTooLarge = 6017 => "A readings batch may contain at most 64 readings.",
+        ReadingInFuture = 6018 => "The reading is timestamped more than five minutes ahead of the cluster clock.",
+        RegisterDecreased = 6019 => "A cumulative register decreased; meter registers never go down.",
+        ImpossibleIncrease = 6020 => "The register increase exceeds the meter's rated power over the elapsed time.",
+        ArithmeticOverflow = 6021 => "An amount overflowed a 64-bit counter.",
+        ZeroAmount = 6022 => "The amount must be greater than zero.",
+        RedeemExceedsImported = 6023 => "The redemption exceeds the meter's imported energy not yet redeemed.",
+        InsufficientTokens = 6024 => "The token account holds fewer energy tokens than the amount.",
+        NotCertifier = 6025 => "Only the certificates program's authority may record certified energy.",
+        NotRenewable = 6026 => "Consumption-only meters generate no renewable energy to certify.",
+        CertificationExceedsExport = 6027 => "The amount exceeds the meter's exported energy not yet certified.",
+        InvalidCertificationPeriod = 6028 => "The certification period must start before it ends and end no later than the meter's last reading.",
+        InvalidNewAuthority = 6029 => "The proposed authority must not be the default address.",
+    }
+}

@@ -1,0 +1,80 @@
+use crate::{
+    events::Initialized,
+    state::{Config, ENERGY_DECIMALS, SEED_CONFIG, SEED_ENERGY_MINT, STATE_VERSION},
+};
+use joule_common::{
+    account::{init, AccountState},
+    args::Args,
+    cpi::{create_pda_account, system_program},
+    error::FrameworkError,
+    event::emit,
+    token::{MINT_LEN, TOKEN_PROGRAM_ID},
+    validate,
+};
+use pinocchio::{cpi::Signer, error::ProgramError, AccountView, Address, ProgramResult};
+use pinocchio_token::instructions::InitializeMint2;
+
+/// Accounts of `initialize`.
+pub struct InitializeAccounts<'a> {
+    /// `[signer, writable]` becomes the admin; pays for both accounts.
+    pub admin: &'a AccountView,
+    /// `[writable]` the `Config` PDA, created here.
+    pub config: &'a mut AccountView,
+    /// `[writable]` the energy mint PDA, created here.
+    pub energy_mint: &'a AccountView,
+}
+
+impl<'a> InitializeAccounts<'a> {
+    pub fn parse(accounts: &'a mut [AccountView]) -> Result<Self, ProgramError> {
+        let ([admin, config, energy_mint, system, token], _) = validate::take::<5>(accounts)?;
+        validate::writable_signer(admin)?;
+        validate::uninitialized(config)?;
+        validate::uninitialized(energy_mint)?;
+        system_program(system)?;
+        validate::program(token, &TOKEN_PROGRAM_ID)?;
+        Ok(Self { admin, config, energy_mint })
+    }
+}
+
+/// `initialize()`: creates the `Config` PDA (the signer becomes admin, no
+/// oracles, nothing paused) and the energy mint PDA (3 decimals, mint
+/// authority the `Config` PDA, no freeze authority). Once only.
+pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
+    Args::new(args).finish()?;
+    let ctx = InitializeAccounts::parse(accounts)?;
+
+    let (config_key, config_bump) = Address::find_program_address(&[SEED_CONFIG], program_id);
+    if ctx.config.address() != &config_key {
+        return Err(FrameworkError::ConstraintSeeds.into());
+    }
+    let (mint_key, mint_bump) = Address::find_program_address(&[SEED_ENERGY_MINT], program_id);
+    if ctx.energy_mint.address() != &mint_key {
+        return Err(FrameworkError::ConstraintSeeds.into());
+    }
+
+    let bump = [config_bump];
+    let seeds = pinocchio::instruction::seeds!(SEED_CONFIG, &bump);
+    create_pda_account(ctx.admin, ctx.config, Config::SPACE, program_id, Signer::from(&seeds))?;
+
+    let mbump = [mint_bump];
+    let mseeds = pinocchio::instruction::seeds!(SEED_ENERGY_MINT, &mbump);
+    create_pda_account(ctx.admin, ctx.energy_mint, MINT_LEN, &TOKEN_PROGRAM_ID, Signer::from(&mseeds))?;
+    InitializeMint2::new(ctx.energy_mint, ENERGY_DECIMALS, &config_key, None).invoke()?;
+
+    let config = Config {
+        admin: *ctx.admin.address(),
+        pending_admin: Address::default(),
+        energy_mint: mint_key,
+        oracles: [Address::default(); crate::state::MAX_ORACLES],
+        oracle_count: 0,
+        pause_flags: 0,
+        version: STATE_VERSION,
+        bump: config_bump,
+        energy_mint_bump: mint_bump,
+        _padding: [0; 3],
+        reserved: [0; 64],
+    };
+    init(ctx.config, &config)?;
+    emit(&Initialized { admin: config.admin, energy_mint: mint_key });
+    Ok(())
+}

@@ -1,0 +1,61 @@
+use super::super::load_config_as_admin;
+use crate::{
+    error::RegistryError,
+    events::OraclesUpdated,
+    state::{Config, MAX_ORACLES},
+};
+use joule_common::{account::load_mut, args::Args, event::emit, validate};
+use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
+
+/// `set_oracles(add: Vec<Pubkey>, remove: Vec<Pubkey>)`: the admin removes,
+/// then adds, oracle keys. Fails as a whole if a key to remove is absent, a
+/// key to add is already present (or listed twice) or the set would exceed
+/// its capacity of 8. Changes `Config::oracles` only.
+pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
+    let mut args = Args::new(args);
+    let (add_n, add) = args.vec_raw(32)?;
+    let (remove_n, remove) = args.vec_raw(32)?;
+    args.finish()?;
+    let ([admin, config], _) = validate::take::<2>(accounts)?;
+    drop(load_config_as_admin(config, admin, program_id)?);
+    let mut cfg = load_mut::<Config>(config, program_id)?;
+
+    let before = cfg.oracle_count;
+    let mut set = cfg.oracles;
+    let mut count = (before as usize).min(MAX_ORACLES);
+    for key in remove.chunks_exact(32) {
+        let pos = set[..count]
+            .iter()
+            .position(|o| o.as_ref() == key)
+            .ok_or(ProgramError::from(RegistryError::OracleNotFound))?;
+        // Keep the live keys contiguous: move the last one into the hole.
+        count -= 1;
+        set[pos] = set[count];
+        set[count] = Address::default();
+    }
+    for key in add.chunks_exact(32) {
+        if key == Address::default().as_ref() {
+            return Err(RegistryError::InvalidNewAuthority.into());
+        }
+        if set[..count].iter().any(|o| o.as_ref() == key) {
+            return Err(RegistryError::OracleAlreadyPresent.into());
+        }
+        if count == MAX_ORACLES {
+            return Err(RegistryError::OracleSetFull.into());
+        }
+        let mut bytes = [0u8; 32];
+        bytes.copy_from_slice(key);
+        set[count] = Address::new_from_array(bytes);
+        count += 1;
+    }
+    cfg.oracles = set;
+    cfg.oracle_count = count as u8;
+    emit(&OraclesUpdated {
+        admin: cfg.admin,
+        added: add_n as u8,
+        removed: remove_n as u8,
+        count_before: before,
+        count_after: cfg.oracle_count,
+    });
+    Ok(())
+}

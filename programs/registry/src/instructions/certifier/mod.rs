@@ -1,0 +1,3 @@
+//! The hook only the certificates program's PDA may call.
+
+pub mod record_certified;

@@ -1,0 +1,57 @@
+use super::super::{load_config_unpaused, load_meter_mut};
+use crate::{
+    error::RegistryError,
+    events::EnergyCertified,
+    state::{CERTIFIER_AUTHORITY, PAUSE_CERTIFICATES, PAUSE_REGISTRY},
+};
+use joule_common::{args::Args, event::emit, validate};
+use pinocchio::{AccountView, Address, ProgramResult};
+
+/// `record_certified(amount_wh, period_start, period_end)`: records that
+/// `amount_wh` of the meter's exported energy has been certified, so it can
+/// never be certified again. Only the certificates program can call it: the
+/// signer must be its PDA `["certifier"]`, which only it can sign for (by
+/// CPI). The meter must be active and renewable, the period must start
+/// before it ends and end no later than the meter's last reading, and the
+/// amount must not exceed `exported_wh - certified_wh`.
+///
+/// Accounts: `[certifier (s), config, meter (w)]`.
+pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
+    let mut args = Args::new(args);
+    let amount = args.u64()?;
+    let period_start = args.i64()?;
+    let period_end = args.i64()?;
+    args.finish()?;
+    let ([certifier, config, meter], _) = validate::take::<3>(accounts)?;
+    if certifier.address() != &CERTIFIER_AUTHORITY || !certifier.is_signer() {
+        return Err(RegistryError::NotCertifier.into());
+    }
+    drop(load_config_unpaused(config, program_id, PAUSE_REGISTRY | PAUSE_CERTIFICATES)?);
+    if amount == 0 {
+        return Err(RegistryError::ZeroAmount.into());
+    }
+    let meter_key = *meter.address();
+    let mut m = load_meter_mut(meter, program_id)?;
+    if !m.is_active() {
+        return Err(RegistryError::MeterNotActive.into());
+    }
+    if !m.kind().is_some_and(|k| k.is_renewable()) {
+        return Err(RegistryError::NotRenewable.into());
+    }
+    if period_start >= period_end || period_end > m.last_reading_ts {
+        return Err(RegistryError::InvalidCertificationPeriod.into());
+    }
+    if amount > m.certifiable_wh() {
+        return Err(RegistryError::CertificationExceedsExport.into());
+    }
+    let before = m.certified_wh;
+    m.certified_wh = before.checked_add(amount).ok_or(RegistryError::ArithmeticOverflow)?;
+    emit(&EnergyCertified {
+        meter: meter_key,
+        amount_wh: amount,
+        certified_wh_before: before,
+        certified_wh_after: m.certified_wh,
+        exported_wh: m.exported_wh,
+    });
+    Ok(())
+}

@@ -1,0 +1,98 @@
+use super::super::load_config_unpaused;
+use crate::{
+    error::RegistryError,
+    events::MeterRegistered,
+    state::{Meter, MeterKind, MeterStatus, MAX_RATED_POWER_W, PAUSE_REGISTRY, SEED_METER, STATE_VERSION},
+};
+use joule_common::{
+    account::{init, AccountState},
+    args::Args,
+    cpi::{create_pda_account, system_program},
+    event::emit,
+    pda, validate,
+};
+use pinocchio::{
+    cpi::Signer,
+    error::ProgramError,
+    sysvars::{clock::Clock, Sysvar},
+    AccountView, Address, ProgramResult,
+};
+
+/// Arguments of `register_meter`.
+pub struct RegisterMeterArgs {
+    pub meter_id: [u8; 32],
+    pub utility_id: [u8; 16],
+    pub kind: MeterKind,
+    pub rated_power_w: u64,
+    /// Canonical bump of `["meter", meter_id]` (checked on-chain).
+    pub bump: u8,
+}
+
+impl RegisterMeterArgs {
+    fn parse(data: &[u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let meter_id = *args.bytes::<32>()?;
+        let utility_id = *args.bytes::<16>()?;
+        let kind = args.u8()?;
+        let rated_power_w = args.u64()?;
+        let bump = args.u8()?;
+        args.finish()?;
+        let kind = MeterKind::from_u8(kind).ok_or(ProgramError::from(RegistryError::InvalidMeterKind))?;
+        if rated_power_w == 0 || rated_power_w > MAX_RATED_POWER_W {
+            return Err(RegistryError::InvalidRatedPower.into());
+        }
+        Ok(Self { meter_id, utility_id, kind, rated_power_w, bump })
+    }
+}
+
+/// `register_meter(meter_id, utility_id, kind, rated_power_w, bump)`: the
+/// owner registers a physical meter. Creates the `Meter` PDA
+/// `["meter", meter_id]` in status pending, paid by the owner. The bump must
+/// be the canonical one, so a meter id can exist once, whoever registers it.
+pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
+    let args = RegisterMeterArgs::parse(args)?;
+    let ([owner, config, meter, system], _) = validate::take::<4>(accounts)?;
+    validate::writable_signer(owner)?;
+    drop(load_config_unpaused(config, program_id, PAUSE_REGISTRY)?);
+    validate::uninitialized(meter)?;
+    system_program(system)?;
+    pda::verify_canonical(&[SEED_METER, &args.meter_id], args.bump, program_id, meter.address())?;
+
+    let bump = [args.bump];
+    let seeds = pinocchio::instruction::seeds!(SEED_METER, &args.meter_id, &bump);
+    create_pda_account(owner, meter, Meter::SPACE, program_id, Signer::from(&seeds))?;
+
+    let now = Clock::get()?.unix_timestamp;
+    let body = Meter {
+        owner: *owner.address(),
+        pending_owner: Address::default(),
+        meter_id: args.meter_id,
+        utility_id: args.utility_id,
+        rated_power_w: args.rated_power_w,
+        registered_at: now,
+        last_reading_ts: 0,
+        export_register_wh: 0,
+        import_register_wh: 0,
+        exported_wh: 0,
+        imported_wh: 0,
+        minted_wh: 0,
+        certified_wh: 0,
+        redeemed_wh: 0,
+        kind: args.kind as u8,
+        status: MeterStatus::Pending as u8,
+        version: STATE_VERSION,
+        bump: args.bump,
+        _padding: [0; 4],
+        reserved: [0; 64],
+    };
+    init(meter, &body)?;
+    emit(&MeterRegistered {
+        meter: *meter.address(),
+        owner: body.owner,
+        meter_id: body.meter_id,
+        utility_id: body.utility_id,
+        rated_power_w: body.rated_power_w,
+        kind: body.kind,
+    });
+    Ok(())
+}

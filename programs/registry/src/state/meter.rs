@@ -1,0 +1,165 @@
+use joule_common::account::AccountState;
+use pinocchio::Address;
+
+/// What a meter measures. Every kind but `ConsumptionOnly` is renewable
+/// generation that can be certified.
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MeterKind {
+    Solar = 0,
+    Wind = 1,
+    Hydro = 2,
+    Biomass = 3,
+    Geothermal = 4,
+    ConsumptionOnly = 5,
+}
+
+impl MeterKind {
+    pub const ALL: [MeterKind; 6] = [
+        MeterKind::Solar,
+        MeterKind::Wind,
+        MeterKind::Hydro,
+        MeterKind::Biomass,
+        MeterKind::Geothermal,
+        MeterKind::ConsumptionOnly,
+    ];
+
+    pub fn from_u8(v: u8) -> Option<Self> {
+        Self::ALL.get(v as usize).copied()
+    }
+
+    pub fn is_renewable(self) -> bool {
+        !matches!(self, MeterKind::ConsumptionOnly)
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MeterKind::Solar => "Solar",
+            MeterKind::Wind => "Wind",
+            MeterKind::Hydro => "Hydro",
+            MeterKind::Biomass => "Biomass",
+            MeterKind::Geothermal => "Geothermal",
+            MeterKind::ConsumptionOnly => "ConsumptionOnly",
+        }
+    }
+}
+
+/// Meter lifecycle: registered by its owner (pending), verified by the admin
+/// (active), possibly suspended and re-activated.
+#[repr(u8)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MeterStatus {
+    Pending = 0,
+    Active = 1,
+    Suspended = 2,
+}
+
+impl MeterStatus {
+    pub fn from_u8(v: u8) -> Option<Self> {
+        match v {
+            0 => Some(MeterStatus::Pending),
+            1 => Some(MeterStatus::Active),
+            2 => Some(MeterStatus::Suspended),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            MeterStatus::Pending => "Pending",
+            MeterStatus::Active => "Active",
+            MeterStatus::Suspended => "Suspended",
+        }
+    }
+}
+
+/// Highest rated power a meter may declare: 1 GW.
+pub const MAX_RATED_POWER_W: u64 = 1_000_000_000;
+
+/// A physical meter, PDA `["meter", meter_id]`.
+///
+/// The first reading after activation only sets the baseline
+/// (`*_register_wh`, the meter's raw cumulative registers); later readings
+/// add their increase to `exported_wh` / `imported_wh`. So energy a meter
+/// recorded before it joined is never credited.
+///
+/// Invariants: `minted_wh <= exported_wh`, `certified_wh <= exported_wh`,
+/// `redeemed_wh <= imported_wh`.
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct Meter {
+    pub owner: Address,
+    /// Proposed new owner; default = none.
+    pub pending_owner: Address,
+    /// sha256 of the normalised utility serial (see the sdk).
+    pub meter_id: [u8; 32],
+    /// Utility (DISCOM) code, UTF-8, zero-padded.
+    pub utility_id: [u8; 16],
+    pub rated_power_w: u64,
+    pub registered_at: i64,
+    /// Timestamp of the last applied reading (0 = none yet).
+    pub last_reading_ts: i64,
+    /// Raw cumulative export register at the last reading.
+    pub export_register_wh: u64,
+    /// Raw cumulative import register at the last reading.
+    pub import_register_wh: u64,
+    /// Energy exported since the baseline reading.
+    pub exported_wh: u64,
+    /// Energy imported since the baseline reading.
+    pub imported_wh: u64,
+    /// Exported energy already minted as tokens.
+    pub minted_wh: u64,
+    /// Exported energy already certified (ERC).
+    pub certified_wh: u64,
+    /// Imported energy already redeemed with tokens.
+    pub redeemed_wh: u64,
+    /// `MeterKind`.
+    pub kind: u8,
+    /// `MeterStatus`.
+    pub status: u8,
+    pub version: u8,
+    pub bump: u8,
+    pub _padding: [u8; 4],
+    pub reserved: [u8; 64],
+}
+
+const _: () = assert!(core::mem::size_of::<Meter>() == 264);
+
+impl AccountState for Meter {
+    const DISCRIMINATOR: [u8; 8] = joule_common::disc::account("Meter");
+}
+
+impl Meter {
+    #[inline(always)]
+    pub fn is_active(&self) -> bool {
+        self.status == MeterStatus::Active as u8
+    }
+
+    #[inline(always)]
+    pub fn kind(&self) -> Option<MeterKind> {
+        MeterKind::from_u8(self.kind)
+    }
+
+    #[inline(always)]
+    pub fn status(&self) -> Option<MeterStatus> {
+        MeterStatus::from_u8(self.status)
+    }
+
+    /// Exported energy not yet minted.
+    #[inline(always)]
+    pub fn mintable_wh(&self) -> u64 {
+        self.exported_wh.saturating_sub(self.minted_wh)
+    }
+
+    /// Imported energy not yet redeemed.
+    #[inline(always)]
+    pub fn redeemable_wh(&self) -> u64 {
+        self.imported_wh.saturating_sub(self.redeemed_wh)
+    }
+
+    /// Exported energy not yet certified.
+    #[inline(always)]
+    pub fn certifiable_wh(&self) -> u64 {
+        self.exported_wh.saturating_sub(self.certified_wh)
+    }
+}

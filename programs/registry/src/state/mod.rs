@@ -1,0 +1,37 @@
+//! Registry accounts: fixed-size `#[repr(C)]` Pod bodies behind an 8-byte
+//! Anchor account discriminator, each with a version, its bump and reserved
+//! bytes for later fields.
+
+pub mod config;
+pub mod meter;
+
+pub use config::*;
+pub use meter::*;
+
+/// Seed of the `Config` PDA: `["config"]`.
+pub const SEED_CONFIG: &[u8] = b"config";
+/// Seed prefix of a `Meter` PDA: `["meter", meter_id]`.
+pub const SEED_METER: &[u8] = b"meter";
+/// Seed of the energy mint PDA: `["energy_mint"]`. Its mint authority is the
+/// `Config` PDA.
+pub const SEED_ENERGY_MINT: &[u8] = b"energy_mint";
+
+/// Energy token decimals: 1 base unit = 1 Wh, so 1 token = 1 kWh.
+pub const ENERGY_DECIMALS: u8 = 3;
+
+/// Current layout version of every registry account.
+pub const STATE_VERSION: u8 = 1;
+
+/// The certificates program, the only caller of `record_certified`.
+pub const CERTIFICATES_PROGRAM_ID: pinocchio::Address =
+    pinocchio::Address::from_str_const("8EAq1WJtRZjEMchr1rHMxohNQjXUD8WCQLEgb8h3JXrx");
+/// Seed of the certificates program's signing PDA: `["certifier"]`.
+pub const SEED_CERTIFIER: &[u8] = b"certifier";
+/// Canonical bump of that PDA (a host test re-derives it).
+pub const CERTIFIER_BUMP: u8 = 254;
+/// The certificates program's signing PDA, derived at compile time.
+pub const CERTIFIER_AUTHORITY: pinocchio::Address = pinocchio::Address::derive_address_const(
+    &[SEED_CERTIFIER],
+    Some(CERTIFIER_BUMP),
+    &CERTIFICATES_PROGRAM_ID,
+);

@@ -1,0 +1,41 @@
+# Sourced by the other scripts: installs what a fresh machine lacks.
+#   - the pinned nightly (programs and host crates share it; see rust-toolchain.toml)
+#   - sbpf-linker, the SBF linker for the upstream route
+# Idempotent and quiet when everything is already there.
+
+JOULE_TOOLCHAIN=nightly-2026-10-01
+SBPF_LINKER_VERSION=0.2.6
+
+joule_log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+
+ensure_rustup() {
+  if ! command -v rustup >/dev/null 2>&1; then
+    if [ -x "$HOME/.cargo/bin/rustup" ]; then
+      export PATH="$HOME/.cargo/bin:$PATH"
+    else
+      echo "rustup is required (https://rustup.rs); install it and re-run." >&2
+      exit 1
+    fi
+  fi
+  case ":$PATH:" in *":$HOME/.cargo/bin:"*) ;; *) export PATH="$HOME/.cargo/bin:$PATH" ;; esac
+}
+
+ensure_toolchain() {
+  ensure_rustup
+  if ! rustup run "$JOULE_TOOLCHAIN" rustc --version >/dev/null 2>&1 \
+    || ! rustup component list --toolchain "$JOULE_TOOLCHAIN" --installed 2>/dev/null | grep -q '^rust-src' \
+    || ! rustup component list --toolchain "$JOULE_TOOLCHAIN" --installed 2>/dev/null | grep -q '^clippy' \
+    || ! rustup component list --toolchain "$JOULE_TOOLCHAIN" --installed 2>/dev/null | grep -q '^rustfmt'; then
+    joule_log "installing Rust $JOULE_TOOLCHAIN (rust-src, clippy, rustfmt)"
+    rustup toolchain install "$JOULE_TOOLCHAIN" --profile minimal -c rust-src -c clippy -c rustfmt
+  fi
+}
+
+ensure_sbpf_linker() {
+  ensure_rustup
+  if ! sbpf-linker --version 2>/dev/null | grep -q "$SBPF_LINKER_VERSION"; then
+    joule_log "installing sbpf-linker $SBPF_LINKER_VERSION"
+    # Outside the repo, so its own toolchain (not the pinned nightly) builds it.
+    (cd / && cargo install sbpf-linker --version "$SBPF_LINKER_VERSION" --locked)
+  fi
+}
