@@ -35,3 +35,15 @@ pub const CERTIFIER_AUTHORITY: pinocchio::Address = pinocchio::Address::derive_a
     Some(CERTIFIER_BUMP),
     &CERTIFICATES_PROGRAM_ID,
 );
+
+/// Canonical bump of the `Config` PDA (a host test re-derives it).
+pub const CONFIG_BUMP: u8 = 252;
+/// The `Config` PDA, derived at compile time, so other programs can check
+/// they were handed the real config without a syscall.
+pub const CONFIG_ADDRESS: pinocchio::Address =
+    pinocchio::Address::derive_address_const(&[SEED_CONFIG], Some(CONFIG_BUMP), &crate::ID);
+/// Canonical bump of the energy mint PDA (a host test re-derives it).
+pub const ENERGY_MINT_BUMP: u8 = 253;
+/// The energy mint PDA, derived at compile time.
+pub const ENERGY_MINT_ADDRESS: pinocchio::Address =
+    pinocchio::Address::derive_address_const(&[SEED_ENERGY_MINT], Some(ENERGY_MINT_BUMP), &crate::ID);

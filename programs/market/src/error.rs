@@ -1,0 +1,7 @@
+//! Market errors: codes from 6000, append-only.
+
+joule_common::define_errors! {
+    pub enum MarketError {
+        Placeholder = 6000 => "Placeholder until the program is written.",
+    }
+}

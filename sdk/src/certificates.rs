@@ -1,0 +1,3 @@
+//! Certificates program: ids, PDAs, instruction builders, decoders.
+
+pub use joule_certificates::{error::CertificatesError, ID};

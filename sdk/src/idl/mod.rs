@@ -1,0 +1,154 @@
+//! Anchor IDL (spec `anchor-lang-idl-spec` 0.1) for every Joule program,
+//! generated from the sdk's instruction specs and the programs' own error
+//! tables and discriminators. `joule-idl` writes them to `target-idl/`; a
+//! test fails when the checked-in files are stale.
+
+pub mod decode;
+mod registry;
+
+use crate::spec::IxSpec;
+use anchor_lang_idl_spec::*;
+
+pub use registry::registry_idl;
+
+/// Metadata shared by every Joule IDL.
+pub(crate) fn metadata(name: &str, description: &str) -> IdlMetadata {
+    IdlMetadata {
+        name: name.to_string(),
+        version: env!("CARGO_PKG_VERSION").to_string(),
+        spec: IDL_SPEC.to_string(),
+        description: Some(description.to_string()),
+        repository: None,
+        dependencies: vec![],
+        contact: None,
+        deployments: None,
+    }
+}
+
+/// IDL instructions from specs.
+pub(crate) fn instructions(specs: &[IxSpec]) -> Vec<IdlInstruction> {
+    specs
+        .iter()
+        .map(|s| {
+            let mut docs = vec![s.docs.to_string()];
+            if let Some(rem) = &s.remaining {
+                docs.push(format!(
+                    "Remaining accounts: `{}` ({}{}) — {}",
+                    rem.name,
+                    if rem.writable { "writable" } else { "read-only" },
+                    if rem.signer { ", signer" } else { "" },
+                    rem.docs
+                ));
+            }
+            IdlInstruction {
+                name: s.name.to_string(),
+                docs,
+                discriminator: s.discriminator().to_vec(),
+                accounts: s
+                    .accounts
+                    .iter()
+                    .map(|a| {
+                        IdlInstructionAccountItem::Single(IdlInstructionAccount {
+                            name: a.name.to_string(),
+                            docs: if a.docs.is_empty() { vec![] } else { vec![a.docs.to_string()] },
+                            writable: a.writable,
+                            signer: a.signer,
+                            optional: false,
+                            address: a.address.map(|k| k.to_string()),
+                            pda: None,
+                            relations: vec![],
+                        })
+                    })
+                    .collect(),
+                args: s.idl_args(),
+                returns: s.returns.clone(),
+            }
+        })
+        .collect()
+}
+
+/// IDL errors from a program's `(code, name, message)` table.
+pub(crate) fn errors(table: &[(u32, &str, &str)]) -> Vec<IdlErrorCode> {
+    table
+        .iter()
+        .map(|(code, name, msg)| IdlErrorCode {
+            code: *code,
+            name: name.to_string(),
+            msg: Some(msg.to_string()),
+        })
+        .collect()
+}
+
+/// A struct type from `(field, type)` pairs.
+pub(crate) fn struct_type(
+    name: &str,
+    docs: &str,
+    serialization: IdlSerialization,
+    repr: Option<IdlRepr>,
+    fields: Vec<(&str, IdlType)>,
+) -> IdlTypeDef {
+    IdlTypeDef {
+        name: name.to_string(),
+        docs: if docs.is_empty() { vec![] } else { vec![docs.to_string()] },
+        serialization,
+        repr,
+        generics: vec![],
+        ty: IdlTypeDefTy::Struct {
+            fields: Some(IdlDefinedFields::Named(
+                fields
+                    .into_iter()
+                    .map(|(n, ty)| IdlField { name: n.to_string(), docs: vec![], ty })
+                    .collect(),
+            )),
+        },
+    }
+}
+
+/// A fieldless enum type (Borsh: one byte).
+pub(crate) fn enum_type(name: &str, docs: &str, variants: &[&str]) -> IdlTypeDef {
+    IdlTypeDef {
+        name: name.to_string(),
+        docs: vec![docs.to_string()],
+        serialization: IdlSerialization::Borsh,
+        repr: None,
+        generics: vec![],
+        ty: IdlTypeDefTy::Enum {
+            variants: variants
+                .iter()
+                .map(|v| IdlEnumVariant { name: v.to_string(), fields: None })
+                .collect(),
+        },
+    }
+}
+
+/// `repr(C)` for zero-copy accounts.
+pub(crate) fn repr_c() -> Option<IdlRepr> {
+    Some(IdlRepr::C(IdlReprModifier { packed: false, align: None }))
+}
+
+/// An account entry (its layout is the type of the same name).
+pub(crate) fn account(name: &str) -> IdlAccount {
+    IdlAccount { name: name.to_string(), discriminator: joule_common::disc::account(name).to_vec() }
+}
+
+/// An event entry (its layout is the type of the same name).
+pub(crate) fn event(name: &str) -> IdlEvent {
+    IdlEvent { name: name.to_string(), discriminator: joule_common::disc::event(name).to_vec() }
+}
+
+/// A constant.
+pub(crate) fn constant(name: &str, ty: IdlType, value: impl ToString) -> IdlConst {
+    IdlConst { name: name.to_string(), docs: vec![], ty, value: value.to_string() }
+}
+
+/// Every program's IDL with the file name it is written to.
+pub fn all() -> Vec<(&'static str, Idl)> {
+    vec![("registry.json", registry_idl())]
+}
+
+/// The JSON text of an IDL, as written to `target-idl/` (pretty, trailing newline).
+pub fn to_json(idl: &Idl) -> String {
+    let mut s = serde_json::to_string_pretty(idl).expect("an IDL always serialises");
+    s.push('\n');
+    s
+}

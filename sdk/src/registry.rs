@@ -1,0 +1,392 @@
+//! Registry program: ids, PDAs, meter ids, instruction builders, decoders.
+
+use crate::{
+    spec::{fixed, r, s, ty, w, ws, AccountSpec, ArgSpec, Borsh, IxSpec},
+    AccountMeta, Instruction, Pubkey, SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID,
+};
+use anchor_lang_idl_spec::IdlType;
+use sha2::{Digest, Sha256};
+
+pub use joule_registry::{
+    error::RegistryError,
+    events::*,
+    instructions::oracle::submit_readings::{MAX_CLOCK_DRIFT_SECS, MAX_READINGS},
+    state::*,
+    ID,
+};
+
+/// The `Config` PDA.
+pub fn config_address() -> Pubkey {
+    Pubkey::find_program_address(&[SEED_CONFIG], &ID).0
+}
+
+/// The energy mint PDA.
+pub fn energy_mint_address() -> Pubkey {
+    Pubkey::find_program_address(&[SEED_ENERGY_MINT], &ID).0
+}
+
+/// The `Meter` PDA of a meter id, and its canonical bump.
+pub fn meter_address(meter_id: &[u8; 32]) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[SEED_METER, meter_id], &ID)
+}
+
+/// The certificates program's signing PDA (the only `record_certified` caller).
+pub fn certifier_address() -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[SEED_CERTIFIER], &CERTIFICATES_PROGRAM_ID)
+}
+
+/// A utility's meter serial, normalised: surrounding and inner whitespace,
+/// dashes, dots, slashes and underscores dropped, letters upper-cased. So
+/// `"ab-12 34"` and `"AB1234"` are the same meter.
+pub fn normalize_serial(serial: &str) -> String {
+    serial
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '-' | '.' | '/' | '_'))
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// `meter_id = sha256("joule:meter:" + normalised serial)`: one id per
+/// physical meter, whoever registers it.
+pub fn meter_id_from_serial(serial: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"joule:meter:");
+    h.update(normalize_serial(serial).as_bytes());
+    h.finalize().into()
+}
+
+/// A utility (DISCOM) code as the 16 zero-padded bytes a meter stores.
+pub fn utility_id(code: &str) -> Result<[u8; 16], String> {
+    let b = code.trim().as_bytes();
+    if b.is_empty() || b.len() > 16 {
+        return Err(format!("utility id '{code}' must be 1 to 16 bytes of UTF-8"));
+    }
+    let mut out = [0u8; 16];
+    out[..b.len()].copy_from_slice(b);
+    Ok(out)
+}
+
+/// The utility code stored in a meter, as text.
+pub fn utility_id_str(id: &[u8; 16]) -> String {
+    let end = id.iter().position(|&b| b == 0).unwrap_or(16);
+    String::from_utf8_lossy(&id[..end]).into_owned()
+}
+
+/// One cumulative reading of a meter's registers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reading {
+    pub timestamp: i64,
+    pub exported_wh: u64,
+    pub imported_wh: u64,
+}
+
+/// What `submit_readings` returns.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SubmitReadingsResult {
+    pub applied: u16,
+    pub skipped: u16,
+    /// Bit `i` set = reading `i` of the batch was skipped (stale or duplicate).
+    pub skipped_mask: Vec<u8>,
+}
+
+impl SubmitReadingsResult {
+    pub fn decode(data: &[u8]) -> Option<Self> {
+        let applied = u16::from_le_bytes(data.get(0..2)?.try_into().ok()?);
+        let skipped = u16::from_le_bytes(data.get(2..4)?.try_into().ok()?);
+        let n = u32::from_le_bytes(data.get(4..8)?.try_into().ok()?) as usize;
+        let skipped_mask = data.get(8..8 + n)?.to_vec();
+        (data.len() == 8 + n).then_some(Self { applied, skipped, skipped_mask })
+    }
+
+    pub fn is_skipped(&self, i: usize) -> bool {
+        self.skipped_mask.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0)
+    }
+}
+
+/// Decodes a `Config` account's data.
+pub fn decode_config(data: &[u8]) -> Option<Config> {
+    joule_common::account::decode(data)
+}
+
+/// Decodes a `Meter` account's data.
+pub fn decode_meter(data: &[u8]) -> Option<Meter> {
+    joule_common::account::decode(data)
+}
+
+/// Decodes the `ReadingsSubmitted` event body (after the discriminator).
+pub fn decode_readings_event(body: &[u8]) -> Option<(Pubkey, u16, u16, Vec<ReadingApplied>)> {
+    let oracle = Pubkey::new_from_array(body.get(0..32)?.try_into().ok()?);
+    let applied = u16::from_le_bytes(body.get(32..34)?.try_into().ok()?);
+    let skipped = u16::from_le_bytes(body.get(34..36)?.try_into().ok()?);
+    let n = u32::from_le_bytes(body.get(36..40)?.try_into().ok()?) as usize;
+    let size = std::mem::size_of::<ReadingApplied>();
+    let items = body.get(40..)?;
+    if items.len() != n * size {
+        return None;
+    }
+    let list = items.chunks_exact(size).map(bytemuck::pod_read_unaligned).collect();
+    Some((oracle, applied, skipped, list))
+}
+
+// ---------------------------------------------------------------- specs
+
+const CONFIG: AccountSpec = r("config", "The Config PDA [\"config\"].");
+const CONFIG_W: AccountSpec = w("config", "The Config PDA [\"config\"].");
+const ADMIN: AccountSpec = s("admin", "The config admin.");
+const METER_W: AccountSpec = w("meter", "The Meter PDA [\"meter\", meter_id].");
+const SYSTEM: AccountSpec = fixed("system_program", SYSTEM_PROGRAM_ID);
+const TOKEN: AccountSpec = fixed("token_program", TOKEN_PROGRAM_ID);
+
+/// The spec of one registry instruction, by name.
+pub fn spec(name: &str) -> IxSpec {
+    use IdlType::{Pubkey, I64, U64, U8};
+    let arg = |name, ty| ArgSpec { name, ty };
+    let (docs, accounts, args, remaining, returns): (&str, Vec<AccountSpec>, Vec<ArgSpec>, _, _) =
+        match name {
+            "initialize" => (
+                "Creates the Config PDA (signer = admin) and the energy mint PDA (3 decimals, mint authority the Config PDA). Once only.",
+                vec![
+                    ws("admin", "Becomes the admin; pays for both accounts."),
+                    CONFIG_W,
+                    w("energy_mint", "The energy mint PDA [\"energy_mint\"]."),
+                    SYSTEM,
+                    TOKEN,
+                ],
+                vec![],
+                None,
+                None,
+            ),
+            "propose_admin" => (
+                "Admin: proposes a successor, who must accept_admin. The default address withdraws a proposal.",
+                vec![ADMIN, CONFIG_W],
+                vec![arg("new_admin", Pubkey)],
+                None,
+                None,
+            ),
+            "accept_admin" => (
+                "The proposed admin accepts and becomes admin.",
+                vec![s("new_admin", "The proposed admin."), CONFIG_W],
+                vec![],
+                None,
+                None,
+            ),
+            "set_oracles" => (
+                "Admin: removes, then adds, oracle keys (capacity 8). Fails as a whole on an unknown removal, a duplicate addition or overflow.",
+                vec![ADMIN, CONFIG_W],
+                vec![arg("add", ty::vec(Pubkey)), arg("remove", ty::vec(Pubkey))],
+                None,
+                None,
+            ),
+            "set_pause" => (
+                "Admin: sets the pause flags (1 = registry, 2 = market, 4 = certificates; 0 = nothing paused).",
+                vec![ADMIN, CONFIG_W],
+                vec![arg("flags", U8)],
+                None,
+                None,
+            ),
+            "register_meter" => (
+                "The owner registers a physical meter: creates its Meter PDA, pending verification. bump must be the canonical bump of [\"meter\", meter_id].",
+                vec![
+                    ws("owner", "The meter owner; pays for the account."),
+                    CONFIG,
+                    w("meter", "The Meter PDA [\"meter\", meter_id], created here."),
+                    SYSTEM,
+                ],
+                vec![
+                    arg("meter_id", ty::array(U8, 32)),
+                    arg("utility_id", ty::array(U8, 16)),
+                    arg("kind", ty::defined("MeterKind")),
+                    arg("rated_power_w", U64),
+                    arg("bump", U8),
+                ],
+                None,
+                None,
+            ),
+            "activate_meter" => (
+                "Admin: verifies a pending meter or re-activates a suspended one.",
+                vec![ADMIN, CONFIG, METER_W],
+                vec![],
+                None,
+                None,
+            ),
+            "suspend_meter" => (
+                "Admin: suspends a meter; readings, minting and redemption stop until it is re-activated.",
+                vec![ADMIN, CONFIG, METER_W],
+                vec![],
+                None,
+                None,
+            ),
+            "propose_meter_transfer" => (
+                "The meter owner proposes a new owner, who must accept. The default address withdraws a proposal.",
+                vec![s("owner", "The meter owner."), CONFIG, METER_W],
+                vec![arg("new_owner", Pubkey)],
+                None,
+                None,
+            ),
+            "accept_meter_transfer" => (
+                "The proposed owner accepts the meter.",
+                vec![s("new_owner", "The proposed owner."), CONFIG, METER_W],
+                vec![],
+                None,
+                None,
+            ),
+            "submit_readings" => (
+                "An oracle records cumulative readings; reading i is for remaining account i (a writable Meter). Stale or duplicate readings are skipped and reported in the return data; the first reading of a meter sets its baseline.",
+                vec![s("oracle", "A key of the current oracle set."), CONFIG],
+                vec![arg("readings", ty::vec(ty::defined("Reading")))],
+                Some(w("meters", "One writable Meter per reading, in order.")),
+                Some(ty::defined("SubmitReadingsResult")),
+            ),
+            "mint_energy" => (
+                "Permissionless: mints the meter's exported energy not yet minted to the meter owner's energy token account.",
+                vec![
+                    CONFIG,
+                    METER_W,
+                    w("energy_mint", "The energy mint."),
+                    w("owner_token", "An energy token account owned by the meter owner."),
+                    TOKEN,
+                ],
+                vec![],
+                None,
+                None,
+            ),
+            "redeem_consumption" => (
+                "The meter owner burns energy tokens against the meter's imported energy not yet redeemed.",
+                vec![
+                    s("owner", "The meter owner."),
+                    CONFIG,
+                    METER_W,
+                    w("energy_mint", "The energy mint."),
+                    w("owner_token", "The owner's energy token account."),
+                    TOKEN,
+                ],
+                vec![arg("amount_wh", U64)],
+                None,
+                None,
+            ),
+            "record_certified" => (
+                "Certificates program only (its PDA [\"certifier\"] signs by CPI): records certified energy on a renewable meter.",
+                vec![s("certifier", "The certificates program's PDA [\"certifier\"]."), CONFIG, METER_W],
+                vec![arg("amount_wh", U64), arg("period_start", I64), arg("period_end", I64)],
+                None,
+                None,
+            ),
+            other => panic!("unknown registry instruction {other}"),
+        };
+    IxSpec { name: leak(name), docs, accounts, remaining, args, returns }
+}
+
+fn leak(name: &str) -> &'static str {
+    joule_registry::instructions::ix::NAMES
+        .iter()
+        .find(|n| **n == name)
+        .copied()
+        .unwrap_or_else(|| panic!("unknown registry instruction {name}"))
+}
+
+/// Every registry instruction spec, in IDL order.
+pub fn specs() -> Vec<IxSpec> {
+    joule_registry::instructions::ix::NAMES.iter().map(|n| spec(n)).collect()
+}
+
+fn build(name: &str, keys: &[Pubkey], args: Borsh) -> Instruction {
+    spec(name).build(ID, keys, vec![], args)
+}
+
+// ---------------------------------------------------------------- builders
+
+pub fn initialize(admin: &Pubkey) -> Instruction {
+    let keys = [*admin, config_address(), energy_mint_address(), SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID];
+    build("initialize", &keys, Borsh::new())
+}
+
+pub fn propose_admin(admin: &Pubkey, new_admin: &Pubkey) -> Instruction {
+    build("propose_admin", &[*admin, config_address()], Borsh::new().pubkey(new_admin))
+}
+
+pub fn accept_admin(new_admin: &Pubkey) -> Instruction {
+    build("accept_admin", &[*new_admin, config_address()], Borsh::new())
+}
+
+pub fn set_oracles(admin: &Pubkey, add: &[Pubkey], remove: &[Pubkey]) -> Instruction {
+    let args = Borsh::new().vec(add, |b, k| b.pubkey(k)).vec(remove, |b, k| b.pubkey(k));
+    build("set_oracles", &[*admin, config_address()], args)
+}
+
+pub fn set_pause(admin: &Pubkey, flags: u8) -> Instruction {
+    build("set_pause", &[*admin, config_address()], Borsh::new().u8(flags))
+}
+
+pub fn register_meter(
+    owner: &Pubkey,
+    meter_id: &[u8; 32],
+    utility_id: &[u8; 16],
+    kind: MeterKind,
+    rated_power_w: u64,
+) -> Instruction {
+    let (meter, bump) = meter_address(meter_id);
+    register_meter_with_bump(owner, &meter, meter_id, utility_id, kind, rated_power_w, bump)
+}
+
+/// `register_meter` with an explicit meter address and bump (for tests of
+/// the on-chain canonical-bump check).
+pub fn register_meter_with_bump(
+    owner: &Pubkey,
+    meter: &Pubkey,
+    meter_id: &[u8; 32],
+    utility_id: &[u8; 16],
+    kind: MeterKind,
+    rated_power_w: u64,
+    bump: u8,
+) -> Instruction {
+    let args = Borsh::new()
+        .bytes(meter_id)
+        .bytes(utility_id)
+        .u8(kind as u8)
+        .u64(rated_power_w)
+        .u8(bump);
+    build("register_meter", &[*owner, config_address(), *meter, SYSTEM_PROGRAM_ID], args)
+}
+
+pub fn activate_meter(admin: &Pubkey, meter: &Pubkey) -> Instruction {
+    build("activate_meter", &[*admin, config_address(), *meter], Borsh::new())
+}
+
+pub fn suspend_meter(admin: &Pubkey, meter: &Pubkey) -> Instruction {
+    build("suspend_meter", &[*admin, config_address(), *meter], Borsh::new())
+}
+
+pub fn propose_meter_transfer(owner: &Pubkey, meter: &Pubkey, new_owner: &Pubkey) -> Instruction {
+    build("propose_meter_transfer", &[*owner, config_address(), *meter], Borsh::new().pubkey(new_owner))
+}
+
+pub fn accept_meter_transfer(new_owner: &Pubkey, meter: &Pubkey) -> Instruction {
+    build("accept_meter_transfer", &[*new_owner, config_address(), *meter], Borsh::new())
+}
+
+/// One batch of readings: `(meter account, reading)` pairs.
+pub fn submit_readings(oracle: &Pubkey, readings: &[(Pubkey, Reading)]) -> Instruction {
+    let args = Borsh::new().vec(readings, |b, (_, r)| {
+        b.i64(r.timestamp).u64(r.exported_wh).u64(r.imported_wh)
+    });
+    let metas = readings.iter().map(|(m, _)| AccountMeta::new(*m, false)).collect();
+    spec("submit_readings").build(ID, &[*oracle, config_address()], metas, args)
+}
+
+/// Mints to `owner_token` (an energy token account of the meter owner).
+pub fn mint_energy(meter: &Pubkey, owner_token: &Pubkey) -> Instruction {
+    let keys = [config_address(), *meter, energy_mint_address(), *owner_token, TOKEN_PROGRAM_ID];
+    build("mint_energy", &keys, Borsh::new())
+}
+
+pub fn redeem_consumption(owner: &Pubkey, meter: &Pubkey, owner_token: &Pubkey, amount_wh: u64) -> Instruction {
+    let keys = [*owner, config_address(), *meter, energy_mint_address(), *owner_token, TOKEN_PROGRAM_ID];
+    build("redeem_consumption", &keys, Borsh::new().u64(amount_wh))
+}
+
+/// Only meaningful as a CPI from the certificates program; the builder
+/// exists so tests can prove a direct call fails.
+pub fn record_certified(certifier: &Pubkey, meter: &Pubkey, amount_wh: u64, period_start: i64, period_end: i64) -> Instruction {
+    let args = Borsh::new().u64(amount_wh).i64(period_start).i64(period_end);
+    build("record_certified", &[*certifier, config_address(), *meter], args)
+}

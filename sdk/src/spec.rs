@@ -1,0 +1,164 @@
+//! Instruction specs: the single description of each instruction's accounts
+//! (order, writable, signer) and arguments. Builders take their account
+//! metas from it and the IDL is generated from it, so the two cannot drift.
+
+use crate::{AccountMeta, Instruction, Pubkey};
+use anchor_lang_idl_spec::{IdlArrayLen, IdlField, IdlType};
+
+/// One account of an instruction.
+#[derive(Clone, Copy, Debug)]
+pub struct AccountSpec {
+    pub name: &'static str,
+    pub writable: bool,
+    pub signer: bool,
+    pub docs: &'static str,
+    /// A fixed address (programs, sysvars).
+    pub address: Option<Pubkey>,
+}
+
+/// `[writable, signer]`.
+pub const fn ws(name: &'static str, docs: &'static str) -> AccountSpec {
+    AccountSpec { name, writable: true, signer: true, docs, address: None }
+}
+/// `[writable]`.
+pub const fn w(name: &'static str, docs: &'static str) -> AccountSpec {
+    AccountSpec { name, writable: true, signer: false, docs, address: None }
+}
+/// `[signer]`.
+pub const fn s(name: &'static str, docs: &'static str) -> AccountSpec {
+    AccountSpec { name, writable: false, signer: true, docs, address: None }
+}
+/// `[]`.
+pub const fn r(name: &'static str, docs: &'static str) -> AccountSpec {
+    AccountSpec { name, writable: false, signer: false, docs, address: None }
+}
+/// A program or sysvar at a fixed address.
+pub const fn fixed(name: &'static str, address: Pubkey) -> AccountSpec {
+    AccountSpec { name, writable: false, signer: false, docs: "", address: Some(address) }
+}
+
+/// An argument: name and IDL type.
+#[derive(Clone, Debug)]
+pub struct ArgSpec {
+    pub name: &'static str,
+    pub ty: IdlType,
+}
+
+/// One instruction.
+#[derive(Clone, Debug)]
+pub struct IxSpec {
+    pub name: &'static str,
+    pub docs: &'static str,
+    pub accounts: Vec<AccountSpec>,
+    /// Accounts that may follow the fixed ones (e.g. the meters of
+    /// `submit_readings`); described in the docs, not in the IDL list.
+    pub remaining: Option<AccountSpec>,
+    pub args: Vec<ArgSpec>,
+    pub returns: Option<IdlType>,
+}
+
+impl IxSpec {
+    /// The 8-byte Anchor discriminator.
+    pub fn discriminator(&self) -> [u8; 8] {
+        joule_common::disc::instruction(self.name)
+    }
+
+    /// Builds the instruction: `keys` in spec order (fixed addresses may be
+    /// given as anything: they are filled in), then `remaining` metas.
+    pub fn build(
+        &self,
+        program_id: Pubkey,
+        keys: &[Pubkey],
+        remaining: Vec<AccountMeta>,
+        args: Borsh,
+    ) -> Instruction {
+        assert_eq!(keys.len(), self.accounts.len(), "{}: account count", self.name);
+        let mut metas: Vec<AccountMeta> = self
+            .accounts
+            .iter()
+            .zip(keys)
+            .map(|(spec, key)| {
+                let key = spec.address.unwrap_or(*key);
+                if spec.writable {
+                    AccountMeta::new(key, spec.signer)
+                } else {
+                    AccountMeta::new_readonly(key, spec.signer)
+                }
+            })
+            .collect();
+        metas.extend(remaining);
+        let mut data = self.discriminator().to_vec();
+        data.extend(args.0);
+        Instruction { program_id, accounts: metas, data }
+    }
+
+    pub fn idl_args(&self) -> Vec<IdlField> {
+        self.args
+            .iter()
+            .map(|a| IdlField { name: a.name.to_string(), docs: vec![], ty: a.ty.clone() })
+            .collect()
+    }
+}
+
+/// IDL type shorthands.
+pub mod ty {
+    use super::*;
+    pub fn array(t: IdlType, n: usize) -> IdlType {
+        IdlType::Array(Box::new(t), IdlArrayLen::Value(n))
+    }
+    pub fn vec(t: IdlType) -> IdlType {
+        IdlType::Vec(Box::new(t))
+    }
+    pub fn defined(name: &str) -> IdlType {
+        IdlType::Defined { name: name.to_string(), generics: vec![] }
+    }
+}
+
+/// A Borsh encoder for instruction arguments.
+#[derive(Default, Clone, Debug)]
+pub struct Borsh(pub Vec<u8>);
+
+impl Borsh {
+    pub fn new() -> Self {
+        Self::default()
+    }
+    pub fn u8(mut self, v: u8) -> Self {
+        self.0.push(v);
+        self
+    }
+    pub fn bool(self, v: bool) -> Self {
+        self.u8(v as u8)
+    }
+    pub fn u16(mut self, v: u16) -> Self {
+        self.0.extend(v.to_le_bytes());
+        self
+    }
+    pub fn u32(mut self, v: u32) -> Self {
+        self.0.extend(v.to_le_bytes());
+        self
+    }
+    pub fn u64(mut self, v: u64) -> Self {
+        self.0.extend(v.to_le_bytes());
+        self
+    }
+    pub fn i64(mut self, v: i64) -> Self {
+        self.0.extend(v.to_le_bytes());
+        self
+    }
+    pub fn bytes(mut self, v: &[u8]) -> Self {
+        self.0.extend_from_slice(v);
+        self
+    }
+    pub fn pubkey(self, v: &Pubkey) -> Self {
+        self.bytes(v.as_ref())
+    }
+    /// A Borsh `String`.
+    pub fn string(self, v: &str) -> Self {
+        self.u32(v.len() as u32).bytes(v.as_bytes())
+    }
+    /// A Borsh `Vec<T>` whose items are encoded by `f`.
+    pub fn vec<T>(self, items: &[T], f: impl Fn(Borsh, &T) -> Borsh) -> Self {
+        let b = self.u32(items.len() as u32);
+        items.iter().fold(b, f)
+    }
+}
