@@ -1,3 +1,312 @@
 //! Certificates program: ids, PDAs, instruction builders, decoders.
 
-pub use joule_certificates::{error::CertificatesError, ID};
+use crate::{
+    registry,
+    spec::{fixed, r, s, w, ws, AccountSpec, ArgSpec, Borsh, IxSpec},
+    Instruction, Pubkey, SYSTEM_PROGRAM_ID,
+};
+use anchor_lang_idl_spec::IdlType;
+
+pub use joule_certificates::{
+    error::CertificatesError,
+    events::*,
+    state::*,
+    ID,
+};
+
+/// The certificates `Config` PDA.
+pub fn config_address() -> Pubkey {
+    Pubkey::find_program_address(&[SEED_CONFIG], &ID).0
+}
+
+/// The `Certificate` PDA of an id, and its canonical bump.
+pub fn certificate_address(id: u64) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[SEED_CERTIFICATE, &id.to_le_bytes()], &ID)
+}
+
+/// The signing PDA through which this program records certified energy in
+/// the registry.
+pub fn certifier_address() -> Pubkey {
+    registry::certifier_address().0
+}
+
+/// Decodes a certificates `Config` account's data.
+pub fn decode_config(data: &[u8]) -> Option<Config> {
+    joule_common::account::decode(data)
+}
+
+/// Decodes a `Certificate` account's data.
+pub fn decode_certificate(data: &[u8]) -> Option<Certificate> {
+    joule_common::account::decode(data)
+}
+
+/// A certificate's beneficiary name as text (empty unless retired).
+pub fn beneficiary_name(cert: &Certificate) -> String {
+    String::from_utf8_lossy(cert.beneficiary_name()).into_owned()
+}
+
+/// A certificate's retirement or revocation reason as text.
+pub fn reason(cert: &Certificate) -> String {
+    String::from_utf8_lossy(cert.reason()).into_owned()
+}
+
+/// A decoded `CertificateRetired` event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateRetiredEvent {
+    pub certificate: Pubkey,
+    pub id: u64,
+    pub owner: Pubkey,
+    pub beneficiary: Pubkey,
+    pub amount_wh: u64,
+    pub beneficiary_name: String,
+    pub reason: String,
+}
+
+/// A decoded `CertificateRevoked` event.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CertificateRevokedEvent {
+    pub certificate: Pubkey,
+    pub id: u64,
+    pub authority: Pubkey,
+    pub owner: Pubkey,
+    pub amount_wh: u64,
+    pub reason: String,
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        let (h, t) = (self.0.get(..n)?, self.0.get(n..)?);
+        self.0 = t;
+        Some(h)
+    }
+    fn pubkey(&mut self) -> Option<Pubkey> {
+        Some(Pubkey::new_from_array(self.take(32)?.try_into().ok()?))
+    }
+    fn u64(&mut self) -> Option<u64> {
+        Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    fn string(&mut self) -> Option<String> {
+        let n = u32::from_le_bytes(self.take(4)?.try_into().ok()?) as usize;
+        String::from_utf8(self.take(n)?.to_vec()).ok()
+    }
+    fn done(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// Decodes the `CertificateRetired` event body (after the discriminator).
+pub fn decode_retired_event(body: &[u8]) -> Option<CertificateRetiredEvent> {
+    let mut r = Reader(body);
+    let ev = CertificateRetiredEvent {
+        certificate: r.pubkey()?,
+        id: r.u64()?,
+        owner: r.pubkey()?,
+        beneficiary: r.pubkey()?,
+        amount_wh: r.u64()?,
+        beneficiary_name: r.string()?,
+        reason: r.string()?,
+    };
+    r.done().then_some(ev)
+}
+
+/// Decodes the `CertificateRevoked` event body (after the discriminator).
+pub fn decode_revoked_event(body: &[u8]) -> Option<CertificateRevokedEvent> {
+    let mut r = Reader(body);
+    let ev = CertificateRevokedEvent {
+        certificate: r.pubkey()?,
+        id: r.u64()?,
+        authority: r.pubkey()?,
+        owner: r.pubkey()?,
+        amount_wh: r.u64()?,
+        reason: r.string()?,
+    };
+    r.done().then_some(ev)
+}
+
+// ---------------------------------------------------------------- specs
+
+const CONFIG: AccountSpec = r("config", "The certificates Config PDA [\"config\"].");
+const CONFIG_W: AccountSpec = w("config", "The certificates Config PDA [\"config\"].");
+const AUTHORITY: AccountSpec = s("authority", "The certificate authority.");
+const OWNER: AccountSpec = s("owner", "The certificate owner.");
+const PAYER: AccountSpec = ws("payer", "Pays the new certificate's rent.");
+const CERTIFICATE_W: AccountSpec = w("certificate", "The Certificate PDA [\"certificate\", id].");
+const SYSTEM: AccountSpec = fixed("system_program", SYSTEM_PROGRAM_ID);
+
+/// The spec of one certificates instruction, by name.
+pub fn spec(name: &str) -> IxSpec {
+    use IdlType::{Pubkey, String, I64, U64, U8};
+    let arg = |name, ty| ArgSpec { name, ty };
+    let (docs, accounts, args): (&str, Vec<AccountSpec>, Vec<ArgSpec>) = match name {
+        "initialize" => (
+            "Registry admin only, once: creates the certificates Config PDA naming the certificate authority.",
+            vec![
+                ws("admin", "The registry admin; pays for the config."),
+                CONFIG_W,
+                r("registry_config", "The registry Config PDA (proves the signer is its admin)."),
+                SYSTEM,
+            ],
+            vec![arg("authority", Pubkey)],
+        ),
+        "propose_authority" => (
+            "Authority: proposes a successor, who must accept_authority. The default address withdraws a proposal.",
+            vec![AUTHORITY, CONFIG_W],
+            vec![arg("new_authority", Pubkey)],
+        ),
+        "accept_authority" => (
+            "The proposed authority accepts and becomes the certificate authority.",
+            vec![s("new_authority", "The proposed authority."), CONFIG_W],
+            vec![],
+        ),
+        "set_pause" => (
+            "Authority: sets the pause flags (1 = issue, 2 = transfer and split, 4 = retire; 0 = nothing paused). Revocation is never paused.",
+            vec![AUTHORITY, CONFIG_W],
+            vec![arg("flags", U8)],
+        ),
+        "issue_certificate" => (
+            "Authority: certifies amount_wh of a renewable meter's exported energy not yet certified, over [period_start, period_end] (end no later than the meter's last reading). The registry records it in the meter's certified_wh (CPI signed by the PDA [\"certifier\"]); the new Certificate PDA [\"certificate\", next_certificate_id] belongs to the meter owner. bump must be its canonical bump.",
+            vec![
+                AUTHORITY,
+                PAYER,
+                CONFIG_W,
+                w("certificate", "The Certificate PDA [\"certificate\", next_certificate_id], created here."),
+                r("registry_config", "The registry Config PDA."),
+                w("meter", "The registry Meter PDA whose energy is certified."),
+                fixed("certifier", registry::CERTIFIER_AUTHORITY),
+                fixed("registry_program", registry::ID),
+                SYSTEM,
+            ],
+            vec![arg("amount_wh", U64), arg("period_start", I64), arg("period_end", I64), arg("bump", U8)],
+        ),
+        "transfer_certificate" => (
+            "Owner: transfers an active certificate, whole, to new_owner.",
+            vec![OWNER, CONFIG, CERTIFICATE_W],
+            vec![arg("new_owner", Pubkey)],
+        ),
+        "split_certificate" => (
+            "Owner: splits an active certificate in two. The original keeps keep_wh; a new Certificate PDA [\"certificate\", next_certificate_id] with the same meter, period and source receives split_wh and belongs to new_owner. Both non-zero, summing exactly to the original amount. bump must be the new PDA's canonical bump.",
+            vec![
+                OWNER,
+                PAYER,
+                CONFIG_W,
+                CERTIFICATE_W,
+                w("new_certificate", "The Certificate PDA [\"certificate\", next_certificate_id], created here."),
+                SYSTEM,
+            ],
+            vec![arg("keep_wh", U64), arg("split_wh", U64), arg("new_owner", Pubkey), arg("bump", U8)],
+        ),
+        "retire_certificate" => (
+            "Owner: retires an active certificate for a beneficiary (key, default if none, and a 1 to 64 byte name) with a 1 to 128 byte reason. Final.",
+            vec![OWNER, CONFIG, CERTIFICATE_W],
+            vec![arg("beneficiary", Pubkey), arg("beneficiary_name", String), arg("reason", String)],
+        ),
+        "revoke_certificate" => (
+            "Authority: revokes an active certificate with a 1 to 128 byte reason. Final; the energy stays certified, so it can never be certified again. Not affected by pause.",
+            vec![AUTHORITY, CONFIG, CERTIFICATE_W],
+            vec![arg("reason", String)],
+        ),
+        other => panic!("unknown certificates instruction {other}"),
+    };
+    IxSpec { name: leak(name), docs, accounts, remaining: None, args, returns: None }
+}
+
+fn leak(name: &str) -> &'static str {
+    joule_certificates::instructions::ix::NAMES
+        .iter()
+        .find(|n| **n == name)
+        .copied()
+        .unwrap_or_else(|| panic!("unknown certificates instruction {name}"))
+}
+
+/// Every certificates instruction spec, in IDL order.
+pub fn specs() -> Vec<IxSpec> {
+    joule_certificates::instructions::ix::NAMES.iter().map(|n| spec(n)).collect()
+}
+
+fn build(name: &str, keys: &[Pubkey], args: Borsh) -> Instruction {
+    spec(name).build(ID, keys, vec![], args)
+}
+
+// ---------------------------------------------------------------- builders
+
+/// `admin` must be the registry admin.
+pub fn initialize(admin: &Pubkey, authority: &Pubkey) -> Instruction {
+    let keys = [*admin, config_address(), registry::config_address(), SYSTEM_PROGRAM_ID];
+    build("initialize", &keys, Borsh::new().pubkey(authority))
+}
+
+pub fn propose_authority(authority: &Pubkey, new_authority: &Pubkey) -> Instruction {
+    build("propose_authority", &[*authority, config_address()], Borsh::new().pubkey(new_authority))
+}
+
+pub fn accept_authority(new_authority: &Pubkey) -> Instruction {
+    build("accept_authority", &[*new_authority, config_address()], Borsh::new())
+}
+
+pub fn set_pause(authority: &Pubkey, flags: u8) -> Instruction {
+    build("set_pause", &[*authority, config_address()], Borsh::new().u8(flags))
+}
+
+/// Issues certificate `id` (the config's `next_certificate_id`).
+pub fn issue_certificate(
+    authority: &Pubkey,
+    payer: &Pubkey,
+    id: u64,
+    meter: &Pubkey,
+    amount_wh: u64,
+    period_start: i64,
+    period_end: i64,
+) -> Instruction {
+    let (certificate, bump) = certificate_address(id);
+    let keys = [
+        *authority,
+        *payer,
+        config_address(),
+        certificate,
+        registry::config_address(),
+        *meter,
+        registry::CERTIFIER_AUTHORITY,
+        registry::ID,
+        SYSTEM_PROGRAM_ID,
+    ];
+    let args = Borsh::new().u64(amount_wh).i64(period_start).i64(period_end).u8(bump);
+    build("issue_certificate", &keys, args)
+}
+
+pub fn transfer_certificate(owner: &Pubkey, certificate: &Pubkey, new_owner: &Pubkey) -> Instruction {
+    build("transfer_certificate", &[*owner, config_address(), *certificate], Borsh::new().pubkey(new_owner))
+}
+
+/// Splits `certificate`: it keeps `keep_wh`; certificate `new_id` (the
+/// config's `next_certificate_id`) receives `split_wh` for `new_owner`.
+pub fn split_certificate(
+    owner: &Pubkey,
+    payer: &Pubkey,
+    certificate: &Pubkey,
+    new_id: u64,
+    keep_wh: u64,
+    split_wh: u64,
+    new_owner: &Pubkey,
+) -> Instruction {
+    let (new_certificate, bump) = certificate_address(new_id);
+    let keys = [*owner, *payer, config_address(), *certificate, new_certificate, SYSTEM_PROGRAM_ID];
+    let args = Borsh::new().u64(keep_wh).u64(split_wh).pubkey(new_owner).u8(bump);
+    build("split_certificate", &keys, args)
+}
+
+pub fn retire_certificate(
+    owner: &Pubkey,
+    certificate: &Pubkey,
+    beneficiary: &Pubkey,
+    beneficiary_name: &str,
+    reason: &str,
+) -> Instruction {
+    let args = Borsh::new().pubkey(beneficiary).string(beneficiary_name).string(reason);
+    build("retire_certificate", &[*owner, config_address(), *certificate], args)
+}
+
+pub fn revoke_certificate(authority: &Pubkey, certificate: &Pubkey, reason: &str) -> Instruction {
+    build("revoke_certificate", &[*authority, config_address(), *certificate], Borsh::new().string(reason))
+}

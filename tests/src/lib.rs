@@ -3,6 +3,7 @@
 //! accounts, one helper per instruction, exact-error assertions and a
 //! compute-unit recorder.
 
+pub mod certificates;
 pub mod cu;
 pub mod registry;
 
@@ -167,6 +168,13 @@ impl TestContext {
         );
         let res = self.svm.send_transaction(tx);
         self.svm.expire_blockhash();
+        if std::env::var_os("JOULE_TEST_LOGS").is_some() {
+            let logs = match &res {
+                Ok(m) => &m.logs,
+                Err(f) => &f.meta.logs,
+            };
+            eprintln!("{}", logs.join("\n"));
+        }
         match res {
             Ok(meta) => Ok(ok(meta)),
             Err(f) => Err(TxErr { err: f.err, cu: f.meta.compute_units_consumed, logs: f.meta.logs }),
@@ -333,3 +341,28 @@ pub fn expect_ok(res: TxResult) -> TxOk {
 /// Framework error codes, for assertions.
 pub use joule_sdk::errors::describe as describe_error;
 pub use joule_sdk::FrameworkError;
+
+/// Data and lamports of a set of accounts, to prove a failed transaction
+/// moved nothing.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Snapshot(Vec<(Pubkey, Option<(u64, Vec<u8>)>)>);
+
+impl TestContext {
+    pub fn snapshot(&self, keys: &[Pubkey]) -> Snapshot {
+        Snapshot(
+            keys.iter()
+                .map(|k| (*k, self.svm.get_account(k).map(|a| (a.lamports, a.data))))
+                .collect(),
+        )
+    }
+
+    /// Asserts that none of the accounts in `before` changed.
+    #[track_caller]
+    pub fn assert_unchanged(&self, before: &Snapshot) {
+        let keys: Vec<Pubkey> = before.0.iter().map(|(k, _)| *k).collect();
+        let after = self.snapshot(&keys);
+        for ((k, b), (_, a)) in before.0.iter().zip(after.0.iter()) {
+            assert_eq!(b, a, "account {k} changed");
+        }
+    }
+}

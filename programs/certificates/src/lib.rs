@@ -1,4 +1,15 @@
-//! Joule certificates program (skeleton; see its issue).
+//! Joule certificates program: energy renewable certificates (ERC).
+//!
+//! The certificate authority issues a certificate against a renewable
+//! meter's exported energy not yet certified; the registry records it in the
+//! meter's `certified_wh` through a hook only this program's PDA
+//! `["certifier"]` can sign for, so a kWh is certified at most once. Owners
+//! transfer certificates whole, split them in two, or retire them for a
+//! named beneficiary; the authority may revoke an active one. The
+//! certificate PDA is the only representation: there is no fungible token
+//! for the same energy.
+//!
+//! `lib.rs` only dispatches; each instruction lives in `instructions/`.
 #![cfg_attr(any(target_os = "solana", target_arch = "bpf"), no_std)]
 #![deny(clippy::arithmetic_side_effects)]
 
@@ -8,6 +19,9 @@ extern crate alloc;
 use solana_compiler_builtins as _;
 
 pub mod error;
+pub mod events;
+pub mod instructions;
+pub mod state;
 
 use joule_common::{args::split_discriminator, error::FrameworkError};
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
@@ -19,17 +33,28 @@ solana_address::declare_id!("8EAq1WJtRZjEMchr1rHMxohNQjXUD8WCQLEgb8h3JXrx");
     any(target_os = "solana", target_arch = "bpf")
 ))]
 mod entrypoint {
+    // The panic handler and allocator come from `joule-common/runtime`.
     pinocchio::program_entrypoint!(super::process_instruction);
-    pinocchio::default_allocator!();
-    pinocchio::nostd_panic_handler!();
 }
 
 /// Dispatches on the 8-byte Anchor instruction discriminator.
 pub fn process_instruction(
-    _program_id: &Address,
-    _accounts: &mut [AccountView],
+    program_id: &Address,
+    accounts: &mut [AccountView],
     data: &[u8],
 ) -> ProgramResult {
-    let (_disc, _args) = split_discriminator(data)?;
-    Err(ProgramError::from(FrameworkError::InstructionFallbackNotFound))
+    use instructions::*;
+    let (disc, args) = split_discriminator(data)?;
+    match disc {
+        ix::ISSUE_CERTIFICATE => authority::issue_certificate::process(program_id, accounts, args),
+        ix::TRANSFER_CERTIFICATE => owner::transfer_certificate::process(program_id, accounts, args),
+        ix::SPLIT_CERTIFICATE => owner::split_certificate::process(program_id, accounts, args),
+        ix::RETIRE_CERTIFICATE => owner::retire_certificate::process(program_id, accounts, args),
+        ix::REVOKE_CERTIFICATE => authority::revoke_certificate::process(program_id, accounts, args),
+        ix::INITIALIZE => admin::initialize::process(program_id, accounts, args),
+        ix::PROPOSE_AUTHORITY => admin::authority_transfer::propose(program_id, accounts, args),
+        ix::ACCEPT_AUTHORITY => admin::authority_transfer::accept(program_id, accounts, args),
+        ix::SET_PAUSE => admin::set_pause::process(program_id, accounts, args),
+        _ => Err(ProgramError::from(FrameworkError::InstructionFallbackNotFound)),
+    }
 }

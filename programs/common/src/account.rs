@@ -90,6 +90,23 @@ pub fn init<T: AccountState>(account: &mut AccountView, body: &T) -> Result<(), 
     Ok(())
 }
 
+/// Writes the discriminator of a freshly created account (all zero bytes,
+/// owned by this program, of exactly `T::SPACE` bytes) and returns its body
+/// for the caller to set the non-zero fields in place.
+#[inline(always)]
+pub fn init_zeroed<T: AccountState>(account: &mut AccountView) -> Result<RefMut<'_, T>, ProgramError> {
+    let mut data = account.try_borrow_mut()?;
+    if data.len() != T::SPACE {
+        return Err(FrameworkError::AccountDiscriminatorMismatch.into());
+    }
+    data[..DISCRIMINATOR_LEN].copy_from_slice(&T::DISCRIMINATOR);
+    RefMut::try_map(data, |d| {
+        bytemuck::try_from_bytes_mut::<T>(&mut d[DISCRIMINATOR_LEN..])
+            .map_err(|_| ProgramError::from(FrameworkError::AccountDiscriminatorMismatch))
+    })
+    .map_err(|(_, e)| e)
+}
+
 /// Decodes an account's data off-chain (any alignment): checks the size and
 /// discriminator and copies the body out.
 pub fn decode<T: AccountState>(data: &[u8]) -> Option<T> {

@@ -1,9 +1,7 @@
 //! Account creation and closing.
 
 use crate::error::FrameworkError;
-use pinocchio::{
-    cpi::Signer, error::ProgramError, sysvars::rent::Rent, sysvars::Sysvar, AccountView, Address,
-};
+use pinocchio::{cpi::Signer, error::ProgramError, AccountView, Address};
 use pinocchio_system::instructions::{Allocate, Assign, CreateAccount, Transfer};
 
 /// Creates a program-owned PDA of `space` bytes, rent-exempt, paid by
@@ -18,7 +16,7 @@ pub fn create_pda_account(
     owner: &Address,
     signer: Signer,
 ) -> Result<(), ProgramError> {
-    let rent = Rent::get()?.try_minimum_balance(space)?;
+    let rent = crate::sysvar::minimum_balance(space)?;
     let current = account.lamports();
     if current == 0 {
         return CreateAccount {
@@ -69,3 +67,4 @@ pub fn system_program(account: &AccountView) -> Result<(), ProgramError> {
     }
     Ok(())
 }
+

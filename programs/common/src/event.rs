@@ -6,25 +6,30 @@
 
 use bytemuck::Pod;
 
-/// Largest fixed-size event body, checked at compile time.
-pub const MAX_EVENT_BODY: usize = 248;
-
 /// A fixed-size event.
 pub trait Event: Pod {
     const DISCRIMINATOR: [u8; 8];
 }
 
-/// Logs one event as a single `sol_log_data` field (one field costs one
-/// syscall base fee fewer than two).
+/// Discriminator and body side by side, so the event goes out as one
+/// `sol_log_data` field (each extra field costs another syscall base fee)
+/// without copying into a scratch buffer.
+#[repr(C, packed)]
+struct Framed<E> {
+    disc: [u8; 8],
+    body: E,
+}
+
+/// Logs one event.
 #[inline(always)]
 pub fn emit<E: Event>(event: &E) {
-    const { assert!(core::mem::size_of::<E>() <= MAX_EVENT_BODY) };
-    let body = bytemuck::bytes_of(event);
-    let mut buf = [0u8; 8 + MAX_EVENT_BODY];
-    let len = 8 + body.len();
-    buf[..8].copy_from_slice(&E::DISCRIMINATOR);
-    buf[8..len].copy_from_slice(body);
-    log_data(&buf[..len]);
+    let framed = Framed { disc: E::DISCRIMINATOR, body: *event };
+    // SAFETY: `Framed<E>` is packed and both fields are plain bytes (`E: Pod`),
+    // so all `size_of` bytes are initialised.
+    let bytes = unsafe {
+        core::slice::from_raw_parts(&framed as *const Framed<E> as *const u8, core::mem::size_of::<Framed<E>>())
+    };
+    log_data(bytes);
 }
 
 /// Logs raw, already-encoded event bytes (discriminator included).
@@ -55,4 +60,15 @@ pub fn set_return_data(data: &[u8]) {
     };
     #[cfg(not(any(target_os = "solana", target_arch = "bpf")))]
     core::hint::black_box(data);
+}
+
+/// Logs the remaining compute units (`Program consumption: N units
+/// remaining`), for profiling a handler section by section.
+#[inline(always)]
+pub fn log_compute_units() {
+    #[cfg(any(target_os = "solana", target_arch = "bpf"))]
+    // SAFETY: the syscall takes no arguments.
+    unsafe {
+        solana_define_syscall::definitions::sol_log_compute_units_()
+    };
 }

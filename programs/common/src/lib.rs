@@ -13,6 +13,9 @@ pub mod disc;
 pub mod error;
 pub mod event;
 pub mod pda;
+#[cfg(feature = "runtime")]
+mod runtime;
+pub mod sysvar;
 pub mod token;
 pub mod validate;
 

@@ -67,3 +67,21 @@ pub fn take<const N: usize>(
         .split_first_chunk_mut::<N>()
         .ok_or(ProgramError::from(FrameworkError::AccountNotEnoughKeys))
 }
+
+/// Address equality as four 8-byte compares: the derived `==` on 32 bytes
+/// may become a `bcmp` call in SBF, several times dearer in a hot loop.
+#[inline(always)]
+pub fn same_address(a: &Address, b: &Address) -> bool {
+    let a = a.as_array();
+    let b = b.as_array();
+    let mut i = 0;
+    while i < 32 {
+        let x = u64::from_le_bytes([a[i], a[i + 1], a[i + 2], a[i + 3], a[i + 4], a[i + 5], a[i + 6], a[i + 7]]);
+        let y = u64::from_le_bytes([b[i], b[i + 1], b[i + 2], b[i + 3], b[i + 4], b[i + 5], b[i + 6], b[i + 7]]);
+        if x != y {
+            return false;
+        }
+        i += 8;
+    }
+    true
+}

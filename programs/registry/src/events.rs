@@ -42,7 +42,6 @@ event!(
     MeterRegistered {
         meter: Address,
         owner: Address,
-        meter_id: [u8; 32],
         utility_id: [u8; 16],
         rated_power_w: u64,
         kind: u8,
@@ -95,16 +94,15 @@ event!(
 );
 
 /// One applied reading inside [`READINGS_SUBMITTED`] (Borsh struct
-/// `ReadingApplied`).
+/// `ReadingApplied`): the meter's totals after the reading. The amounts
+/// before are the previous `ReadingApplied` of the same meter (a baseline
+/// reading leaves them at 0); 16 bytes fewer per reading keeps a full batch
+/// within its compute budget.
 #[repr(C, packed)]
 #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
 pub struct ReadingApplied {
     pub meter: Address,
     pub timestamp: i64,
-    /// Increase credited by this reading (0 for the baseline reading).
-    pub exported_delta_wh: u64,
-    pub imported_delta_wh: u64,
-    /// Totals after the reading.
     pub exported_wh: u64,
     pub imported_wh: u64,
 }

@@ -29,9 +29,8 @@ solana_address::declare_id!("8k4PYFJ8nuuGYxU1zbUjEN6Tv9apLF48NNGWc8pdDqEs");
     any(target_os = "solana", target_arch = "bpf")
 ))]
 mod entrypoint {
+    // The panic handler and allocator come from `joule-common/runtime`.
     pinocchio::program_entrypoint!(super::process_instruction);
-    pinocchio::default_allocator!();
-    pinocchio::nostd_panic_handler!();
 }
 
 /// Dispatches on the 8-byte Anchor instruction discriminator.

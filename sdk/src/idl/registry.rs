@@ -22,7 +22,6 @@ fn events() -> Vec<IdlTypeDef> {
             vec![
                 ("meter", Pubkey),
                 ("owner", Pubkey),
-                ("meter_id", ty::array(U8, 32)),
                 ("utility_id", ty::array(U8, 16)),
                 ("rated_power_w", U64),
                 ("kind", ty::defined("MeterKind")),
@@ -175,14 +174,12 @@ pub fn registry_idl() -> Idl {
         ),
         struct_type(
             "ReadingApplied",
-            "One applied reading in ReadingsSubmitted.",
+            "One applied reading in ReadingsSubmitted: the meter's totals after it (before = the previous ReadingApplied of the meter).",
             IdlSerialization::Borsh,
             None,
             vec![
                 ("meter", Pubkey),
                 ("timestamp", I64),
-                ("exported_delta_wh", U64),
-                ("imported_delta_wh", U64),
                 ("exported_wh", U64),
                 ("imported_wh", U64),
             ],

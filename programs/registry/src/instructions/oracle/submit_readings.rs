@@ -2,18 +2,18 @@ use super::super::load_config_unpaused;
 use crate::{
     error::RegistryError,
     events::{ReadingApplied, READINGS_SUBMITTED},
-    state::{Meter, PAUSE_REGISTRY},
+    state::{Meter, MeterStatus, PAUSE_REGISTRY, MAX_RATED_POWER_W},
 };
 use alloc::vec::Vec;
 use joule_common::{
-    account::load_mut,
+    account::AccountState,
     args::Args,
+    error::FrameworkError,
     event::{log_data, set_return_data},
-    validate,
+    validate::{self, same_address},
 };
 use pinocchio::{
     error::ProgramError,
-    sysvars::{clock::Clock, Sysvar},
     AccountView, Address, ProgramResult,
 };
 
@@ -25,6 +25,9 @@ pub const MAX_READINGS: usize = 64;
 /// How far ahead of the cluster clock a reading may be timestamped.
 pub const MAX_CLOCK_DRIFT_SECS: i64 = 300;
 const SECONDS_PER_HOUR: u64 = 3_600;
+const METER_DISCRIMINATOR: u64 = u64::from_le_bytes(Meter::DISCRIMINATOR);
+const _: () = assert!(core::mem::size_of::<ReadingApplied>() == 56);
+const _: () = assert!(MAX_RATED_POWER_W < 1 << 30);
 
 /// `submit_readings(readings: Vec<Reading>)`: an oracle of the current set
 /// records a batch of cumulative meter readings; reading `i` is for the
@@ -63,61 +66,76 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     if count != meters.len() {
         return Err(RegistryError::ReadingCountMismatch.into());
     }
-    let latest_allowed = Clock::get()?
-        .unix_timestamp
+    let latest_allowed = joule_common::sysvar::unix_timestamp()?
         .checked_add(MAX_CLOCK_DRIFT_SECS)
         .ok_or(RegistryError::ArithmeticOverflow)?;
 
-    // Event: disc + oracle + applied + skipped + Vec<ReadingApplied>.
+    // Event: disc + oracle + applied + skipped + Vec<ReadingApplied>, written
+    // in place into a buffer sized for every reading.
     const HEAD: usize = 8 + 32 + 2 + 2 + 4;
-    let item = core::mem::size_of::<ReadingApplied>();
-    let mut event: Vec<u8> = Vec::with_capacity(HEAD + count * item);
-    event.extend_from_slice(&READINGS_SUBMITTED);
-    event.extend_from_slice(oracle.address().as_ref());
-    event.extend_from_slice(&[0u8; 8]);
+    const ITEM: usize = core::mem::size_of::<ReadingApplied>();
+    let mut event: Vec<u8> = alloc::vec![0u8; HEAD + count * ITEM];
+    event[..8].copy_from_slice(&READINGS_SUBMITTED);
+    event[8..40].copy_from_slice(oracle.address().as_ref());
     let mut skipped_mask = [0u8; MAX_READINGS / 8];
-    let mut applied: u16 = 0;
+    let mut applied: usize = 0;
 
-    for (i, (meter, reading)) in meters.iter_mut().zip(raw.chunks_exact(READING_LEN)).enumerate() {
-        let ts = i64::from_le_bytes(field(reading, 0));
-        let export_register = u64::from_le_bytes(field(reading, 8));
-        let import_register = u64::from_le_bytes(field(reading, 16));
-        let key = *meter.address();
-        if !meter.owned_by(program_id) {
-            return Err(RegistryError::MeterNotRegistered.into());
-        }
-        let mut m = load_mut::<Meter>(meter, program_id)?;
-        if !m.is_active() {
+    // A plain indexed loop with wrapping index arithmetic (all indices are
+    // below `count <= 64`): iterator chains and overflow-checked index math
+    // cost several times more in SBF.
+    let mut i: usize = 0;
+    while i < count {
+        let at = i.wrapping_mul(READING_LEN);
+        let ts = i64::from_le_bytes(field(raw, at));
+        let export_register = u64::from_le_bytes(field(raw, at.wrapping_add(8)));
+        let import_register = u64::from_le_bytes(field(raw, at.wrapping_add(16)));
+        let meter = &mut meters[i];
+        let key = meter.address().to_bytes();
+        let m = meter_mut(meter, program_id)?;
+        if m.status != MeterStatus::Active as u8 {
             return Err(RegistryError::MeterNotActive.into());
         }
         if ts > latest_allowed {
             return Err(RegistryError::ReadingInFuture.into());
         }
         if ts <= m.last_reading_ts {
-            skipped_mask[i / 8] |= 1 << (i % 8);
+            skipped_mask[i >> 3] |= 1 << (i & 7);
+            i = i.wrapping_add(1);
             continue;
         }
-        let (d_export, d_import) = if m.last_reading_ts == 0 {
-            (0, 0)
-        } else {
-            apply(&m, ts, export_register, import_register)?
-        };
-        m.exported_wh = m.exported_wh.checked_add(d_export).ok_or(RegistryError::ArithmeticOverflow)?;
-        m.imported_wh = m.imported_wh.checked_add(d_import).ok_or(RegistryError::ArithmeticOverflow)?;
+        if m.last_reading_ts != 0 {
+            let (Some(d_export), Some(d_import)) = (
+                export_register.checked_sub(m.export_register_wh),
+                import_register.checked_sub(m.import_register_wh),
+            ) else {
+                return Err(RegistryError::RegisterDecreased.into());
+            };
+            // ts > last_reading_ts here, so the difference is positive.
+            let elapsed = ts.wrapping_sub(m.last_reading_ts) as u64;
+            if !possible(m.rated_power_w, elapsed, d_export.max(d_import)) {
+                return Err(RegistryError::ImpossibleIncrease.into());
+            }
+            let (Some(exported), Some(imported)) =
+                (m.exported_wh.checked_add(d_export), m.imported_wh.checked_add(d_import))
+            else {
+                return Err(RegistryError::ArithmeticOverflow.into());
+            };
+            m.exported_wh = exported;
+            m.imported_wh = imported;
+        }
         m.export_register_wh = export_register;
         m.import_register_wh = import_register;
         m.last_reading_ts = ts;
-        event.extend_from_slice(bytemuck::bytes_of(&ReadingApplied {
-            meter: key,
-            timestamp: ts,
-            exported_delta_wh: d_export,
-            imported_delta_wh: d_import,
-            exported_wh: m.exported_wh,
-            imported_wh: m.imported_wh,
-        }));
-        applied += 1;
+        let item = ReadingApplied { meter: Address::new_from_array(key), timestamp: ts, exported_wh: m.exported_wh, imported_wh: m.imported_wh };
+        let out = HEAD.wrapping_add(applied.wrapping_mul(ITEM));
+        // `applied <= i < count`, so the slot is inside the buffer.
+        event[out..out.wrapping_add(ITEM)].copy_from_slice(bytemuck::bytes_of(&item));
+        applied = applied.wrapping_add(1);
+        i = i.wrapping_add(1);
     }
 
+    let applied = applied as u16;
+    event.truncate(HEAD + applied as usize * ITEM);
     // `count <= MAX_READINGS`, so both counts fit a u16 and the subtraction holds.
     let skipped = (count as u16).saturating_sub(applied);
     event[40..42].copy_from_slice(&applied.to_le_bytes());
@@ -136,32 +154,54 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
 }
 
 #[inline(always)]
-fn field(reading: &[u8], at: usize) -> [u8; 8] {
+fn field(data: &[u8], at: usize) -> [u8; 8] {
     let mut b = [0u8; 8];
-    b.copy_from_slice(&reading[at..at + 8]);
+    b.copy_from_slice(&data[at..at.wrapping_add(8)]);
     b
 }
 
-/// The credited increases of a reading after the baseline, or why it is
-/// impossible. Increases are bounded by rated power × elapsed time:
-/// `delta_wh * 3600 <= rated_power_w * elapsed_s`.
+/// The meter at `account`, borrowed mutably in place: the same checks as
+/// `load_mut` (owner, writable, size, discriminator, alignment) without the
+/// borrow bookkeeping, which this loop does not need.
 #[inline(always)]
-fn apply(m: &Meter, ts: i64, export_register: u64, import_register: u64) -> Result<(u64, u64), ProgramError> {
-    let d_export = export_register
-        .checked_sub(m.export_register_wh)
-        .ok_or(RegistryError::RegisterDecreased)?;
-    let d_import = import_register
-        .checked_sub(m.import_register_wh)
-        .ok_or(RegistryError::RegisterDecreased)?;
-    // ts > last_reading_ts > 0 here, so the difference is positive.
-    let elapsed = ts.checked_sub(m.last_reading_ts).ok_or(RegistryError::ArithmeticOverflow)? as u64;
-    // An energy cap too large for a u64 is no cap on a u64 delta.
-    let cap_wh = match m.rated_power_w.checked_mul(elapsed) {
-        Some(ws) => ws / SECONDS_PER_HOUR,
-        None => u64::MAX,
-    };
-    if d_export > cap_wh || d_import > cap_wh {
-        return Err(RegistryError::ImpossibleIncrease.into());
+fn meter_mut<'a>(account: &'a mut AccountView, program_id: &Address) -> Result<&'a mut Meter, ProgramError> {
+    if !same_address(account.owner(), program_id) {
+        return Err(RegistryError::MeterNotRegistered.into());
     }
-    Ok((d_export, d_import))
+    if !account.is_writable() {
+        return Err(FrameworkError::ConstraintMut.into());
+    }
+    // Meters are visited one at a time and each reference dies before the
+    // next iteration, so no two live references alias even when a batch
+    // names the same meter twice; nothing else borrows meter data here.
+    account.check_borrow_mut()?;
+    // SAFETY: see above; the borrow state was checked to be free.
+    let data = unsafe { account.borrow_unchecked_mut() };
+    if data.len() != Meter::SPACE || u64::from_le_bytes(field(data, 0)) != METER_DISCRIMINATOR {
+        return Err(FrameworkError::AccountDiscriminatorMismatch.into());
+    }
+    bytemuck::try_from_bytes_mut::<Meter>(&mut data[8..])
+        .map_err(|_| FrameworkError::AccountDiscriminatorMismatch.into())
+}
+
+/// Whether a register may rise by `delta_wh` in `elapsed` seconds at
+/// `rated_power_w`: `delta_wh * 3600 <= rated_power_w * elapsed`, without a
+/// division or a 128-bit multiply on the common path.
+#[inline(always)]
+fn possible(rated_power_w: u64, elapsed: u64, delta_wh: u64) -> bool {
+    // rated_power_w <= 1 GW < 2^30 (checked at registration), so below
+    // 2^33 seconds (until the year 2242) the product fits 63 bits.
+    const ELAPSED_FAST: u64 = 1 << 33;
+    if delta_wh > u64::MAX / SECONDS_PER_HOUR {
+        // delta_wh * 3600 exceeds any 63-bit energy.
+        return elapsed >= ELAPSED_FAST
+            && (delta_wh as u128).wrapping_mul(SECONDS_PER_HOUR as u128)
+                <= (rated_power_w as u128).wrapping_mul(elapsed as u128);
+    }
+    if elapsed < ELAPSED_FAST {
+        delta_wh.wrapping_mul(SECONDS_PER_HOUR) <= rated_power_w.wrapping_mul(elapsed)
+    } else {
+        (delta_wh as u128).wrapping_mul(SECONDS_PER_HOUR as u128)
+            <= (rated_power_w as u128).wrapping_mul(elapsed as u128)
+    }
 }

@@ -5,7 +5,7 @@ use crate::{
     state::{Meter, MeterKind, MeterStatus, MAX_RATED_POWER_W, PAUSE_REGISTRY, SEED_METER, STATE_VERSION},
 };
 use joule_common::{
-    account::{init, AccountState},
+    account::{init_zeroed, AccountState},
     args::Args,
     cpi::{create_pda_account, system_program},
     event::emit,
@@ -14,7 +14,6 @@ use joule_common::{
 use pinocchio::{
     cpi::Signer,
     error::ProgramError,
-    sysvars::{clock::Clock, Sysvar},
     AccountView, Address, ProgramResult,
 };
 
@@ -62,37 +61,25 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let seeds = pinocchio::instruction::seeds!(SEED_METER, &args.meter_id, &bump);
     create_pda_account(owner, meter, Meter::SPACE, program_id, Signer::from(&seeds))?;
 
-    let now = Clock::get()?.unix_timestamp;
-    let body = Meter {
-        owner: *owner.address(),
-        pending_owner: Address::default(),
-        meter_id: args.meter_id,
-        utility_id: args.utility_id,
-        rated_power_w: args.rated_power_w,
-        registered_at: now,
-        last_reading_ts: 0,
-        export_register_wh: 0,
-        import_register_wh: 0,
-        exported_wh: 0,
-        imported_wh: 0,
-        minted_wh: 0,
-        certified_wh: 0,
-        redeemed_wh: 0,
-        kind: args.kind as u8,
-        status: MeterStatus::Pending as u8,
-        version: STATE_VERSION,
-        bump: args.bump,
-        _padding: [0; 4],
-        reserved: [0; 64],
-    };
-    init(meter, &body)?;
+    let now = joule_common::sysvar::unix_timestamp()?;
+    let key = *meter.address();
+    // The account is zeroed by its creation: set only the non-zero fields.
+    let mut m = init_zeroed::<Meter>(meter)?;
+    m.owner = *owner.address();
+    m.meter_id = args.meter_id;
+    m.utility_id = args.utility_id;
+    m.rated_power_w = args.rated_power_w;
+    m.registered_at = now;
+    m.kind = args.kind as u8;
+    m.status = MeterStatus::Pending as u8;
+    m.version = STATE_VERSION;
+    m.bump = args.bump;
     emit(&MeterRegistered {
-        meter: *meter.address(),
-        owner: body.owner,
-        meter_id: body.meter_id,
-        utility_id: body.utility_id,
-        rated_power_w: body.rated_power_w,
-        kind: body.kind,
+        meter: key,
+        owner: m.owner,
+        utility_id: m.utility_id,
+        rated_power_w: m.rated_power_w,
+        kind: m.kind,
     });
     Ok(())
 }

@@ -1,0 +1,189 @@
+use super::super::{check_unpaused, create_certificate_account, uninitialized_pda};
+use crate::{
+    error::CertificatesError,
+    events::CertificateIssued,
+    state::{Certificate, CertificateStatus, Config, PAUSE_ISSUE, STATE_VERSION},
+};
+use joule_common::{
+    account::{init, load, load_mut},
+    args::Args,
+    cpi::system_program,
+    event::emit,
+    validate,
+};
+use joule_registry::state::{
+    Config as RegistryConfig, Meter, MeterKind, CERTIFIER_AUTHORITY, CERTIFIER_BUMP,
+    CONFIG_ADDRESS as REGISTRY_CONFIG_ADDRESS, PAUSE_CERTIFICATES, PAUSE_REGISTRY, SEED_CERTIFIER,
+};
+use pinocchio::{
+    cpi::{invoke_signed, Signer},
+    error::ProgramError,
+    instruction::{InstructionAccount, InstructionView},
+    AccountView, Address, ProgramResult,
+};
+
+/// Discriminator of the registry's `record_certified` hook.
+const RECORD_CERTIFIED: [u8; 8] = joule_common::disc::instruction("record_certified");
+
+/// Arguments of `issue_certificate`.
+pub struct IssueArgs {
+    pub amount_wh: u64,
+    pub period_start: i64,
+    pub period_end: i64,
+    /// Canonical bump of `["certificate", next_certificate_id]` (checked on-chain).
+    pub bump: u8,
+}
+
+impl IssueArgs {
+    fn parse(data: &[u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let amount_wh = args.u64()?;
+        let period_start = args.i64()?;
+        let period_end = args.i64()?;
+        let bump = args.u8()?;
+        args.finish()?;
+        if amount_wh == 0 {
+            return Err(CertificatesError::ZeroAmount.into());
+        }
+        if period_start >= period_end {
+            return Err(CertificatesError::InvalidPeriod.into());
+        }
+        Ok(Self { amount_wh, period_start, period_end, bump })
+    }
+}
+
+/// What the meter says about the energy being certified, read before the
+/// registry CPI.
+struct MeterFacts {
+    owner: Address,
+    utility_id: [u8; 16],
+    kind: u8,
+    certified_wh: u64,
+    exported_wh: u64,
+}
+
+/// Checks the meter as the registry hook will, so that every refusal comes
+/// back as this program's own error (clients decode a failed transaction's
+/// code against the top-level program's IDL).
+#[inline(always)]
+fn check_meter(meter: &AccountView, args: &IssueArgs) -> Result<MeterFacts, ProgramError> {
+    if !meter.owned_by(&joule_registry::ID) {
+        return Err(CertificatesError::MeterNotRegistered.into());
+    }
+    let m = load::<Meter>(meter, &joule_registry::ID)?;
+    if !m.is_active() {
+        return Err(CertificatesError::MeterNotActive.into());
+    }
+    if !m.kind().is_some_and(MeterKind::is_renewable) {
+        return Err(CertificatesError::NotRenewable.into());
+    }
+    if args.period_end > m.last_reading_ts {
+        return Err(CertificatesError::InvalidPeriod.into());
+    }
+    if args.amount_wh > m.certifiable_wh() {
+        return Err(CertificatesError::CertificationExceedsExport.into());
+    }
+    Ok(MeterFacts {
+        owner: m.owner,
+        utility_id: m.utility_id,
+        kind: m.kind,
+        certified_wh: m.certified_wh,
+        exported_wh: m.exported_wh,
+    })
+}
+
+/// `issue_certificate(amount_wh, period_start, period_end, bump)`: the
+/// certificate authority certifies `amount_wh` of a renewable meter's
+/// exported energy not yet certified, generated over
+/// `[period_start, period_end]` (start before end, end no later than the
+/// meter's last reading). Records it in the meter's `certified_wh` through
+/// the registry's `record_certified` hook, signed by this program's PDA
+/// `["certifier"]`, and creates the `Certificate` PDA
+/// `["certificate", next_certificate_id]` owned by the meter owner (rent
+/// paid by `payer`). Increments `Config::next_certificate_id`.
+///
+/// Accounts: `[authority (s), payer (s, w), config (w), certificate (w),
+/// registry_config, meter (w), certifier, registry_program, system_program]`.
+pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
+    let args = IssueArgs::parse(args)?;
+    let ([authority, payer, config, certificate, registry_config, meter, certifier, registry, system], _) =
+        validate::take::<9>(accounts)?;
+    validate::signer(authority)?;
+    validate::writable_signer(payer)?;
+    let mut cfg = load_mut::<Config>(config, program_id)?;
+    if &cfg.authority != authority.address() {
+        return Err(CertificatesError::NotAuthority.into());
+    }
+    check_unpaused(&cfg, PAUSE_ISSUE)?;
+    uninitialized_pda(certificate)?;
+    validate::address(registry_config, &REGISTRY_CONFIG_ADDRESS)?;
+    if load::<RegistryConfig>(registry_config, &joule_registry::ID)?.is_paused(PAUSE_REGISTRY | PAUSE_CERTIFICATES) {
+        return Err(CertificatesError::RegistryPaused.into());
+    }
+    validate::writable(meter)?;
+    let facts = check_meter(meter, &args)?;
+    validate::address(certifier, &CERTIFIER_AUTHORITY)?;
+    validate::program(registry, &joule_registry::ID)?;
+    system_program(system)?;
+
+    let id = cfg.next_certificate_id;
+    cfg.next_certificate_id = id.checked_add(1).ok_or(CertificatesError::ArithmeticOverflow)?;
+    create_certificate_account(payer, certificate, id, args.bump, program_id)?;
+
+    // record_certified(amount_wh, period_start, period_end), signed by ["certifier"].
+    let mut data = [0u8; 32];
+    data[..8].copy_from_slice(&RECORD_CERTIFIED);
+    data[8..16].copy_from_slice(&args.amount_wh.to_le_bytes());
+    data[16..24].copy_from_slice(&args.period_start.to_le_bytes());
+    data[24..32].copy_from_slice(&args.period_end.to_le_bytes());
+    let metas = [
+        InstructionAccount::readonly_signer(certifier.address()),
+        InstructionAccount::readonly(registry_config.address()),
+        InstructionAccount::writable(meter.address()),
+    ];
+    let ix = InstructionView { program_id: &joule_registry::ID, data: &data, accounts: &metas };
+    let bump = [CERTIFIER_BUMP];
+    let seeds = pinocchio::instruction::seeds!(SEED_CERTIFIER, &bump);
+    invoke_signed(&ix, &[&*certifier, &*registry_config, &*meter], &[Signer::from(&seeds)])?;
+
+    let certified_wh_after =
+        facts.certified_wh.checked_add(args.amount_wh).ok_or(CertificatesError::ArithmeticOverflow)?;
+    let body = Certificate {
+        id,
+        parent_id: 0,
+        amount_wh: args.amount_wh,
+        period_start: args.period_start,
+        period_end: args.period_end,
+        issued_at: joule_common::sysvar::unix_timestamp()?,
+        closed_at: 0,
+        owner: facts.owner,
+        meter: *meter.address(),
+        beneficiary: Address::default(),
+        utility_id: facts.utility_id,
+        beneficiary_name: [0; crate::state::MAX_BENEFICIARY_NAME_LEN],
+        reason: [0; crate::state::MAX_REASON_LEN],
+        beneficiary_name_len: 0,
+        reason_len: 0,
+        source_kind: facts.kind,
+        status: CertificateStatus::Active as u8,
+        version: STATE_VERSION,
+        bump: args.bump,
+        _padding: [0; 2],
+        reserved: [0; 32],
+    };
+    init(certificate, &body)?;
+    emit(&CertificateIssued {
+        certificate: *certificate.address(),
+        id,
+        owner: facts.owner,
+        meter: body.meter,
+        amount_wh: args.amount_wh,
+        period_start: args.period_start,
+        period_end: args.period_end,
+        source_kind: facts.kind,
+        certified_wh_before: facts.certified_wh,
+        certified_wh_after,
+        exported_wh: facts.exported_wh,
+    });
+    Ok(())
+}

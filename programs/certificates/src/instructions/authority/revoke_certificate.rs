@@ -1,0 +1,38 @@
+use super::super::{bounded_text, load_active_certificate, load_config_as_authority, store_text};
+use crate::{
+    error::CertificatesError,
+    events::{EventWriter, CERTIFICATE_REVOKED},
+    state::{CertificateStatus, MAX_REASON_LEN},
+};
+use joule_common::{args::Args, validate};
+use pinocchio::{AccountView, Address, ProgramResult};
+
+/// `revoke_certificate(reason)`: the certificate authority revokes an
+/// active certificate (e.g. a meter found faulty), recording a 1 to 128
+/// byte reason. Final. The energy stays counted in the meter's
+/// `certified_wh`, so it can never be certified again. Works while paused:
+/// it only takes value out of circulation.
+///
+/// Accounts: `[authority (s), config, certificate (w)]`.
+pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
+    let mut args = Args::new(args);
+    let reason = bounded_text(&mut args, MAX_REASON_LEN, CertificatesError::InvalidReason)?;
+    args.finish()?;
+    let ([authority, config, certificate], _) = validate::take::<3>(accounts)?;
+    drop(load_config_as_authority(config, authority, program_id)?);
+    let key = *certificate.address();
+    let mut cert = load_active_certificate(certificate, program_id)?;
+    cert.status = CertificateStatus::Revoked as u8;
+    cert.closed_at = joule_common::sysvar::unix_timestamp()?;
+    cert.reason_len = store_text(&mut cert.reason, reason);
+
+    EventWriter::new(CERTIFICATE_REVOKED)
+        .bytes(key.as_ref())
+        .u64(cert.id)
+        .bytes(authority.address().as_ref())
+        .bytes(cert.owner.as_ref())
+        .u64(cert.amount_wh)
+        .string(reason)
+        .emit();
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! One file per instruction, grouped by who calls them.
+
+pub mod admin;
+pub mod authority;
+pub mod owner;
+
+/// Instruction discriminators (`sha256("global:<name>")[..8]`) as `u64` for
+/// dispatch, and their names.
+pub mod ix {
+    use joule_common::disc::{as_u64, instruction};
+
+    macro_rules! ixs {
+        ($($konst:ident = $name:literal,)+) => {
+            $(pub const $konst: u64 = as_u64(instruction($name));)+
+            /// Every instruction name, in IDL order.
+            pub const NAMES: &[&str] = &[$($name,)+];
+        };
+    }
+
+    ixs! {
+        INITIALIZE = "initialize",
+        PROPOSE_AUTHORITY = "propose_authority",
+        ACCEPT_AUTHORITY = "accept_authority",
+        SET_PAUSE = "set_pause",
+        ISSUE_CERTIFICATE = "issue_certificate",
+        TRANSFER_CERTIFICATE = "transfer_certificate",
+        SPLIT_CERTIFICATE = "split_certificate",
+        RETIRE_CERTIFICATE = "retire_certificate",
+        REVOKE_CERTIFICATE = "revoke_certificate",
+    }
+}
+
+use crate::{
+    error::CertificatesError,
+    state::{Certificate, CertificateStatus, Config},
+};
+use joule_common::{
+    account::{load, load_mut},
+    args::Args,
+    error::FrameworkError,
+};
+use pinocchio::{
+    account::{Ref, RefMut},
+    error::ProgramError,
+    AccountView, Address,
+};
+
+/// Loads the config and checks that `authority` signed and is its authority.
+#[inline(always)]
+pub(crate) fn load_config_as_authority<'a>(
+    config: &'a AccountView,
+    authority: &AccountView,
+    program_id: &Address,
+) -> Result<Ref<'a, Config>, ProgramError> {
+    joule_common::validate::signer(authority)?;
+    let cfg = load::<Config>(config, program_id)?;
+    if &cfg.authority != authority.address() {
+        return Err(CertificatesError::NotAuthority.into());
+    }
+    Ok(cfg)
+}
+
+/// Fails with `Paused` if any of `flags` is set in the config.
+#[inline(always)]
+pub(crate) fn check_unpaused(config: &Config, flags: u8) -> Result<(), ProgramError> {
+    if config.is_paused(flags) {
+        return Err(CertificatesError::Paused.into());
+    }
+    Ok(())
+}
+
+/// Loads a certificate for writing and checks that it is still active
+/// (retired and revoked certificates are final).
+#[inline(always)]
+pub(crate) fn load_active_certificate<'a>(
+    certificate: &'a mut AccountView,
+    program_id: &Address,
+) -> Result<RefMut<'a, Certificate>, ProgramError> {
+    let cert = load_mut::<Certificate>(certificate, program_id)?;
+    match cert.status {
+        s if s == CertificateStatus::Active as u8 => Ok(cert),
+        s if s == CertificateStatus::Retired as u8 => Err(CertificatesError::CertificateRetired.into()),
+        _ => Err(CertificatesError::CertificateRevoked.into()),
+    }
+}
+
+/// As [`load_active_certificate`], also checking that `owner` signed and owns it.
+#[inline(always)]
+pub(crate) fn load_owned_certificate<'a>(
+    certificate: &'a mut AccountView,
+    owner: &AccountView,
+    program_id: &Address,
+) -> Result<RefMut<'a, Certificate>, ProgramError> {
+    joule_common::validate::signer(owner)?;
+    let cert = load_active_certificate(certificate, program_id)?;
+    if &cert.owner != owner.address() {
+        return Err(CertificatesError::NotCertificateOwner.into());
+    }
+    Ok(cert)
+}
+
+/// Reads a Borsh `String` of 1 to `max` bytes of UTF-8, failing with `err`
+/// when it is empty, too long or not UTF-8 (a missing or truncated string is
+/// malformed input).
+#[inline(always)]
+pub(crate) fn bounded_text<'a>(
+    args: &mut Args<'a>,
+    max: usize,
+    err: CertificatesError,
+) -> Result<&'a [u8], ProgramError> {
+    let len = args.u32()? as usize;
+    if len == 0 || len > max {
+        return Err(err.into());
+    }
+    let bytes = args.slice(len)?;
+    if core::str::from_utf8(bytes).is_err() {
+        return Err(err.into());
+    }
+    Ok(bytes)
+}
+
+/// An account about to be created at a program address: system-owned,
+/// empty, writable, and not a transaction signer (so that only the program's
+/// own PDA signature can let the system program create it).
+#[inline(always)]
+pub(crate) fn uninitialized_pda(account: &AccountView) -> Result<(), ProgramError> {
+    joule_common::validate::uninitialized(account)?;
+    if account.is_signer() {
+        return Err(FrameworkError::ConstraintSeeds.into());
+    }
+    Ok(())
+}
+
+/// Creates the `Certificate` PDA `["certificate", id]` with the canonical
+/// `bump`, rent paid by `payer`. `account` must have passed
+/// [`uninitialized_pda`].
+#[inline(always)]
+pub(crate) fn create_certificate_account(
+    payer: &AccountView,
+    account: &AccountView,
+    id: u64,
+    bump: u8,
+    program_id: &Address,
+) -> Result<(), ProgramError> {
+    use crate::state::SEED_CERTIFICATE;
+    use joule_common::account::AccountState;
+    let id_le = id.to_le_bytes();
+    joule_common::pda::verify_canonical(&[SEED_CERTIFICATE, &id_le], bump, program_id, account.address())?;
+    let bump = [bump];
+    let seeds = pinocchio::instruction::seeds!(SEED_CERTIFICATE, &id_le, &bump);
+    joule_common::cpi::create_pda_account(
+        payer,
+        account,
+        Certificate::SPACE,
+        program_id,
+        pinocchio::cpi::Signer::from(&seeds),
+    )
+}
+
+/// Copies bounded text into a fixed field (zeroing what follows it) and
+/// returns its length.
+#[inline(always)]
+pub(crate) fn store_text<const N: usize>(field: &mut [u8; N], text: &[u8]) -> u8 {
+    let n = text.len().min(N).min(u8::MAX as usize);
+    *field = [0; N];
+    field[..n].copy_from_slice(&text[..n]);
+    n as u8
+}

@@ -1,0 +1,43 @@
+use super::super::{bounded_text, check_unpaused, load_owned_certificate, store_text};
+use crate::{
+    error::CertificatesError,
+    events::{EventWriter, CERTIFICATE_RETIRED},
+    state::{CertificateStatus, Config, MAX_BENEFICIARY_NAME_LEN, MAX_REASON_LEN, PAUSE_RETIRE},
+};
+use joule_common::{account::load, args::Args, validate};
+use pinocchio::{AccountView, Address, ProgramResult};
+
+/// `retire_certificate(beneficiary, beneficiary_name, reason)`: the owner
+/// retires an active certificate, claiming its energy for `beneficiary` (a
+/// key, default if the beneficiary has none, plus a 1 to 64 byte name) with
+/// a 1 to 128 byte reason. Final: a retired certificate can never be
+/// transferred, split, retired again or revoked.
+///
+/// Accounts: `[owner (s), config, certificate (w)]`.
+pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
+    let mut args = Args::new(args);
+    let beneficiary = *args.address()?;
+    let name = bounded_text(&mut args, MAX_BENEFICIARY_NAME_LEN, CertificatesError::InvalidBeneficiaryName)?;
+    let reason = bounded_text(&mut args, MAX_REASON_LEN, CertificatesError::InvalidReason)?;
+    args.finish()?;
+    let ([owner, config, certificate], _) = validate::take::<3>(accounts)?;
+    check_unpaused(&*load::<Config>(config, program_id)?, PAUSE_RETIRE)?;
+    let key = *certificate.address();
+    let mut cert = load_owned_certificate(certificate, owner, program_id)?;
+    cert.status = CertificateStatus::Retired as u8;
+    cert.closed_at = joule_common::sysvar::unix_timestamp()?;
+    cert.beneficiary = beneficiary;
+    cert.beneficiary_name_len = store_text(&mut cert.beneficiary_name, name);
+    cert.reason_len = store_text(&mut cert.reason, reason);
+
+    EventWriter::new(CERTIFICATE_RETIRED)
+        .bytes(key.as_ref())
+        .u64(cert.id)
+        .bytes(owner.address().as_ref())
+        .bytes(beneficiary.as_ref())
+        .u64(cert.amount_wh)
+        .string(name)
+        .string(reason)
+        .emit();
+    Ok(())
+}

@@ -1,0 +1,44 @@
+use joule_common::account::AccountState;
+use pinocchio::Address;
+
+/// Pause flag: `issue_certificate`.
+pub const PAUSE_ISSUE: u8 = 1 << 0;
+/// Pause flag: `transfer_certificate` and `split_certificate`.
+pub const PAUSE_TRANSFER: u8 = 1 << 1;
+/// Pause flag: `retire_certificate`.
+pub const PAUSE_RETIRE: u8 = 1 << 2;
+/// Every defined pause flag. `revoke_certificate` is never paused: it is the
+/// authority's remedy, and it only takes value out of circulation.
+pub const PAUSE_ALL: u8 = PAUSE_ISSUE | PAUSE_TRANSFER | PAUSE_RETIRE;
+
+/// Certificates config, PDA `["config"]` of this program.
+#[repr(C)]
+#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+pub struct Config {
+    /// Id the next certificate (issued or split off) receives; ids start at 1
+    /// and are never reused.
+    pub next_certificate_id: u64,
+    /// Issues and revokes certificates, pauses, hands the role over.
+    pub authority: Address,
+    /// Proposed authority; becomes authority when it accepts. Default = none.
+    pub pending_authority: Address,
+    /// Bitwise OR of the `PAUSE_*` flags.
+    pub pause_flags: u8,
+    pub version: u8,
+    pub bump: u8,
+    pub _padding: [u8; 5],
+    pub reserved: [u8; 64],
+}
+
+const _: () = assert!(core::mem::size_of::<Config>() == 144);
+
+impl AccountState for Config {
+    const DISCRIMINATOR: [u8; 8] = joule_common::disc::account("Config");
+}
+
+impl Config {
+    #[inline(always)]
+    pub fn is_paused(&self, flag: u8) -> bool {
+        self.pause_flags & flag != 0
+    }
+}

@@ -1,0 +1,82 @@
+//! Sysvar reads through the generic `sol_get_sysvar` syscall, fetching only
+//! the bytes needed.
+//!
+//! (pinocchio 0.11's `Clock::get()` / `Rent::get()` issue that syscall only
+//! for `target_os = "solana"`, so on the upstream `bpf` target they fail
+//! with `UnsupportedSysvar`; these work on both targets.)
+
+use pinocchio::{error::ProgramError, Address};
+
+#[cfg(any(target_os = "solana", target_arch = "bpf"))]
+#[inline(always)]
+fn read<const N: usize>(id: &Address, offset: u64) -> Result<[u8; N], ProgramError> {
+    let mut buf = [0u8; N];
+    // SAFETY: `buf` is N writable bytes; `id` is 32 readable bytes.
+    let rc = unsafe {
+        solana_define_syscall::definitions::sol_get_sysvar(
+            id.as_ref().as_ptr(),
+            buf.as_mut_ptr(),
+            offset,
+            N as u64,
+        )
+    };
+    if rc != 0 {
+        return Err(ProgramError::UnsupportedSysvar);
+    }
+    Ok(buf)
+}
+
+/// The clock sysvar's address.
+pub const CLOCK_SYSVAR: Address = Address::from_str_const("SysvarC1ock11111111111111111111111111111111");
+/// The rent sysvar's address.
+pub const RENT_SYSVAR: Address = Address::from_str_const("SysvarRent111111111111111111111111111111111");
+
+/// The cluster's Unix timestamp (`Clock::unix_timestamp`, at byte 32).
+#[inline(always)]
+pub fn unix_timestamp() -> Result<i64, ProgramError> {
+    #[cfg(any(target_os = "solana", target_arch = "bpf"))]
+    {
+        Ok(i64::from_le_bytes(read::<8>(&CLOCK_SYSVAR, 32)?))
+    }
+    #[cfg(not(any(target_os = "solana", target_arch = "bpf")))]
+    {
+        Err(ProgramError::UnsupportedSysvar)
+    }
+}
+
+/// Bytes of account metadata that rent is also charged for.
+const ACCOUNT_STORAGE_OVERHEAD: u64 = 128;
+
+/// The rent-exempt minimum balance of an account of `space` bytes, read from
+/// the rent sysvar with integer arithmetic only (no floats on-chain): the
+/// exemption threshold must be a whole number of years (2.0 today, 1.0
+/// after the announced rent change); any other value fails with
+/// `UnsupportedSysvar` rather than being rounded.
+#[inline(always)]
+pub fn minimum_balance(space: usize) -> Result<u64, ProgramError> {
+    #[cfg(any(target_os = "solana", target_arch = "bpf"))]
+    let (lamports_per_byte_year, threshold_bits) = {
+        // lamports_per_byte_year: u64, exemption_threshold: f64 (its bits), burn_percent: u8
+        let buf = read::<16>(&RENT_SYSVAR, 0)?;
+        let mut a = [0u8; 8];
+        let mut b = [0u8; 8];
+        a.copy_from_slice(&buf[..8]);
+        b.copy_from_slice(&buf[8..]);
+        (u64::from_le_bytes(a), u64::from_le_bytes(b))
+    };
+    #[cfg(not(any(target_os = "solana", target_arch = "bpf")))]
+    let (lamports_per_byte_year, threshold_bits) = (3_480u64, 0x4000_0000_0000_0000u64);
+
+    const ONE_YEAR: u64 = 0x3FF0_0000_0000_0000; // 1.0f64
+    const TWO_YEARS: u64 = 0x4000_0000_0000_0000; // 2.0f64
+    let years = match threshold_bits {
+        ONE_YEAR => 1,
+        TWO_YEARS => 2,
+        _ => return Err(ProgramError::UnsupportedSysvar),
+    };
+    (space as u64)
+        .checked_add(ACCOUNT_STORAGE_OVERHEAD)
+        .and_then(|bytes| bytes.checked_mul(lamports_per_byte_year))
+        .and_then(|l| l.checked_mul(years))
+        .ok_or(ProgramError::ArithmeticOverflow)
+}
