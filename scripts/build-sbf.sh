@@ -2,7 +2,7 @@
 # Builds every Joule program to target/deploy/<name>.so with upstream Rust
 # (the pinned nightly, target bpfel-unknown-none, build-std) and sbpf-linker.
 #
-#   scripts/build-sbf.sh [--arch v0|v3] [program ...]
+#   scripts/build-sbf.sh [--arch v0|v3] [--out DIR] [program ...]
 #
 # --arch (or SBPF_ARCH): v0 (default) = dynamic syscalls, accepted by every
 # validator, solana-test-validator 3.x and the npm litesvm used by dApp test
@@ -14,19 +14,20 @@ cd "$(dirname "$0")/.."
 source scripts/toolchain.sh
 
 arch="${SBPF_ARCH:-v0}"
+out="target/deploy"
 programs=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --arch) arch="$2"; shift 2 ;;
     --arch=*) arch="${1#--arch=}"; shift ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    --out) out="$2"; shift 2 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) programs+=("$1"); shift ;;
   esac
 done
 [ ${#programs[@]} -gt 0 ] || programs=(registry market certificates)
 
-ensure_toolchain
-ensure_sbpf_linker
+ensure_all
 linker="$(command -v sbpf-linker)"
 
 flags=(
@@ -46,7 +47,7 @@ case "$arch" in
 esac
 export CARGO_TARGET_BPFEL_UNKNOWN_NONE_RUSTFLAGS="${flags[*]}"
 
-mkdir -p target/deploy
+mkdir -p "$out"
 for p in "${programs[@]}"; do
   joule_log "building $p (SBPF $arch)"
   # One program per cargo invocation: a program that depends on another as a
@@ -55,7 +56,7 @@ for p in "${programs[@]}"; do
   cargo "+$JOULE_TOOLCHAIN" build --release --quiet \
     --target bpfel-unknown-none -Z build-std=core,alloc \
     -p "joule-$p" "${features[@]}"
-  cp "target/bpfel-unknown-none/release/libjoule_$p.so" "target/deploy/$p.so"
-  printf '    target/deploy/%s.so  %s bytes\n' "$p" "$(stat -c %s "target/deploy/$p.so")" >&2
+  cp "target/bpfel-unknown-none/release/libjoule_$p.so" "$out/$p.so"
+  printf '    %s/%s.so  %s bytes\n' "$out" "$p" "$(stat -c %s "$out/$p.so")" >&2
 done
-echo "$arch" > target/deploy/.sbpf-arch
+echo "$arch" > "$out/.sbpf-arch"

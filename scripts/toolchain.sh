@@ -39,3 +39,21 @@ ensure_sbpf_linker() {
     (cd / && cargo install sbpf-linker --version "$SBPF_LINKER_VERSION" --locked)
   fi
 }
+
+# A C compiler: litesvm's blake3 dependency builds C code.
+ensure_cc() {
+  if ! command -v cc >/dev/null 2>&1; then
+    joule_log "installing a C compiler (build-essential)"
+    local sudo=""
+    [ "$(id -u)" -eq 0 ] || sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq build-essential >/dev/null
+  fi
+}
+
+# Everything the build and tests need.
+ensure_all() {
+  ensure_toolchain
+  ensure_sbpf_linker
+  ensure_cc
+}

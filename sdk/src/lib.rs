@@ -12,7 +12,7 @@ pub mod registry;
 pub mod spec;
 pub mod token;
 
-pub use joule_common::error::FrameworkError;
+pub use joule_common::{error::FrameworkError, event::Event};
 pub use solana_address::Address as Pubkey;
 pub use solana_instruction::{AccountMeta, Instruction};
 

@@ -5,6 +5,7 @@
 
 pub mod certificates;
 pub mod cu;
+pub mod demo;
 pub mod registry;
 
 use joule_sdk::{token as spl, Instruction, Pubkey};
@@ -118,9 +119,13 @@ impl TestContextBuilder {
     }
 }
 
-/// Where `scripts/build-sbf.sh` puts the programs.
+/// Where `scripts/build-sbf.sh` puts the programs (`JOULE_DEPLOY_DIR`
+/// overrides it, e.g. to run the suite on the SBPF v3 build).
 pub fn deploy_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy")
+    match std::env::var_os("JOULE_DEPLOY_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/deploy"),
+    }
 }
 
 /// A litesvm chain with the Joule programs loaded, the registry initialised
@@ -181,11 +186,18 @@ impl TestContext {
         }
     }
 
-    /// Size in bytes of the legacy transaction these instructions make.
+    /// Size in bytes of the legacy transaction these instructions make,
+    /// with the context's payer paying the fee.
     pub fn legacy_tx_size(&self, ixs: &[Instruction], signers: &[&Keypair]) -> usize {
         let mut all: Vec<&Keypair> = vec![&self.payer];
         all.extend(signers.iter().copied());
-        let tx = Transaction::new_signed_with_payer(ixs, Some(&self.payer.pubkey()), &all, self.svm.latest_blockhash());
+        self.legacy_tx_size_paid_by(ixs, &all)
+    }
+
+    /// Size in bytes of the legacy transaction these instructions make,
+    /// with `signers[0]` paying the fee.
+    pub fn legacy_tx_size_paid_by(&self, ixs: &[Instruction], signers: &[&Keypair]) -> usize {
+        let tx = Transaction::new_signed_with_payer(ixs, Some(&signers[0].pubkey()), signers, self.svm.latest_blockhash());
         bincode_len(&tx)
     }
 

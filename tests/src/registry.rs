@@ -102,3 +102,43 @@ impl TestContext {
         self.send("set_pause", &[reg::set_pause(&admin.pubkey(), flags)], &[&admin])
     }
 }
+
+/// Runs every registry instruction once (for the CU table), on a context
+/// whose registry is initialised.
+pub fn registry_scenario(ctx: &mut TestContext) {
+    let admin = ctx.admin.insecure_clone();
+    let owner = ctx.new_user();
+    let buyer = ctx.new_user();
+    // A meter whose canonical bump is 255 (the common, cheapest case) and
+    // one with 254.
+    let serial = |bump: u8| {
+        (0..)
+            .map(|i| format!("CU-{i}"))
+            .find(|s| reg::meter_address(&reg::meter_id_from_serial(s)).1 == bump)
+            .expect("a serial")
+    };
+    let m255 = ctx.active_meter(&owner, &serial(255), MeterKind::Solar, 5_000);
+    let (m254, res) = ctx.register_meter(&owner, &serial(254), MeterKind::Solar, 5_000);
+    expect_ok(res);
+    expect_ok(ctx.suspend_meter(&m254));
+    let now = ctx.now();
+    expect_ok(ctx.submit_readings(&[(m255, Reading { timestamp: now - 3_600, exported_wh: 1_000, imported_wh: 1_000 })]));
+    expect_ok(ctx.submit_readings(&[(m255, Reading { timestamp: now, exported_wh: 4_000, imported_wh: 2_000 })]));
+    let meters: Vec<Pubkey> = (0..16)
+        .map(|i| ctx.active_meter(&owner, &format!("CU-BATCH-{i}"), MeterKind::Solar, 5_000))
+        .collect();
+    let batch = |ts: i64, wh: u64| meters.iter().map(|m| (*m, Reading { timestamp: ts, exported_wh: wh, imported_wh: wh })).collect::<Vec<_>>();
+    expect_ok(ctx.submit_readings(&batch(now - 3_600, 10)));
+    expect_ok(ctx.submit_readings(&batch(now, 20)));
+    let ata = ctx.energy_ata(&owner.pubkey());
+    expect_ok(ctx.mint_energy(&m255, &ata));
+    expect_ok(ctx.redeem(&owner, &m255, &ata, 500));
+    expect_ok(ctx.send("propose_meter_transfer", &[reg::propose_meter_transfer(&owner.pubkey(), &m255, &buyer.pubkey())], &[&owner]));
+    expect_ok(ctx.send("accept_meter_transfer", &[reg::accept_meter_transfer(&buyer.pubkey(), &m255)], &[&buyer]));
+    expect_ok(ctx.set_pause(reg::PAUSE_MARKET));
+    expect_ok(ctx.set_pause(0));
+    let next = ctx.new_user();
+    expect_ok(ctx.send("propose_admin", &[reg::propose_admin(&admin.pubkey(), &next.pubkey())], &[&admin]));
+    expect_ok(ctx.send("accept_admin", &[reg::accept_admin(&next.pubkey())], &[&next]));
+    ctx.admin = next;
+}

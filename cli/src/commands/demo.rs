@@ -1,0 +1,26 @@
+use super::{Output, Result};
+
+/// `joule demo`: prosumers and consumers on an embedded chain.
+#[derive(clap::Args)]
+pub struct DemoArgs {}
+
+impl DemoArgs {
+    pub fn run(self, output: Output) -> Result {
+        let mut text = Vec::new();
+        let report = joule_tests::demo::run(&mut text).map_err(|e| e.to_string())?;
+        match output {
+            Output::Text => print!("{}", String::from_utf8_lossy(&text)),
+            Output::Json => println!(
+                "{}",
+                serde_json::json!({
+                    "minted_wh": report.minted_wh,
+                    "redeemed_wh": report.redeemed_wh,
+                    "readings_applied": report.readings_applied,
+                    "readings_skipped": report.readings_skipped,
+                    "transactions": report.transactions,
+                })
+            ),
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Runs every check CI runs, installing what a fresh machine lacks:
+#   formatting, clippy (-D warnings), the IDL freshness check, the SBF
+#   programs (SBPF v0, the default), every test on them, the same suite on
+#   the SBPF v3 build, and the compute-unit table.
+#
+#   scripts/test.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/toolchain.sh
+ensure_all
+T="+$JOULE_TOOLCHAIN"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+joule_log "cargo fmt --check"
+cargo "$T" fmt --all -- --check
+
+joule_log "building the SBF programs (SBPF v0 and v3)"
+scripts/build-sbf.sh --arch v0
+scripts/build-sbf.sh --arch v3 --out target/deploy-v3
+
+joule_log "cargo clippy -- -D warnings"
+cargo "$T" clippy --workspace --all-targets --quiet -- -D warnings
+
+joule_log "IDL is fresh (target-idl/ matches the sdk)"
+cargo "$T" run --quiet -p joule-sdk --bin joule-idl -- --check
+
+joule_log "tests (SBPF v0)"
+cargo "$T" test --workspace
+
+joule_log "tests (SBPF v3)"
+JOULE_DEPLOY_DIR="$PWD/target/deploy-v3" cargo "$T" test -p joule-tests
+
+joule_log "compute units"
+cargo "$T" test -p joule-tests --test cu -- --nocapture --test-threads 1 cu_table

@@ -1,0 +1,16 @@
+//! The demo runs and tells the truth.
+
+use joule_tests::demo;
+
+#[test]
+fn demo_runs() {
+    let mut out = Vec::new();
+    let report = demo::run(&mut out).expect("demo");
+    let text = String::from_utf8(out).expect("utf-8");
+    println!("{text}");
+    // 4 meters: one baseline + 24 hourly readings each; the resent batch is skipped whole.
+    assert_eq!(report.readings_applied, 4 * 25);
+    assert_eq!(report.readings_skipped, 4);
+    assert!(report.minted_wh > 0 && report.redeemed_wh > 0);
+    assert!(text.contains("energy token supply"));
+}
