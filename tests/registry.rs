@@ -46,6 +46,7 @@ fn initialize_ok() {
     assert_eq!(reg::config_address(), reg::CONFIG_ADDRESS);
     assert_eq!(reg::energy_mint_address(), reg::ENERGY_MINT_ADDRESS);
     assert_eq!(reg::certifier_address(), (reg::CERTIFIER_AUTHORITY, reg::CERTIFIER_BUMP));
+    assert_eq!(reg::program_data_address(), reg::PROGRAM_DATA_ADDRESS);
     let mint = joule_sdk::token::decode_mint(&ctx.data(&ctx.energy_mint()).unwrap()).unwrap();
     assert_eq!(mint, (0, 3), "supply 0, 3 decimals");
     let raw = ctx.data(&ctx.energy_mint()).unwrap();
@@ -55,11 +56,32 @@ fn initialize_ok() {
 }
 
 #[test]
+fn initialize_rejects_anyone_but_the_upgrade_authority() {
+    let mut ctx = TestContext::builder().uninitialized().build();
+    let squatter = ctx.new_user();
+    let res = ctx.send("initialize", &[reg::initialize(&squatter.pubkey())], &[&squatter]);
+    assert_error(&res, E::NotUpgradeAuthority as u32);
+    assert!(!ctx.exists(&reg::config_address()) && !ctx.exists(&reg::energy_mint_address()));
+    // An immutable program (no upgrade authority) cannot be initialised by anyone.
+    let admin = ctx.admin.insecure_clone();
+    ctx.set_upgrade_authority(&reg::program_data_address(), None);
+    let res = ctx.send("initialize", &[reg::initialize(&admin.pubkey())], &[&admin]);
+    assert_error(&res, E::NotUpgradeAuthority as u32);
+    // A look-alike ProgramData account is not the registry's.
+    ctx.set_upgrade_authority(&reg::program_data_address(), Some(&admin.pubkey()));
+    let mut ix = reg::initialize(&admin.pubkey());
+    ix.accounts[3].pubkey = joule_sdk::Pubkey::new_unique();
+    assert_error(&ctx.send("initialize", &[ix], &[&admin]), F::ConstraintAddress as u32);
+    expect_ok(ctx.send("initialize", &[reg::initialize(&admin.pubkey())], &[&admin]));
+    assert_eq!(ctx.config().admin, admin.pubkey());
+}
+
+#[test]
 fn initialize_rejects_second_call() {
     let mut ctx = TestContext::new();
-    let attacker = ctx.new_user();
+    let admin = ctx.admin.insecure_clone();
     let before = ctx.snapshot(&[reg::config_address(), reg::energy_mint_address()]);
-    let res = ctx.send("initialize", &[reg::initialize(&attacker.pubkey())], &[&attacker]);
+    let res = ctx.send("initialize", &[reg::initialize(&admin.pubkey())], &[&admin]);
     assert_error(&res, F::AccountNotSystemOwned as u32);
     ctx.assert_unchanged(&before);
     assert_eq!(ctx.config().admin, ctx.admin.pubkey());

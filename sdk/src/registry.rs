@@ -30,6 +30,11 @@ pub fn meter_address(meter_id: &[u8; 32]) -> (Pubkey, u8) {
     Pubkey::find_program_address(&[SEED_METER, meter_id], &ID)
 }
 
+/// The registry's ProgramData account (holds its upgrade authority).
+pub fn program_data_address() -> Pubkey {
+    Pubkey::find_program_address(&[ID.as_ref()], &BPF_LOADER_UPGRADEABLE_ID).0
+}
+
 /// The certificates program's signing PDA (the only `record_certified` caller).
 pub fn certifier_address() -> (Pubkey, u8) {
     Pubkey::find_program_address(&[SEED_CERTIFIER], &CERTIFICATES_PROGRAM_ID)
@@ -144,11 +149,12 @@ pub fn spec(name: &str) -> IxSpec {
     let (docs, accounts, args, remaining, returns): (&str, Vec<AccountSpec>, Vec<ArgSpec>, _, _) =
         match name {
             "initialize" => (
-                "Creates the Config PDA (signer = admin) and the energy mint PDA (3 decimals, mint authority the Config PDA). Once only.",
+                "The program's upgrade authority creates the Config PDA (signer = admin) and the energy mint PDA (3 decimals, mint authority the Config PDA). Once only.",
                 vec![
-                    ws("admin", "Becomes the admin; pays for both accounts."),
+                    ws("admin", "The program's upgrade authority; becomes the admin and pays for both accounts."),
                     CONFIG_W,
                     w("energy_mint", "The energy mint PDA [\"energy_mint\"]."),
+                    fixed("program_data", PROGRAM_DATA_ADDRESS),
                     SYSTEM,
                     TOKEN,
                 ],
@@ -296,7 +302,7 @@ fn build(name: &str, keys: &[Pubkey], args: Borsh) -> Instruction {
 // ---------------------------------------------------------------- builders
 
 pub fn initialize(admin: &Pubkey) -> Instruction {
-    let keys = [*admin, config_address(), energy_mint_address(), SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID];
+    let keys = [*admin, config_address(), energy_mint_address(), program_data_address(), SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID];
     build("initialize", &keys, Borsh::new())
 }
 

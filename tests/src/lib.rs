@@ -6,6 +6,7 @@
 pub mod certificates;
 pub mod cu;
 pub mod demo;
+pub mod market;
 pub mod registry;
 
 use joule_sdk::{token as spl, Instruction, Pubkey};
@@ -103,6 +104,10 @@ impl TestContextBuilder {
             });
             ctx.svm.add_program(id, &bytes).expect("load program");
         }
+        // Deployed with `admin` as the registry's upgrade authority (litesvm
+        // deploys with none), as a real deployment would.
+        let admin = ctx.admin.pubkey();
+        ctx.set_upgrade_authority(&joule_sdk::registry::program_data_address(), Some(&admin));
         ctx.svm.airdrop(&ctx.payer.pubkey(), 1_000 * LAMPORTS_PER_SOL).expect("airdrop");
         ctx.svm.airdrop(&ctx.admin.pubkey(), 10 * LAMPORTS_PER_SOL).expect("airdrop");
         ctx.svm.airdrop(&ctx.oracle.pubkey(), 10 * LAMPORTS_PER_SOL).expect("airdrop");
@@ -199,6 +204,22 @@ impl TestContext {
     pub fn legacy_tx_size_paid_by(&self, ixs: &[Instruction], signers: &[&Keypair]) -> usize {
         let tx = Transaction::new_signed_with_payer(ixs, Some(&signers[0].pubkey()), signers, self.svm.latest_blockhash());
         bincode_len(&tx)
+    }
+
+    /// Rewrites the upgrade authority stored in a ProgramData account.
+    pub fn set_upgrade_authority(&mut self, program_data: &Pubkey, authority: Option<&Pubkey>) {
+        let mut acc = self.svm.get_account(program_data).expect("program data");
+        match authority {
+            Some(a) => {
+                acc.data[12] = 1;
+                acc.data[13..45].copy_from_slice(a.as_ref());
+            }
+            None => {
+                acc.data[12] = 0;
+                acc.data[13..45].fill(0);
+            }
+        }
+        self.svm.set_account(*program_data, acc).expect("set program data");
     }
 
     // ------------------------------------------------------------ time

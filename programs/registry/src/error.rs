@@ -32,5 +32,6 @@ joule_common::define_errors! {
         CertificationExceedsExport = 6027 => "The amount exceeds the meter's exported energy not yet certified.",
         InvalidCertificationPeriod = 6028 => "The certification period must start before it ends and end no later than the meter's last reading.",
         InvalidNewAuthority = 6029 => "The proposed authority must not be the default address.",
+        NotUpgradeAuthority = 6030 => "Only the registry program's upgrade authority may initialize it.",
     }
 }

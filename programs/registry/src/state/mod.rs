@@ -47,3 +47,16 @@ pub const ENERGY_MINT_BUMP: u8 = 253;
 /// The energy mint PDA, derived at compile time.
 pub const ENERGY_MINT_ADDRESS: pinocchio::Address =
     pinocchio::Address::derive_address_const(&[SEED_ENERGY_MINT], Some(ENERGY_MINT_BUMP), &crate::ID);
+
+/// The upgradeable BPF loader, which owns the registry's ProgramData.
+pub const BPF_LOADER_UPGRADEABLE_ID: pinocchio::Address =
+    pinocchio::Address::from_str_const("BPFLoaderUpgradeab1e11111111111111111111111");
+/// Canonical bump of the registry's ProgramData address (a host test re-derives it).
+pub const PROGRAM_DATA_BUMP: u8 = 252;
+/// The registry's ProgramData account (`[program_id]` under the upgradeable
+/// loader): `initialize` reads the upgrade authority from it.
+pub const PROGRAM_DATA_ADDRESS: pinocchio::Address = pinocchio::Address::derive_address_const(
+    &[crate::ID.as_array()],
+    Some(PROGRAM_DATA_BUMP),
+    &BPF_LOADER_UPGRADEABLE_ID,
+);

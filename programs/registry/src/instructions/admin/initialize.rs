@@ -1,6 +1,10 @@
 use crate::{
+    error::RegistryError,
     events::Initialized,
-    state::{Config, ENERGY_DECIMALS, SEED_CONFIG, SEED_ENERGY_MINT, STATE_VERSION},
+    state::{
+        Config, BPF_LOADER_UPGRADEABLE_ID, ENERGY_DECIMALS, PROGRAM_DATA_ADDRESS, SEED_CONFIG, SEED_ENERGY_MINT,
+        STATE_VERSION,
+    },
 };
 use joule_common::{
     account::{init, AccountState},
@@ -24,10 +28,36 @@ pub struct InitializeAccounts<'a> {
     pub energy_mint: &'a AccountView,
 }
 
+/// `ProgramData` state tag and the offsets of its upgrade authority
+/// (`Option<Pubkey>`, bincode) in the upgradeable loader's layout.
+const PROGRAM_DATA_TAG: u32 = 3;
+const AUTHORITY_OPTION: usize = 12;
+const PROGRAM_DATA_METADATA_LEN: usize = 45;
+
+/// Fails unless `admin` is the upgrade authority recorded in the registry's
+/// ProgramData: whoever deployed the program initialises it, so nobody can
+/// take the admin seat between deployment and initialisation.
+fn check_upgrade_authority(program_data: &AccountView, admin: &AccountView) -> Result<(), ProgramError> {
+    validate::address(program_data, &PROGRAM_DATA_ADDRESS)?;
+    if !program_data.owned_by(&BPF_LOADER_UPGRADEABLE_ID) {
+        return Err(FrameworkError::AccountOwnedByWrongProgram.into());
+    }
+    let data = program_data.try_borrow()?;
+    if data.len() < PROGRAM_DATA_METADATA_LEN
+        || data[..4] != PROGRAM_DATA_TAG.to_le_bytes()
+        || data[AUTHORITY_OPTION] != 1
+        || &data[AUTHORITY_OPTION + 1..PROGRAM_DATA_METADATA_LEN] != admin.address().as_ref()
+    {
+        return Err(RegistryError::NotUpgradeAuthority.into());
+    }
+    Ok(())
+}
+
 impl<'a> InitializeAccounts<'a> {
     pub fn parse(accounts: &'a mut [AccountView]) -> Result<Self, ProgramError> {
-        let ([admin, config, energy_mint, system, token], _) = validate::take::<5>(accounts)?;
+        let ([admin, config, energy_mint, program_data, system, token], _) = validate::take::<6>(accounts)?;
         validate::writable_signer(admin)?;
+        check_upgrade_authority(program_data, admin)?;
         validate::uninitialized(config)?;
         validate::uninitialized(energy_mint)?;
         system_program(system)?;
@@ -36,8 +66,8 @@ impl<'a> InitializeAccounts<'a> {
     }
 }
 
-/// `initialize()`: creates the `Config` PDA (the signer becomes admin, no
-/// oracles, nothing paused) and the energy mint PDA (3 decimals, mint
+/// `initialize()`: the program's upgrade authority creates the `Config`
+/// PDA (the signer becomes admin, no oracles, nothing paused) and the energy mint PDA (3 decimals, mint
 /// authority the `Config` PDA, no freeze authority). Once only.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     Args::new(args).finish()?;
