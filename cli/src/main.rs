@@ -27,6 +27,8 @@ enum Command {
     MeterId(commands::meter_id::MeterIdArgs),
     /// Print the program ids and fixed PDAs.
     Addresses(commands::addresses::AddressesArgs),
+    /// Print the public key of a Solana CLI keypair file.
+    Pubkey(commands::pubkey::PubkeyArgs),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +37,7 @@ fn main() -> ExitCode {
         Command::Demo(a) => a.run(cli.output),
         Command::MeterId(a) => a.run(cli.output),
         Command::Addresses(a) => a.run(cli.output),
+        Command::Pubkey(a) => a.run(cli.output),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,6 +1,7 @@
 pub mod addresses;
 pub mod demo;
 pub mod meter_id;
+pub mod pubkey;
 
 /// `--output`: text for people, JSON for scripts.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
