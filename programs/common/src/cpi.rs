@@ -40,7 +40,7 @@ pub fn create_pda_account(
         account,
         space: space as u64,
     }
-    .invoke_signed(&[signer.clone()])?;
+    .invoke_signed(core::slice::from_ref(&signer))?;
     Assign { account, owner }.invoke_signed(&[signer])
 }
 

@@ -74,9 +74,24 @@ pub fn minimum_balance(space: usize) -> Result<u64, ProgramError> {
         TWO_YEARS => 2,
         _ => return Err(ProgramError::UnsupportedSysvar),
     };
-    (space as u64)
+    // Bounding both factors first (accounts are at most 10 MiB; the rent
+    // rate is far below 2^32 lamports per byte-year) lets the compiler prove
+    // the checked products cannot overflow, which spares SBF the 128-bit
+    // software multiply behind an overflow check (about 90 CU).
+    let bytes = (space as u64)
         .checked_add(ACCOUNT_STORAGE_OVERHEAD)
-        .and_then(|bytes| bytes.checked_mul(lamports_per_byte_year))
-        .and_then(|l| l.checked_mul(years))
+        .filter(|b| *b <= MAX_RENT_BYTES)
+        .ok_or(ProgramError::ArithmeticOverflow)?;
+    if lamports_per_byte_year > u64::from(u32::MAX) {
+        return Err(ProgramError::ArithmeticOverflow);
+    }
+    // bytes <= 2^31 and lamports_per_byte_year * years < 2^33.
+    lamports_per_byte_year
+        .checked_mul(years)
+        .and_then(|rate| bytes.checked_mul(rate))
         .ok_or(ProgramError::ArithmeticOverflow)
 }
+
+/// Largest size (with its metadata overhead) `minimum_balance` prices: far
+/// above Solana's 10 MiB account limit.
+const MAX_RENT_BYTES: u64 = 1 << 31;

@@ -23,30 +23,29 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let before = cfg.oracle_count;
     let mut set = cfg.oracles;
     let mut count = (before as usize).min(MAX_ORACLES);
-    for key in remove.chunks_exact(32) {
+    for key in remove.as_chunks::<32>().0 {
         let pos = set[..count]
             .iter()
-            .position(|o| o.as_ref() == key)
+            .position(|o| o.as_array() == key)
             .ok_or(ProgramError::from(RegistryError::OracleNotFound))?;
-        // Keep the live keys contiguous: move the last one into the hole.
-        count -= 1;
+        // Keep the live keys contiguous: move the last one into the hole
+        // (`pos < count`, so `count >= 1`).
+        count = count.checked_sub(1).ok_or(RegistryError::ArithmeticOverflow)?;
         set[pos] = set[count];
         set[count] = Address::default();
     }
-    for key in add.chunks_exact(32) {
-        if key == Address::default().as_ref() {
+    for key in add.as_chunks::<32>().0 {
+        if key == Address::default().as_array() {
             return Err(RegistryError::InvalidNewAuthority.into());
         }
-        if set[..count].iter().any(|o| o.as_ref() == key) {
+        if set[..count].iter().any(|o| o.as_array() == key) {
             return Err(RegistryError::OracleAlreadyPresent.into());
         }
         if count == MAX_ORACLES {
             return Err(RegistryError::OracleSetFull.into());
         }
-        let mut bytes = [0u8; 32];
-        bytes.copy_from_slice(key);
-        set[count] = Address::new_from_array(bytes);
-        count += 1;
+        set[count] = Address::new_from_array(*key);
+        count = count.checked_add(1).ok_or(RegistryError::ArithmeticOverflow)?;
     }
     cfg.oracles = set;
     cfg.oracle_count = count as u8;

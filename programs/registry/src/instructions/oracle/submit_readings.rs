@@ -74,7 +74,9 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     // in place into a buffer sized for every reading.
     const HEAD: usize = 8 + 32 + 2 + 2 + 4;
     const ITEM: usize = core::mem::size_of::<ReadingApplied>();
-    let mut event: Vec<u8> = alloc::vec![0u8; HEAD + count * ITEM];
+    // count <= MAX_READINGS, so these sizes are small.
+    let event_len = count.wrapping_mul(ITEM).wrapping_add(HEAD);
+    let mut event: Vec<u8> = alloc::vec![0u8; event_len];
     event[..8].copy_from_slice(&READINGS_SUBMITTED);
     event[8..40].copy_from_slice(oracle.address().as_ref());
     let mut skipped_mask = [0u8; MAX_READINGS / 8];
@@ -135,7 +137,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     }
 
     let applied = applied as u16;
-    event.truncate(HEAD + applied as usize * ITEM);
+    event.truncate((applied as usize).wrapping_mul(ITEM).wrapping_add(HEAD));
     // `count <= MAX_READINGS`, so both counts fit a u16 and the subtraction holds.
     let skipped = (count as u16).saturating_sub(applied);
     event[40..42].copy_from_slice(&applied.to_le_bytes());
@@ -148,8 +150,9 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     ret[0..2].copy_from_slice(&applied.to_le_bytes());
     ret[2..4].copy_from_slice(&skipped.to_le_bytes());
     ret[4..8].copy_from_slice(&(mask_len as u32).to_le_bytes());
-    ret[8..8 + mask_len].copy_from_slice(&skipped_mask[..mask_len]);
-    set_return_data(&ret[..8 + mask_len]);
+    let ret_len = mask_len.wrapping_add(8);
+    ret[8..ret_len].copy_from_slice(&skipped_mask[..mask_len]);
+    set_return_data(&ret[..ret_len]);
     Ok(())
 }
 
