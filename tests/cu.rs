@@ -6,6 +6,7 @@
 //!     cargo test -p joule-tests --test cu -- --nocapture
 
 use joule_tests::{
+    certificates::{certificates_scenario, CU_ROWS as CERTIFICATE_ROWS},
     cu::{self, Row},
     registry::registry_scenario,
     TestContext, TokenImpl,
@@ -20,8 +21,10 @@ fn cu_table() {
     for token in [TokenImpl::PToken, TokenImpl::Classic] {
         let mut ctx = TestContext::builder().token(token).build();
         registry_scenario(&mut ctx);
+        let mut ctx = TestContext::builder().token(token).build();
+        certificates_scenario(&mut ctx);
     }
-    let rows = vec![
+    let mut rows = vec![
         row("initialize", None),
         row("set_oracles", None),
         row("set_pause", None),
@@ -38,6 +41,7 @@ fn cu_table() {
         row("mint_energy", Some(2_000)),
         row("redeem_consumption", None),
     ];
+    rows.extend(CERTIFICATE_ROWS.iter().map(|(label, budget)| row(label, *budget)));
     let table: Vec<Row> = rows.iter().map(|(r, _)| Row { label: r.label.clone(), budget: r.budget.clone() }).collect();
     let text = cu::print_table(&table);
     let out = joule_tests::deploy_dir().join("../cu-table.md");

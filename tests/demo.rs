@@ -11,6 +11,6 @@ fn demo_runs() {
     // 4 meters: one baseline + 24 hourly readings each; the resent batch is skipped whole.
     assert_eq!(report.readings_applied, 4 * 25);
     assert_eq!(report.readings_skipped, 4);
-    assert!(report.minted_wh > 0 && report.redeemed_wh > 0);
+    assert!(report.minted_wh > 0 && report.redeemed_wh > 0 && report.retired_wh > 0);
     assert!(text.contains("energy token supply"));
 }

@@ -7,21 +7,53 @@ use crate::{
 };
 use anchor_lang_idl_spec::IdlType;
 
-pub use joule_certificates::{
-    error::CertificatesError,
-    events::*,
-    state::*,
-    ID,
-};
+pub use joule_certificates::{error::CertificatesError, events::*, state::*, ID};
+pub use joule_common::account::AccountState;
+
+/// The rent sysvar, which `split_certificate` reads as an account.
+pub const RENT_SYSVAR_ID: Pubkey =
+    Pubkey::from_str_const("SysvarRent111111111111111111111111111111111");
 
 /// The certificates `Config` PDA.
 pub fn config_address() -> Pubkey {
     Pubkey::find_program_address(&[SEED_CONFIG], &ID).0
 }
 
-/// The `Certificate` PDA of an id, and its canonical bump.
-pub fn certificate_address(id: u64) -> (Pubkey, u8) {
-    Pubkey::find_program_address(&[SEED_CERTIFICATE, &id.to_le_bytes()], &ID)
+/// The `Certificate` PDA of `id` (`["certificate", id as u64 LE]`, bump
+/// 255), or `None` if `id` is not a usable certificate id (its bump-255
+/// address is not a valid program address; see [`CERTIFICATE_BUMP`]).
+pub fn certificate_address(id: u64) -> Option<Pubkey> {
+    Pubkey::create_program_address(
+        &[SEED_CERTIFICATE, &id.to_le_bytes(), &[CERTIFICATE_BUMP]],
+        &ID,
+    )
+    .ok()
+}
+
+/// Whether `id` can be a certificate id.
+pub fn is_usable_id(id: u64) -> bool {
+    certificate_address(id).is_some()
+}
+
+/// The first usable certificate id at or after `from` (pass the config's
+/// `next_certificate_id` to get the id the next certificate takes).
+pub fn next_usable_id(from: u64) -> u64 {
+    let mut id = from.max(FIRST_CERTIFICATE_ID);
+    while !is_usable_id(id) {
+        id = id.checked_add(1).expect("certificate ids never run out");
+    }
+    id
+}
+
+/// The address of certificate `id`, which must be a usable id (as every
+/// existing certificate's is).
+///
+/// # Panics
+///
+/// If `id` is not usable: the builders taking a new certificate's id use
+/// it, so pass them ids from [`next_usable_id`].
+pub fn certificate_key(id: u64) -> Pubkey {
+    certificate_address(id).unwrap_or_else(|| panic!("{id} is not a usable certificate id"))
 }
 
 /// The signing PDA through which this program records certified energy in
@@ -166,19 +198,19 @@ pub fn spec(name: &str) -> IxSpec {
             vec![arg("flags", U8)],
         ),
         "issue_certificate" => (
-            "Authority: certifies amount_wh of a renewable meter's exported energy not yet certified, over [period_start, period_end] (end no later than the meter's last reading). The registry records it in the meter's certified_wh (CPI signed by the PDA [\"certifier\"]); the new Certificate PDA [\"certificate\", next_certificate_id] belongs to the meter owner. bump must be its canonical bump.",
+            "Authority: certifies amount_wh of a renewable meter's exported energy not yet certified, over [period_start, period_end] (end no later than the meter's last reading). The registry records it in the meter's certified_wh (CPI signed by the PDA [\"certifier\"]); the new Certificate PDA [\"certificate\", id] (bump 255) belongs to the meter owner. id must be a usable id (its bump-255 address is a valid PDA) from the config's next_certificate_id up to 63 past it.",
             vec![
                 AUTHORITY,
                 PAYER,
                 CONFIG_W,
-                w("certificate", "The Certificate PDA [\"certificate\", next_certificate_id], created here."),
+                w("certificate", "The Certificate PDA [\"certificate\", id], created here."),
                 r("registry_config", "The registry Config PDA."),
                 w("meter", "The registry Meter PDA whose energy is certified."),
                 fixed("certifier", registry::CERTIFIER_AUTHORITY),
                 fixed("registry_program", registry::ID),
                 SYSTEM,
             ],
-            vec![arg("amount_wh", U64), arg("period_start", I64), arg("period_end", I64), arg("bump", U8)],
+            vec![arg("amount_wh", U64), arg("period_start", I64), arg("period_end", I64), arg("id", U64)],
         ),
         "transfer_certificate" => (
             "Owner: transfers an active certificate, whole, to new_owner.",
@@ -186,16 +218,17 @@ pub fn spec(name: &str) -> IxSpec {
             vec![arg("new_owner", Pubkey)],
         ),
         "split_certificate" => (
-            "Owner: splits an active certificate in two. The original keeps keep_wh; a new Certificate PDA [\"certificate\", next_certificate_id] with the same meter, period and source receives split_wh and belongs to new_owner. Both non-zero, summing exactly to the original amount. bump must be the new PDA's canonical bump.",
+            "Owner: splits an active certificate in two. The original keeps keep_wh; a new Certificate PDA [\"certificate\", new_id] with the same meter, period and source receives split_wh and belongs to new_owner. Both non-zero, summing exactly to the original amount. new_id must be a usable id, as for issue_certificate.",
             vec![
                 OWNER,
                 PAYER,
                 CONFIG_W,
                 CERTIFICATE_W,
-                w("new_certificate", "The Certificate PDA [\"certificate\", next_certificate_id], created here."),
+                w("new_certificate", "The Certificate PDA [\"certificate\", new_id], created here."),
+                fixed("rent", RENT_SYSVAR_ID),
                 SYSTEM,
             ],
-            vec![arg("keep_wh", U64), arg("split_wh", U64), arg("new_owner", Pubkey), arg("bump", U8)],
+            vec![arg("keep_wh", U64), arg("split_wh", U64), arg("new_owner", Pubkey), arg("new_id", U64)],
         ),
         "retire_certificate" => (
             "Owner: retires an active certificate for a beneficiary (key, default if none, and a 1 to 64 byte name) with a 1 to 128 byte reason. Final.",
@@ -209,7 +242,14 @@ pub fn spec(name: &str) -> IxSpec {
         ),
         other => panic!("unknown certificates instruction {other}"),
     };
-    IxSpec { name: leak(name), docs, accounts, remaining: None, args, returns: None }
+    IxSpec {
+        name: leak(name),
+        docs,
+        accounts,
+        remaining: None,
+        args,
+        returns: None,
+    }
 }
 
 fn leak(name: &str) -> &'static str {
@@ -222,7 +262,10 @@ fn leak(name: &str) -> &'static str {
 
 /// Every certificates instruction spec, in IDL order.
 pub fn specs() -> Vec<IxSpec> {
-    joule_certificates::instructions::ix::NAMES.iter().map(|n| spec(n)).collect()
+    joule_certificates::instructions::ix::NAMES
+        .iter()
+        .map(|n| spec(n))
+        .collect()
 }
 
 fn build(name: &str, keys: &[Pubkey], args: Borsh) -> Instruction {
@@ -233,23 +276,40 @@ fn build(name: &str, keys: &[Pubkey], args: Borsh) -> Instruction {
 
 /// `admin` must be the registry admin.
 pub fn initialize(admin: &Pubkey, authority: &Pubkey) -> Instruction {
-    let keys = [*admin, config_address(), registry::config_address(), SYSTEM_PROGRAM_ID];
+    let keys = [
+        *admin,
+        config_address(),
+        registry::config_address(),
+        SYSTEM_PROGRAM_ID,
+    ];
     build("initialize", &keys, Borsh::new().pubkey(authority))
 }
 
 pub fn propose_authority(authority: &Pubkey, new_authority: &Pubkey) -> Instruction {
-    build("propose_authority", &[*authority, config_address()], Borsh::new().pubkey(new_authority))
+    build(
+        "propose_authority",
+        &[*authority, config_address()],
+        Borsh::new().pubkey(new_authority),
+    )
 }
 
 pub fn accept_authority(new_authority: &Pubkey) -> Instruction {
-    build("accept_authority", &[*new_authority, config_address()], Borsh::new())
+    build(
+        "accept_authority",
+        &[*new_authority, config_address()],
+        Borsh::new(),
+    )
 }
 
 pub fn set_pause(authority: &Pubkey, flags: u8) -> Instruction {
-    build("set_pause", &[*authority, config_address()], Borsh::new().u8(flags))
+    build(
+        "set_pause",
+        &[*authority, config_address()],
+        Borsh::new().u8(flags),
+    )
 }
 
-/// Issues certificate `id` (the config's `next_certificate_id`).
+/// Issues certificate `id`: `next_usable_id(config.next_certificate_id)`.
 pub fn issue_certificate(
     authority: &Pubkey,
     payer: &Pubkey,
@@ -259,28 +319,40 @@ pub fn issue_certificate(
     period_start: i64,
     period_end: i64,
 ) -> Instruction {
-    let (certificate, bump) = certificate_address(id);
     let keys = [
         *authority,
         *payer,
         config_address(),
-        certificate,
+        certificate_key(id),
         registry::config_address(),
         *meter,
         registry::CERTIFIER_AUTHORITY,
         registry::ID,
         SYSTEM_PROGRAM_ID,
     ];
-    let args = Borsh::new().u64(amount_wh).i64(period_start).i64(period_end).u8(bump);
+    let args = Borsh::new()
+        .u64(amount_wh)
+        .i64(period_start)
+        .i64(period_end)
+        .u64(id);
     build("issue_certificate", &keys, args)
 }
 
-pub fn transfer_certificate(owner: &Pubkey, certificate: &Pubkey, new_owner: &Pubkey) -> Instruction {
-    build("transfer_certificate", &[*owner, config_address(), *certificate], Borsh::new().pubkey(new_owner))
+pub fn transfer_certificate(
+    owner: &Pubkey,
+    certificate: &Pubkey,
+    new_owner: &Pubkey,
+) -> Instruction {
+    build(
+        "transfer_certificate",
+        &[*owner, config_address(), *certificate],
+        Borsh::new().pubkey(new_owner),
+    )
 }
 
-/// Splits `certificate`: it keeps `keep_wh`; certificate `new_id` (the
-/// config's `next_certificate_id`) receives `split_wh` for `new_owner`.
+/// Splits `certificate`: it keeps `keep_wh`; certificate `new_id`
+/// (`next_usable_id(config.next_certificate_id)`) receives `split_wh` for
+/// `new_owner`.
 pub fn split_certificate(
     owner: &Pubkey,
     payer: &Pubkey,
@@ -290,9 +362,20 @@ pub fn split_certificate(
     split_wh: u64,
     new_owner: &Pubkey,
 ) -> Instruction {
-    let (new_certificate, bump) = certificate_address(new_id);
-    let keys = [*owner, *payer, config_address(), *certificate, new_certificate, SYSTEM_PROGRAM_ID];
-    let args = Borsh::new().u64(keep_wh).u64(split_wh).pubkey(new_owner).u8(bump);
+    let keys = [
+        *owner,
+        *payer,
+        config_address(),
+        *certificate,
+        certificate_key(new_id),
+        RENT_SYSVAR_ID,
+        SYSTEM_PROGRAM_ID,
+    ];
+    let args = Borsh::new()
+        .u64(keep_wh)
+        .u64(split_wh)
+        .pubkey(new_owner)
+        .u64(new_id);
     build("split_certificate", &keys, args)
 }
 
@@ -303,10 +386,21 @@ pub fn retire_certificate(
     beneficiary_name: &str,
     reason: &str,
 ) -> Instruction {
-    let args = Borsh::new().pubkey(beneficiary).string(beneficiary_name).string(reason);
-    build("retire_certificate", &[*owner, config_address(), *certificate], args)
+    let args = Borsh::new()
+        .pubkey(beneficiary)
+        .string(beneficiary_name)
+        .string(reason);
+    build(
+        "retire_certificate",
+        &[*owner, config_address(), *certificate],
+        args,
+    )
 }
 
 pub fn revoke_certificate(authority: &Pubkey, certificate: &Pubkey, reason: &str) -> Instruction {
-    build("revoke_certificate", &[*authority, config_address(), *certificate], Borsh::new().string(reason))
+    build(
+        "revoke_certificate",
+        &[*authority, config_address(), *certificate],
+        Borsh::new().string(reason),
+    )
 }

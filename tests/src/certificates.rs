@@ -14,40 +14,54 @@ use solana_signer::Signer;
 pub const ISSUE_BUDGET_CU: u64 = 4_500;
 /// CU budget of `transfer_certificate` and `retire_certificate`.
 pub const OWNER_BUDGET_CU: u64 = 2_000;
+/// CU budget of `split_certificate` (creates the new certificate's account).
+pub const SPLIT_BUDGET_CU: u64 = 2_000;
 
 impl TestContext {
     /// The certificates config.
     pub fn cert_config(&self) -> Config {
-        certs::decode_config(&self.data(&certs::config_address()).expect("certificates config"))
-            .expect("certificates config layout")
+        certs::decode_config(
+            &self
+                .data(&certs::config_address())
+                .expect("certificates config"),
+        )
+        .expect("certificates config layout")
     }
 
     /// A certificate account.
     pub fn certificate(&self, key: &Pubkey) -> Certificate {
-        certs::decode_certificate(&self.data(key).expect("certificate account")).expect("certificate layout")
+        certs::decode_certificate(&self.data(key).expect("certificate account"))
+            .expect("certificate layout")
     }
 
-    /// The id the next certificate (issued or split off) receives.
+    /// The id the next certificate (issued or split off) takes: the first
+    /// usable id at or after the config's `next_certificate_id`.
     pub fn next_certificate_id(&self) -> u64 {
-        self.cert_config().next_certificate_id
+        certs::next_usable_id(self.cert_config().next_certificate_id)
     }
 
     /// Every certificate ever created, by id.
     pub fn all_certificates(&self) -> Vec<(Pubkey, Certificate)> {
-        let next = self.data(&certs::config_address()).and_then(|d| certs::decode_config(&d));
-        let next = next.map(|c| c.next_certificate_id).unwrap_or(certs::FIRST_CERTIFICATE_ID);
+        let next = self
+            .data(&certs::config_address())
+            .and_then(|d| certs::decode_config(&d));
+        let next = next
+            .map(|c| c.next_certificate_id)
+            .unwrap_or(certs::FIRST_CERTIFICATE_ID);
         (certs::FIRST_CERTIFICATE_ID..next)
-            .map(|id| {
-                let key = certs::certificate_address(id).0;
-                (key, self.certificate(&key))
-            })
+            .filter_map(certs::certificate_address)
+            .filter_map(|key| Some((key, certs::decode_certificate(&self.data(&key)?)?)))
             .collect()
     }
 
     /// The registry admin initialises the certificates program with `authority`.
     pub fn init_certificates_with(&mut self, authority: &Pubkey) -> TxResult {
         let admin = self.admin.insecure_clone();
-        self.send("certificates::initialize", &[certs::initialize(&admin.pubkey(), authority)], &[&admin])
+        self.send(
+            "certificates::initialize",
+            &[certs::initialize(&admin.pubkey(), authority)],
+            &[&admin],
+        )
     }
 
     /// Initialises the certificates program with a fresh authority, returned.
@@ -68,8 +82,19 @@ impl TestContext {
     ) -> (Pubkey, TxResult) {
         let id = self.next_certificate_id();
         let payer = self.payer.pubkey();
-        let ix = certs::issue_certificate(&authority.pubkey(), &payer, id, meter, amount_wh, period_start, period_end);
-        (certs::certificate_address(id).0, self.send("issue_certificate", &[ix], &[authority]))
+        let ix = certs::issue_certificate(
+            &authority.pubkey(),
+            &payer,
+            id,
+            meter,
+            amount_wh,
+            period_start,
+            period_end,
+        );
+        (
+            certs::certificate_key(id),
+            self.send("issue_certificate", &[ix], &[authority]),
+        )
     }
 
     /// Issues `amount_wh` for the meter's last hour (`last reading - 3600` to
@@ -81,7 +106,12 @@ impl TestContext {
         cert
     }
 
-    pub fn transfer_certificate(&mut self, owner: &Keypair, certificate: &Pubkey, new_owner: &Pubkey) -> TxResult {
+    pub fn transfer_certificate(
+        &mut self,
+        owner: &Keypair,
+        certificate: &Pubkey,
+        new_owner: &Pubkey,
+    ) -> TxResult {
         let ix = certs::transfer_certificate(&owner.pubkey(), certificate, new_owner);
         self.send("transfer_certificate", &[ix], &[owner])
     }
@@ -97,8 +127,19 @@ impl TestContext {
         new_owner: &Pubkey,
     ) -> (Pubkey, TxResult) {
         let id = self.next_certificate_id();
-        let ix = certs::split_certificate(&owner.pubkey(), &owner.pubkey(), certificate, id, keep_wh, split_wh, new_owner);
-        (certs::certificate_address(id).0, self.send("split_certificate", &[ix], &[owner]))
+        let ix = certs::split_certificate(
+            &owner.pubkey(),
+            &owner.pubkey(),
+            certificate,
+            id,
+            keep_wh,
+            split_wh,
+            new_owner,
+        );
+        (
+            certs::certificate_key(id),
+            self.send("split_certificate", &[ix], &[owner]),
+        )
     }
 
     pub fn retire_certificate(
@@ -113,16 +154,29 @@ impl TestContext {
         self.send("retire_certificate", &[ix], &[owner])
     }
 
-    pub fn revoke_certificate(&mut self, authority: &Keypair, certificate: &Pubkey, reason: &str) -> TxResult {
+    pub fn revoke_certificate(
+        &mut self,
+        authority: &Keypair,
+        certificate: &Pubkey,
+        reason: &str,
+    ) -> TxResult {
         let ix = certs::revoke_certificate(&authority.pubkey(), certificate, reason);
         self.send("revoke_certificate", &[ix], &[authority])
     }
 
     pub fn set_certificates_pause(&mut self, authority: &Keypair, flags: u8) -> TxResult {
-        self.send("certificates::set_pause", &[certs::set_pause(&authority.pubkey(), flags)], &[authority])
+        self.send(
+            "certificates::set_pause",
+            &[certs::set_pause(&authority.pubkey(), flags)],
+            &[authority],
+        )
     }
 
-    pub fn propose_certificate_authority(&mut self, authority: &Keypair, new_authority: &Pubkey) -> TxResult {
+    pub fn propose_certificate_authority(
+        &mut self,
+        authority: &Keypair,
+        new_authority: &Pubkey,
+    ) -> TxResult {
         let ix = certs::propose_authority(&authority.pubkey(), new_authority);
         self.send("certificates::propose_authority", &[ix], &[authority])
     }
@@ -135,23 +189,42 @@ impl TestContext {
 
 /// What [`certificates_scenario`] created.
 pub struct CertificatesScenario {
+    /// The certificate authority at the end (it took over in the last step).
     pub authority: Keypair,
-    /// Owns the solar meter and, after the flow, nothing.
+    /// Owns the solar meter and, after the flow, no certificate.
     pub producer: Keypair,
-    /// Bought both parts; retired one.
+    /// Bought both parts of the first certificate; retired one.
     pub buyer: Keypair,
     pub meter: Pubkey,
-    /// The issued certificate (after the split: 6,000 Wh, owned by the buyer).
+    /// The first certificate (after the split: 6,000 Wh, active, the buyer's).
     pub certificate: Pubkey,
     /// The part split off (4,000 Wh, retired by the buyer).
     pub split_part: Pubkey,
+    /// A second certificate (2,000 Wh), revoked by the authority.
+    pub revoked: Pubkey,
 }
 
-/// A small representative flow: the registry admin initialises the
-/// certificates program; a 12 kWh solar export is certified (10 kWh); the
-/// producer splits 4 kWh off to a buyer, transfers the remaining 6 kWh to
-/// the same buyer, who retires the 4 kWh part for a named beneficiary.
-/// Every step's CU is recorded under its instruction's label.
+/// The CU rows of the certificates program, as recorded by
+/// [`certificates_scenario`], with their budgets where one is enforced.
+pub const CU_ROWS: &[(&str, Option<u64>)] = &[
+    ("certificates::initialize", None),
+    ("certificates::set_pause", None),
+    ("certificates::propose_authority", None),
+    ("certificates::accept_authority", None),
+    ("issue_certificate", Some(ISSUE_BUDGET_CU)),
+    ("split_certificate", Some(SPLIT_BUDGET_CU)),
+    ("transfer_certificate", Some(OWNER_BUDGET_CU)),
+    ("retire_certificate", Some(OWNER_BUDGET_CU)),
+    ("revoke_certificate", None),
+];
+
+/// A small representative flow, once per context: the registry admin
+/// initialises the certificates program; 10 kWh of a 12 kWh solar export is
+/// certified; the producer splits 4 kWh off to a buyer and transfers the
+/// remaining 6 kWh to the same buyer, who retires the 4 kWh part for a named
+/// beneficiary. Then the authority certifies the last 2 kWh and revokes that
+/// certificate, pauses and unpauses, and hands its role over. Every step's
+/// CU is recorded under its instruction's label (see [`CU_ROWS`]).
 pub fn certificates_scenario(ctx: &mut TestContext) -> CertificatesScenario {
     let authority = ctx.init_certificates();
     let producer = ctx.new_user();
@@ -159,7 +232,8 @@ pub fn certificates_scenario(ctx: &mut TestContext) -> CertificatesScenario {
     let serial = format!("ERC-{}", producer.pubkey());
     let meter = ctx.meter_with_energy(&producer, &serial, MeterKind::Solar, 12_000, 0);
     let certificate = ctx.issue_ok(&authority, &meter, 10_000);
-    let (split_part, res) = ctx.split_certificate(&producer, &certificate, 6_000, 4_000, &buyer.pubkey());
+    let (split_part, res) =
+        ctx.split_certificate(&producer, &certificate, 6_000, 4_000, &buyer.pubkey());
     expect_ok(res);
     expect_ok(ctx.transfer_certificate(&producer, &certificate, &buyer.pubkey()));
     expect_ok(ctx.retire_certificate(
@@ -169,5 +243,24 @@ pub fn certificates_scenario(ctx: &mut TestContext) -> CertificatesScenario {
         "Acme Breweries Ltd",
         "2026 Scope 2 market-based claim, plant #3",
     ));
-    CertificatesScenario { authority, producer, buyer, meter, certificate, split_part }
+    let revoked = ctx.issue_ok(&authority, &meter, 2_000);
+    expect_ok(ctx.revoke_certificate(
+        &authority,
+        &revoked,
+        "Meter recalibrated: reading under review",
+    ));
+    expect_ok(ctx.set_certificates_pause(&authority, certs::PAUSE_ALL));
+    expect_ok(ctx.set_certificates_pause(&authority, 0));
+    let successor = ctx.new_user();
+    expect_ok(ctx.propose_certificate_authority(&authority, &successor.pubkey()));
+    expect_ok(ctx.accept_certificate_authority(&successor));
+    CertificatesScenario {
+        authority: successor,
+        producer,
+        buyer,
+        meter,
+        certificate,
+        split_part,
+        revoked,
+    }
 }

@@ -37,6 +37,7 @@ struct Participant {
 pub struct DemoReport {
     pub minted_wh: u64,
     pub redeemed_wh: u64,
+    pub retired_wh: u64,
     pub readings_applied: u64,
     pub readings_skipped: u64,
     pub transactions: u64,
@@ -181,7 +182,46 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
         format_kwh(m.imported_wh - m.redeemed_wh)
     )?;
 
-    writeln!(out, "\n5. Compute units used (measured in the SBF VM)")?;
+    writeln!(out, "\n5. Chen's wind export is certified once (ERC), split, sold and retired")?;
+    let authority = ctx.init_certificates();
+    report.transactions += 1;
+    let chen = people[2].key.insecure_clone();
+    let chen_meter = people[2].meter;
+    let dana = people[3].key.insecure_clone();
+    let exported = ctx.meter(&chen_meter).exported_wh;
+    let day_end = ctx.meter(&chen_meter).last_reading_ts;
+    let (cert, res) = ctx.issue_certificate(&authority, &chen_meter, exported, day_start, day_end);
+    expect_ok(res);
+    report.transactions += 1;
+    let c = ctx.certificate(&cert);
+    writeln!(
+        out,
+        "  certificate #{} for {} kWh of wind over the day ({}..{}); the meter's certified_wh is now {} kWh, so it cannot be certified again",
+        c.id,
+        format_kwh(c.amount_wh),
+        c.period_start,
+        c.period_end,
+        format_kwh(ctx.meter(&chen_meter).certified_wh)
+    )?;
+    let sold = exported / 4;
+    let (part, res) = ctx.split_certificate(&chen, &cert, exported - sold, sold, &dana.pubkey());
+    expect_ok(res);
+    report.transactions += 1;
+    let p = ctx.certificate(&part);
+    writeln!(out, "  Chen splits off #{} ({} kWh) to Dana", p.id, format_kwh(p.amount_wh))?;
+    expect_ok(ctx.retire_certificate(&dana, &part, &dana.pubkey(), "Dana's household", "2026 renewable electricity claim"));
+    report.transactions += 1;
+    report.retired_wh += p.amount_wh;
+    let p = ctx.certificate(&part);
+    writeln!(
+        out,
+        "  Dana retires #{} for \"{}\" ({:?}, final)",
+        p.id,
+        String::from_utf8_lossy(&p.beneficiary_name[..p.beneficiary_name_len as usize]),
+        p.status().expect("a known status")
+    )?;
+
+    writeln!(out, "\n6. Compute units used (measured in the SBF VM)")?;
     let rows: Vec<cu::Row> = [
         "initialize",
         "set_oracles",
@@ -191,6 +231,9 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
         "submit_readings x4",
         "mint_energy",
         "redeem_consumption",
+        "issue_certificate",
+        "split_certificate",
+        "retire_certificate",
     ]
     .iter()
     .map(|l| cu::Row { label: l.to_string(), budget: None })

@@ -23,5 +23,6 @@ joule_common::define_errors! {
         InvalidBeneficiaryName = 6018 => "The beneficiary name must be 1 to 64 bytes of UTF-8.",
         InvalidReason = 6019 => "The reason must be 1 to 128 bytes of UTF-8.",
         ArithmeticOverflow = 6020 => "An amount or id overflowed a 64-bit counter.",
+        InvalidCertificateId = 6021 => "The new certificate id must be a usable id from the config's next id up to 63 past it.",
     }
 }

@@ -21,19 +21,32 @@ macro_rules! event {
 
 event!(
     /// The registry admin initialised the certificates program.
-    Initialized { admin: Address, authority: Address }
+    Initialized {
+        admin: Address,
+        authority: Address
+    }
 );
 event!(
     /// The authority proposed a successor (default address = proposal withdrawn).
-    AuthorityProposed { authority: Address, pending_authority: Address }
+    AuthorityProposed {
+        authority: Address,
+        pending_authority: Address
+    }
 );
 event!(
     /// The proposed authority accepted.
-    AuthorityAccepted { old_authority: Address, new_authority: Address }
+    AuthorityAccepted {
+        old_authority: Address,
+        new_authority: Address
+    }
 );
 event!(
     /// Pause flags changed.
-    PauseSet { authority: Address, flags_before: u8, flags_after: u8 }
+    PauseSet {
+        authority: Address,
+        flags_before: u8,
+        flags_after: u8
+    }
 );
 event!(
     /// A certificate was issued against a meter's renewable exported energy.
@@ -54,17 +67,23 @@ event!(
 );
 event!(
     /// A certificate changed owner, whole.
-    CertificateTransferred { certificate: Address, id: u64, old_owner: Address, new_owner: Address, amount_wh: u64 }
-);
-event!(
-    /// A certificate was split in two: the original keeps `amount_wh_after`,
-    /// the new certificate holds `new_amount_wh`.
-    CertificateSplit {
+    CertificateTransferred {
         certificate: Address,
         id: u64,
-        new_certificate: Address,
+        old_owner: Address,
+        new_owner: Address,
+        amount_wh: u64
+    }
+);
+event!(
+    /// A certificate was split in two: the original (`id`, owner unchanged)
+    /// keeps `amount_wh_after`, the new certificate (`new_id`, owned by
+    /// `new_owner`) holds `new_amount_wh`. Certificate addresses follow from
+    /// their ids. (Lean: every byte logged costs a compute unit, and a split
+    /// must fit 2,000 CU with its account creation.)
+    CertificateSplit {
+        id: u64,
         new_id: u64,
-        owner: Address,
         new_owner: Address,
         amount_wh_before: u64,
         amount_wh_after: u64,
@@ -104,14 +123,21 @@ pub struct EventWriter {
 impl EventWriter {
     #[inline(always)]
     pub fn new(discriminator: [u8; 8]) -> Self {
-        let mut w = Self { buf: [0; MAX_EVENT_LEN], len: 0 };
+        let mut w = Self {
+            buf: [0; MAX_EVENT_LEN],
+            len: 0,
+        };
         w.bytes(&discriminator);
         w
     }
 
     #[inline(always)]
     pub fn bytes(&mut self, data: &[u8]) -> &mut Self {
-        if let Some(dst) = self.len.checked_add(data.len()).and_then(|end| self.buf.get_mut(self.len..end)) {
+        if let Some(dst) = self
+            .len
+            .checked_add(data.len())
+            .and_then(|end| self.buf.get_mut(self.len..end))
+        {
             dst.copy_from_slice(data);
             self.len = self.len.saturating_add(data.len());
         }

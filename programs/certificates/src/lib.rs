@@ -9,6 +9,13 @@
 //! certificate PDA is the only representation: there is no fungible token
 //! for the same energy.
 //!
+//! Accounts: the `Config` PDA `["config"]` (authority, pending authority,
+//! pause flags, next certificate id), created by the registry admin; one
+//! `Certificate` PDA `["certificate", id as u64 LE]` per certificate, always
+//! at bump 255 (ids whose bump-255 address is not a valid PDA are skipped,
+//! see [`state::CERTIFICATE_BUMP`]). Per meter, the amounts of its
+//! certificates (active, retired and revoked) sum to its `certified_wh`.
+//!
 //! `lib.rs` only dispatches; each instruction lives in `instructions/`.
 #![cfg_attr(any(target_os = "solana", target_arch = "bpf"), no_std)]
 #![deny(clippy::arithmetic_side_effects)]
@@ -47,14 +54,20 @@ pub fn process_instruction(
     let (disc, args) = split_discriminator(data)?;
     match disc {
         ix::ISSUE_CERTIFICATE => authority::issue_certificate::process(program_id, accounts, args),
-        ix::TRANSFER_CERTIFICATE => owner::transfer_certificate::process(program_id, accounts, args),
+        ix::TRANSFER_CERTIFICATE => {
+            owner::transfer_certificate::process(program_id, accounts, args)
+        }
         ix::SPLIT_CERTIFICATE => owner::split_certificate::process(program_id, accounts, args),
         ix::RETIRE_CERTIFICATE => owner::retire_certificate::process(program_id, accounts, args),
-        ix::REVOKE_CERTIFICATE => authority::revoke_certificate::process(program_id, accounts, args),
+        ix::REVOKE_CERTIFICATE => {
+            authority::revoke_certificate::process(program_id, accounts, args)
+        }
         ix::INITIALIZE => admin::initialize::process(program_id, accounts, args),
         ix::PROPOSE_AUTHORITY => admin::authority_transfer::propose(program_id, accounts, args),
         ix::ACCEPT_AUTHORITY => admin::authority_transfer::accept(program_id, accounts, args),
         ix::SET_PAUSE => admin::set_pause::process(program_id, accounts, args),
-        _ => Err(ProgramError::from(FrameworkError::InstructionFallbackNotFound)),
+        _ => Err(ProgramError::from(
+            FrameworkError::InstructionFallbackNotFound,
+        )),
     }
 }

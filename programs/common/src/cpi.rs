@@ -17,6 +17,20 @@ pub fn create_pda_account(
     signer: Signer,
 ) -> Result<(), ProgramError> {
     let rent = crate::sysvar::minimum_balance(space)?;
+    create_pda_account_with_rent(payer, account, space, owner, signer, rent)
+}
+
+/// As [`create_pda_account`], with the rent-exempt balance `rent` already
+/// known (e.g. from [`minimum_balance_from_account`](crate::sysvar::minimum_balance_from_account)).
+#[inline(always)]
+pub fn create_pda_account_with_rent(
+    payer: &AccountView,
+    account: &AccountView,
+    space: usize,
+    owner: &Address,
+    signer: Signer,
+    rent: u64,
+) -> Result<(), ProgramError> {
     let current = account.lamports();
     if current == 0 {
         return CreateAccount {

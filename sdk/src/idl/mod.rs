@@ -3,12 +3,14 @@
 //! tables and discriminators. `joule-idl` writes them to `target-idl/`; a
 //! test fails when the checked-in files are stale.
 
+mod certificates;
 pub mod decode;
 mod registry;
 
 use crate::spec::IxSpec;
 use anchor_lang_idl_spec::*;
 
+pub use certificates::certificates_idl;
 pub use registry::registry_idl;
 
 /// Metadata shared by every Joule IDL.
@@ -143,7 +145,7 @@ pub(crate) fn constant(name: &str, ty: IdlType, value: impl ToString) -> IdlCons
 
 /// Every program's IDL with the file name it is written to.
 pub fn all() -> Vec<(&'static str, Idl)> {
-    vec![("registry.json", registry_idl())]
+    vec![("registry.json", registry_idl()), ("certificates.json", certificates_idl())]
 }
 
 /// The JSON text of an IDL, as written to `target-idl/` (pretty, trailing newline).

@@ -79,7 +79,9 @@ pub(crate) fn load_active_certificate<'a>(
     let cert = load_mut::<Certificate>(certificate, program_id)?;
     match cert.status {
         s if s == CertificateStatus::Active as u8 => Ok(cert),
-        s if s == CertificateStatus::Retired as u8 => Err(CertificatesError::CertificateRetired.into()),
+        s if s == CertificateStatus::Retired as u8 => {
+            Err(CertificatesError::CertificateRetired.into())
+        }
         _ => Err(CertificatesError::CertificateRevoked.into()),
     }
 }
@@ -131,29 +133,52 @@ pub(crate) fn uninitialized_pda(account: &AccountView) -> Result<(), ProgramErro
     Ok(())
 }
 
-/// Creates the `Certificate` PDA `["certificate", id]` with the canonical
-/// `bump`, rent paid by `payer`. `account` must have passed
-/// [`uninitialized_pda`].
+/// Takes `id` for a new certificate: it must lie in
+/// `[next_certificate_id, next_certificate_id + MAX_ID_SKIP)`; the config's
+/// next id becomes `id + 1`. Returns the id.
+#[inline(always)]
+pub(crate) fn claim_certificate_id(config: &mut Config, id: u64) -> Result<u64, ProgramError> {
+    use crate::state::MAX_ID_SKIP;
+    let next = config.next_certificate_id;
+    let limit = next
+        .checked_add(MAX_ID_SKIP)
+        .ok_or(CertificatesError::ArithmeticOverflow)?;
+    if id < next || id >= limit {
+        return Err(CertificatesError::InvalidCertificateId.into());
+    }
+    // id < limit <= u64::MAX, so id + 1 cannot overflow.
+    config.next_certificate_id = id
+        .checked_add(1)
+        .ok_or(CertificatesError::ArithmeticOverflow)?;
+    Ok(id)
+}
+
+/// Creates the `Certificate` PDA `["certificate", id]` (bump 255) with
+/// `rent` lamports (its rent-exempt minimum), paid by `payer`. `account` must
+/// have passed [`uninitialized_pda`]: as it is not a transaction signer, the
+/// system program can only create it if it is exactly the address this
+/// program signs for, so the runtime proves the address (a bump-255 address
+/// that is not a valid PDA fails the signing).
 #[inline(always)]
 pub(crate) fn create_certificate_account(
     payer: &AccountView,
     account: &AccountView,
     id: u64,
-    bump: u8,
+    rent: u64,
     program_id: &Address,
 ) -> Result<(), ProgramError> {
-    use crate::state::SEED_CERTIFICATE;
+    use crate::state::{CERTIFICATE_BUMP, SEED_CERTIFICATE};
     use joule_common::account::AccountState;
     let id_le = id.to_le_bytes();
-    joule_common::pda::verify_canonical(&[SEED_CERTIFICATE, &id_le], bump, program_id, account.address())?;
-    let bump = [bump];
+    let bump = [CERTIFICATE_BUMP];
     let seeds = pinocchio::instruction::seeds!(SEED_CERTIFICATE, &id_le, &bump);
-    joule_common::cpi::create_pda_account(
+    joule_common::cpi::create_pda_account_with_rent(
         payer,
         account,
         Certificate::SPACE,
         program_id,
         pinocchio::cpi::Signer::from(&seeds),
+        rent,
     )
 }
 

@@ -17,8 +17,11 @@ pub enum CertificateStatus {
 }
 
 impl CertificateStatus {
-    pub const ALL: [CertificateStatus; 3] =
-        [CertificateStatus::Active, CertificateStatus::Retired, CertificateStatus::Revoked];
+    pub const ALL: [CertificateStatus; 3] = [
+        CertificateStatus::Active,
+        CertificateStatus::Retired,
+        CertificateStatus::Revoked,
+    ];
 
     pub fn from_u8(v: u8) -> Option<Self> {
         Self::ALL.get(v as usize).copied()

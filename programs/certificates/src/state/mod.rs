@@ -22,5 +22,18 @@ pub const CONFIG_BUMP: u8 = 255;
 pub const CONFIG_ADDRESS: pinocchio::Address =
     pinocchio::Address::derive_address_const(&[SEED_CONFIG], Some(CONFIG_BUMP), &crate::ID);
 
-/// The id of the first certificate; 0 means "none" (e.g. no parent).
+/// The lowest certificate id; 0 means "none" (e.g. no parent).
 pub const FIRST_CERTIFICATE_ID: u64 = 1;
+
+/// Bump of every `Certificate` PDA. An id is used only if
+/// `["certificate", id]` with bump 255 is a valid program address (about
+/// half of all ids are), so every certificate sits at its canonical PDA and
+/// creating one needs no on-chain bump search: the runtime proves the
+/// address when it signs the account's creation. Ids therefore increase but
+/// skip the unusable ones; the sdk picks the next usable id.
+pub const CERTIFICATE_BUMP: u8 = 255;
+
+/// A new certificate's id must be at least `Config::next_certificate_id`
+/// and below it plus this bound (the chance that 64 ids in a row are
+/// unusable is 2^-64), so nobody can exhaust the id space.
+pub const MAX_ID_SKIP: u64 = 64;

@@ -20,7 +20,10 @@ pub fn propose(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     drop(load_config_as_authority(config, authority, program_id)?);
     let mut cfg = load_mut::<Config>(config, program_id)?;
     cfg.pending_authority = new_authority;
-    emit(&AuthorityProposed { authority: cfg.authority, pending_authority: new_authority });
+    emit(&AuthorityProposed {
+        authority: cfg.authority,
+        pending_authority: new_authority,
+    });
     Ok(())
 }
 
@@ -34,12 +37,17 @@ pub fn accept(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -
     let ([new_authority, config], _) = validate::take::<2>(accounts)?;
     validate::signer(new_authority)?;
     let mut cfg = load_mut::<Config>(config, program_id)?;
-    if cfg.pending_authority == Address::default() || &cfg.pending_authority != new_authority.address() {
+    if cfg.pending_authority == Address::default()
+        || &cfg.pending_authority != new_authority.address()
+    {
         return Err(CertificatesError::NotPendingAuthority.into());
     }
     let old_authority = cfg.authority;
     cfg.authority = cfg.pending_authority;
     cfg.pending_authority = Address::default();
-    emit(&AuthorityAccepted { old_authority, new_authority: cfg.authority });
+    emit(&AuthorityAccepted {
+        old_authority,
+        new_authority: cfg.authority,
+    });
     Ok(())
 }

@@ -1,7 +1,9 @@
 use crate::{
     error::CertificatesError,
     events::Initialized,
-    state::{Config, CONFIG_ADDRESS, CONFIG_BUMP, FIRST_CERTIFICATE_ID, SEED_CONFIG, STATE_VERSION},
+    state::{
+        Config, CONFIG_ADDRESS, CONFIG_BUMP, FIRST_CERTIFICATE_ID, SEED_CONFIG, STATE_VERSION,
+    },
 };
 use joule_common::{
     account::{init, load, AccountState},
@@ -53,7 +55,13 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
 
     let bump = [CONFIG_BUMP];
     let seeds = pinocchio::instruction::seeds!(SEED_CONFIG, &bump);
-    create_pda_account(ctx.admin, ctx.config, Config::SPACE, program_id, Signer::from(&seeds))?;
+    create_pda_account(
+        ctx.admin,
+        ctx.config,
+        Config::SPACE,
+        program_id,
+        Signer::from(&seeds),
+    )?;
     let config = Config {
         next_certificate_id: FIRST_CERTIFICATE_ID,
         authority,
@@ -65,6 +73,9 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         reserved: [0; 64],
     };
     init(ctx.config, &config)?;
-    emit(&Initialized { admin: *ctx.admin.address(), authority });
+    emit(&Initialized {
+        admin: *ctx.admin.address(),
+        authority,
+    });
     Ok(())
 }

@@ -25,6 +25,10 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let mut cfg = load_mut::<Config>(config, program_id)?;
     let before = cfg.pause_flags;
     cfg.pause_flags = flags;
-    emit(&PauseSet { authority: cfg.authority, flags_before: before, flags_after: flags });
+    emit(&PauseSet {
+        authority: cfg.authority,
+        flags_before: before,
+        flags_after: flags,
+    });
     Ok(())
 }

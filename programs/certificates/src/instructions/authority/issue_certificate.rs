@@ -1,15 +1,20 @@
-use super::super::{check_unpaused, create_certificate_account, uninitialized_pda};
+use super::super::{
+    check_unpaused, claim_certificate_id, create_certificate_account, uninitialized_pda,
+};
 use crate::{
     error::CertificatesError,
     events::CertificateIssued,
-    state::{Certificate, CertificateStatus, Config, PAUSE_ISSUE, STATE_VERSION},
+    state::{
+        Certificate, CertificateStatus, Config, CERTIFICATE_BUMP, PAUSE_ISSUE, SEED_CERTIFICATE,
+        STATE_VERSION,
+    },
 };
 use joule_common::{
-    account::{init, load, load_mut},
+    account::{init, load, load_mut, AccountState},
     args::Args,
     cpi::system_program,
     event::emit,
-    validate,
+    pda, validate,
 };
 use joule_registry::state::{
     Config as RegistryConfig, Meter, MeterKind, CERTIFIER_AUTHORITY, CERTIFIER_BUMP,
@@ -30,8 +35,8 @@ pub struct IssueArgs {
     pub amount_wh: u64,
     pub period_start: i64,
     pub period_end: i64,
-    /// Canonical bump of `["certificate", next_certificate_id]` (checked on-chain).
-    pub bump: u8,
+    /// The new certificate's id (see [`claim_certificate_id`]).
+    pub id: u64,
 }
 
 impl IssueArgs {
@@ -40,7 +45,7 @@ impl IssueArgs {
         let amount_wh = args.u64()?;
         let period_start = args.i64()?;
         let period_end = args.i64()?;
-        let bump = args.u8()?;
+        let id = args.u64()?;
         args.finish()?;
         if amount_wh == 0 {
             return Err(CertificatesError::ZeroAmount.into());
@@ -48,7 +53,12 @@ impl IssueArgs {
         if period_start >= period_end {
             return Err(CertificatesError::InvalidPeriod.into());
         }
-        Ok(Self { amount_wh, period_start, period_end, bump })
+        Ok(Self {
+            amount_wh,
+            period_start,
+            period_end,
+            id,
+        })
     }
 }
 
@@ -92,22 +102,25 @@ fn check_meter(meter: &AccountView, args: &IssueArgs) -> Result<MeterFacts, Prog
     })
 }
 
-/// `issue_certificate(amount_wh, period_start, period_end, bump)`: the
+/// `issue_certificate(amount_wh, period_start, period_end, id)`: the
 /// certificate authority certifies `amount_wh` of a renewable meter's
 /// exported energy not yet certified, generated over
 /// `[period_start, period_end]` (start before end, end no later than the
 /// meter's last reading). Records it in the meter's `certified_wh` through
 /// the registry's `record_certified` hook, signed by this program's PDA
-/// `["certifier"]`, and creates the `Certificate` PDA
-/// `["certificate", next_certificate_id]` owned by the meter owner (rent
-/// paid by `payer`). Increments `Config::next_certificate_id`.
+/// `["certifier"]`, and creates the `Certificate` PDA `["certificate", id]`
+/// owned by the meter owner (rent paid by `payer`); `id` is the next usable
+/// id (see `CERTIFICATE_BUMP`), after which `Config::next_certificate_id`
+/// moves.
 ///
 /// Accounts: `[authority (s), payer (s, w), config (w), certificate (w),
 /// registry_config, meter (w), certifier, registry_program, system_program]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     let args = IssueArgs::parse(args)?;
-    let ([authority, payer, config, certificate, registry_config, meter, certifier, registry, system], _) =
-        validate::take::<9>(accounts)?;
+    let (
+        [authority, payer, config, certificate, registry_config, meter, certifier, registry, system],
+        _,
+    ) = validate::take::<9>(accounts)?;
     validate::signer(authority)?;
     validate::writable_signer(payer)?;
     let mut cfg = load_mut::<Config>(config, program_id)?;
@@ -117,7 +130,9 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     check_unpaused(&cfg, PAUSE_ISSUE)?;
     uninitialized_pda(certificate)?;
     validate::address(registry_config, &REGISTRY_CONFIG_ADDRESS)?;
-    if load::<RegistryConfig>(registry_config, &joule_registry::ID)?.is_paused(PAUSE_REGISTRY | PAUSE_CERTIFICATES) {
+    if load::<RegistryConfig>(registry_config, &joule_registry::ID)?
+        .is_paused(PAUSE_REGISTRY | PAUSE_CERTIFICATES)
+    {
         return Err(CertificatesError::RegistryPaused.into());
     }
     validate::writable(meter)?;
@@ -126,9 +141,18 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     validate::program(registry, &joule_registry::ID)?;
     system_program(system)?;
 
-    let id = cfg.next_certificate_id;
-    cfg.next_certificate_id = id.checked_add(1).ok_or(CertificatesError::ArithmeticOverflow)?;
-    create_certificate_account(payer, certificate, id, args.bump, program_id)?;
+    let id = claim_certificate_id(&mut cfg, args.id)?;
+    drop(cfg);
+    // The runtime would refuse a wrong address too (when signing the
+    // creation); checking it here names the error.
+    pda::verify(
+        &[SEED_CERTIFICATE, &id.to_le_bytes()],
+        CERTIFICATE_BUMP,
+        program_id,
+        certificate.address(),
+    )?;
+    let rent = joule_common::sysvar::minimum_balance(Certificate::SPACE)?;
+    create_certificate_account(payer, certificate, id, rent, program_id)?;
 
     // record_certified(amount_wh, period_start, period_end), signed by ["certifier"].
     let mut data = [0u8; 32];
@@ -141,13 +165,23 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         InstructionAccount::readonly(registry_config.address()),
         InstructionAccount::writable(meter.address()),
     ];
-    let ix = InstructionView { program_id: &joule_registry::ID, data: &data, accounts: &metas };
+    let ix = InstructionView {
+        program_id: &joule_registry::ID,
+        data: &data,
+        accounts: &metas,
+    };
     let bump = [CERTIFIER_BUMP];
     let seeds = pinocchio::instruction::seeds!(SEED_CERTIFIER, &bump);
-    invoke_signed(&ix, &[&*certifier, &*registry_config, &*meter], &[Signer::from(&seeds)])?;
+    invoke_signed(
+        &ix,
+        &[&*certifier, &*registry_config, &*meter],
+        &[Signer::from(&seeds)],
+    )?;
 
-    let certified_wh_after =
-        facts.certified_wh.checked_add(args.amount_wh).ok_or(CertificatesError::ArithmeticOverflow)?;
+    let certified_wh_after = facts
+        .certified_wh
+        .checked_add(args.amount_wh)
+        .ok_or(CertificatesError::ArithmeticOverflow)?;
     let body = Certificate {
         id,
         parent_id: 0,
@@ -167,7 +201,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         source_kind: facts.kind,
         status: CertificateStatus::Active as u8,
         version: STATE_VERSION,
-        bump: args.bump,
+        bump: CERTIFICATE_BUMP,
         _padding: [0; 2],
         reserved: [0; 32],
     };

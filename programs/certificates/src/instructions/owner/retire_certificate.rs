@@ -17,7 +17,11 @@ use pinocchio::{AccountView, Address, ProgramResult};
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     let mut args = Args::new(args);
     let beneficiary = *args.address()?;
-    let name = bounded_text(&mut args, MAX_BENEFICIARY_NAME_LEN, CertificatesError::InvalidBeneficiaryName)?;
+    let name = bounded_text(
+        &mut args,
+        MAX_BENEFICIARY_NAME_LEN,
+        CertificatesError::InvalidBeneficiaryName,
+    )?;
     let reason = bounded_text(&mut args, MAX_REASON_LEN, CertificatesError::InvalidReason)?;
     args.finish()?;
     let ([owner, config, certificate], _) = validate::take::<3>(accounts)?;
