@@ -4,20 +4,8 @@
 //! text (`CertificateRetired`, `CertificateRevoked`) are written with
 //! [`EventWriter`] as Borsh `String`s.
 
-use joule_common::event::{log_data, Event};
+use joule_common::{define_event as event, event::log_data};
 use pinocchio::Address;
-
-macro_rules! event {
-    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
-        $(#[$m])*
-        #[repr(C, packed)]
-        #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-        pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
-        impl Event for $name {
-            const DISCRIMINATOR: [u8; 8] = joule_common::disc::event(stringify!($name));
-        }
-    };
-}
 
 event!(
     /// The registry admin initialised the certificates program.

@@ -72,3 +72,19 @@ pub fn log_compute_units() {
         solana_define_syscall::definitions::sol_log_compute_units_()
     };
 }
+
+/// Declares a fixed-size event: a packed Pod struct (its bytes are its Borsh
+/// encoding) with the Anchor discriminator `sha256("event:<Name>")[..8]`.
+/// The program crate must depend on `bytemuck` (for the derives).
+#[macro_export]
+macro_rules! define_event {
+    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
+        $(#[$m])*
+        #[repr(C, packed)]
+        #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
+        pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
+        impl $crate::event::Event for $name {
+            const DISCRIMINATOR: [u8; 8] = $crate::disc::event(stringify!($name));
+        }
+    };
+}
