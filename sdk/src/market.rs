@@ -1,3 +1,833 @@
-//! Market program: ids, PDAs, instruction builders, decoders.
+//! Market program: ids, PDAs, instruction builders, account decoders,
+//! settlement planning and the reference clearing.
+//!
+//! Units: quantities in Wh (energy token base units), prices in quote base
+//! units per kWh on the market's tick grid (see [`math`]).
 
-pub use joule_market::{error::MarketError, ID};
+use crate::{
+    spec::{fixed, r, s, ty, w, ws, AccountSpec, ArgSpec, Borsh, IxSpec},
+    AccountMeta, Instruction, Pubkey, SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID,
+};
+use anchor_lang_idl_spec::IdlType;
+
+pub use joule_market::{
+    error::MarketError,
+    events::*,
+    instructions::{admin::create_market::MarketParams, keeper::settle_orders::ACCOUNTS_PER_ORDER},
+    math::{self, Clearing, Settlement},
+    state::*,
+    ID,
+};
+
+/// Accounts `settle_orders` always takes (before the two per order).
+pub const SETTLE_FIXED_ACCOUNTS: usize = 8;
+/// Most accounts one transaction may lock.
+pub const MAX_TX_ACCOUNT_LOCKS: usize = 64;
+/// Orders of distinct owners one v0 transaction (with an address lookup
+/// table) can settle: 64 locks − fee payer − program − 8 fixed, 2 per order.
+pub const MAX_SETTLE_ORDERS_V0: usize =
+    (MAX_TX_ACCOUNT_LOCKS - 2 - SETTLE_FIXED_ACCOUNTS) / ACCOUNTS_PER_ORDER;
+/// Orders of distinct owners one legacy transaction (1,232 bytes) can
+/// settle: each takes two 32-byte account keys, two account indexes and a
+/// 4-byte id (the tests hold this number to the real transaction size).
+pub const MAX_SETTLE_ORDERS_LEGACY: usize = 11;
+
+// ---------------------------------------------------------------- addresses
+
+/// The `Market` PDA of a mint pair, and its bump.
+pub fn market_address(energy_mint: &Pubkey, quote_mint: &Pubkey) -> (Pubkey, u8) {
+    Pubkey::find_program_address(
+        &[SEED_MARKET, energy_mint.as_ref(), quote_mint.as_ref()],
+        &ID,
+    )
+}
+
+/// A market's vault PDA for `mint` (an SPL Token account owned by the
+/// market PDA), and its bump.
+pub fn vault_address(market: &Pubkey, mint: &Pubkey) -> (Pubkey, u8) {
+    Pubkey::find_program_address(&[SEED_VAULT, market.as_ref(), mint.as_ref()], &ID)
+}
+
+/// Every fixed address of one market.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MarketKeys {
+    pub market: Pubkey,
+    pub energy_mint: Pubkey,
+    pub quote_mint: Pubkey,
+    pub energy_vault: Pubkey,
+    pub quote_vault: Pubkey,
+}
+
+impl MarketKeys {
+    /// The market of the registry's energy token against `quote_mint`.
+    pub fn new(quote_mint: &Pubkey) -> Self {
+        Self::with_mints(&crate::registry::energy_mint_address(), quote_mint)
+    }
+
+    pub fn with_mints(energy_mint: &Pubkey, quote_mint: &Pubkey) -> Self {
+        let market = market_address(energy_mint, quote_mint).0;
+        Self {
+            market,
+            energy_mint: *energy_mint,
+            quote_mint: *quote_mint,
+            energy_vault: vault_address(&market, energy_mint).0,
+            quote_vault: vault_address(&market, quote_mint).0,
+        }
+    }
+
+    /// The vault and mint an order of `side` escrows in.
+    pub fn vault_and_mint(&self, side: Side) -> (Pubkey, Pubkey) {
+        match side {
+            Side::Buy => (self.quote_vault, self.quote_mint),
+            Side::Sell => (self.energy_vault, self.energy_mint),
+        }
+    }
+}
+
+// ---------------------------------------------------------------- decoders
+
+/// Decodes a `Market` account's data.
+pub fn decode_market(data: &[u8]) -> Option<Market> {
+    joule_common::account::decode(data)
+}
+
+/// An epoch account, decoded (copied, so any alignment is fine).
+#[derive(Clone, Debug)]
+pub struct EpochAccount {
+    pub header: Epoch,
+    /// Wh of open buys per limit tick.
+    pub demand: Vec<u64>,
+    /// Wh of open sells per limit tick.
+    pub supply: Vec<u64>,
+    /// Every slot of the book (`order_capacity` of them).
+    pub orders: Vec<Order>,
+}
+
+/// Decodes an epoch account's data.
+pub fn decode_epoch(data: &[u8]) -> Option<EpochAccount> {
+    if data.len() < EPOCH_HEADER_LEN || data[..8] != Epoch::DISCRIMINATOR {
+        return None;
+    }
+    let header: Epoch = bytemuck::pod_read_unaligned(&data[8..EPOCH_HEADER_LEN]);
+    if data.len() != epoch_space(header.tick_count, header.order_capacity) {
+        return None;
+    }
+    let ticks = header.tick_count as usize;
+    let u64s = |b: &[u8]| -> Vec<u64> {
+        b.as_chunks::<8>()
+            .0
+            .iter()
+            .map(|c| u64::from_le_bytes(*c))
+            .collect()
+    };
+    let demand_end = EPOCH_HEADER_LEN + 8 * ticks;
+    let supply_end = demand_end + 8 * ticks;
+    Some(EpochAccount {
+        header,
+        demand: u64s(&data[EPOCH_HEADER_LEN..demand_end]),
+        supply: u64s(&data[demand_end..supply_end]),
+        orders: data[supply_end..]
+            .as_chunks::<EPOCH_BYTES_PER_ORDER>()
+            .0
+            .iter()
+            .map(|c| bytemuck::pod_read_unaligned(c))
+            .collect(),
+    })
+}
+
+impl EpochAccount {
+    pub fn state(&self) -> Option<EpochState> {
+        EpochState::from_u8(self.header.state)
+    }
+
+    /// The clearing result once cleared (volume 0: nothing crossed).
+    pub fn clearing(&self) -> Option<Clearing> {
+        let h = &self.header;
+        (h.state != EpochState::Open as u8).then_some(Clearing {
+            tick: h.clearing_tick,
+            price: h.clearing_price,
+            volume_wh: h.volume_wh,
+            demand_wh: h.demand_wh,
+            supply_wh: h.supply_wh,
+            buy_marginal_tick: h.buy_marginal_tick,
+            buy_fill_num: h.buy_fill_num,
+            buy_fill_den: h.buy_fill_den,
+            sell_marginal_tick: h.sell_marginal_tick,
+            sell_fill_num: h.sell_fill_num,
+            sell_fill_den: h.sell_fill_den,
+        })
+    }
+
+    /// Open orders (placed, not cancelled, not settled) with their ids.
+    pub fn open_orders(&self) -> Vec<(u32, Order)> {
+        self.orders
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.status == OrderStatus::Open as u8)
+            .map(|(i, o)| (i as u32, *o))
+            .collect()
+    }
+
+    /// What settling `order` will move, once the epoch is cleared.
+    pub fn settlement(&self, order: &Order) -> Option<Settlement> {
+        let clearing = self.clearing()?;
+        let is_buy = order.side == Side::Buy as u8;
+        math::settle(
+            &clearing,
+            self.header.fee_bps,
+            is_buy,
+            order.limit_tick,
+            order.quantity_wh,
+            order.escrow,
+        )
+        .ok()
+    }
+}
+
+/// A decoded `OrdersSettled` event (one per `settle_orders`).
+#[derive(Clone)]
+pub struct OrdersSettledEvent {
+    pub epoch: Pubkey,
+    pub quote_held_before: u64,
+    pub quote_held_after: u64,
+    pub energy_held_before_wh: u64,
+    pub energy_held_after_wh: u64,
+    pub orders: Vec<OrderSettlement>,
+}
+
+/// Decodes an `OrdersSettled` event body (after the discriminator).
+pub fn decode_orders_settled(body: &[u8]) -> Option<OrdersSettledEvent> {
+    let u64_at = |at: usize| Some(u64::from_le_bytes(body.get(at..at + 8)?.try_into().ok()?));
+    let n = u32::from_le_bytes(body.get(64..68)?.try_into().ok()?) as usize;
+    let size = std::mem::size_of::<OrderSettlement>();
+    let items = body.get(68..)?;
+    if items.len() != n * size {
+        return None;
+    }
+    Some(OrdersSettledEvent {
+        epoch: Pubkey::new_from_array(body.get(0..32)?.try_into().ok()?),
+        quote_held_before: u64_at(32)?,
+        quote_held_after: u64_at(40)?,
+        energy_held_before_wh: u64_at(48)?,
+        energy_held_after_wh: u64_at(56)?,
+        orders: items
+            .chunks_exact(size)
+            .map(bytemuck::pod_read_unaligned)
+            .collect(),
+    })
+}
+
+/// Every `OrdersSettled` event in a transaction's logs.
+pub fn orders_settled(logs: &[String]) -> Vec<OrdersSettledEvent> {
+    crate::events::program_data(logs)
+        .into_iter()
+        .filter(|d| d.len() >= 8 && d[..8] == ORDERS_SETTLED)
+        .filter_map(|d| decode_orders_settled(&d[8..]))
+        .collect()
+}
+
+/// The order id `place_order` returns (its return data).
+pub fn order_id_from_return_data(data: &[u8]) -> Option<u32> {
+    Some(u32::from_le_bytes(data.try_into().ok()?))
+}
+
+// ---------------------------------------------------------------- specs
+
+const CONFIG: AccountSpec = r(
+    "config",
+    "The registry Config PDA [\"config\"] (admin, pause flags).",
+);
+const EPOCH_W: AccountSpec = w("epoch", "The epoch account.");
+const TOKEN: AccountSpec = fixed("token_program", TOKEN_PROGRAM_ID);
+
+/// The spec of one market instruction, by name.
+pub fn spec(name: &str) -> IxSpec {
+    use IdlType::{U16, U32, U64};
+    let arg = |name, ty| ArgSpec { name, ty };
+    let order_accounts = |docs_token: &'static str| {
+        vec![
+            s("owner", "The order owner."),
+            CONFIG,
+            r("market", "The Market PDA."),
+            EPOCH_W,
+            w("owner_token", docs_token),
+            w(
+                "vault",
+                "The market's vault of that mint (quote vault for a buy, energy vault for a sell).",
+            ),
+            TOKEN,
+        ]
+    };
+    let (docs, accounts, args, remaining, returns): (&str, Vec<AccountSpec>, Vec<ArgSpec>, _, _) = match name {
+        "create_market" => (
+            "Registry admin: creates the Market PDA [\"market\", energy_mint, quote_mint] and its two vaults [\"vault\", market, mint] (token accounts owned by the market PDA).",
+            vec![
+                ws("admin", "The registry config admin; pays for the market and its vaults."),
+                CONFIG,
+                w("market", "The Market PDA, created here."),
+                r("energy_mint", "The registry's energy mint."),
+                r("quote_mint", "The payment token's mint (any SPL Token mint)."),
+                w("energy_vault", "PDA [\"vault\", market, energy_mint], created here."),
+                w("quote_vault", "PDA [\"vault\", market, quote_mint], created here."),
+                fixed("system_program", SYSTEM_PROGRAM_ID),
+                TOKEN,
+            ],
+            vec![arg("params", ty::defined("MarketParams"))],
+            None,
+            None,
+        ),
+        "open_epoch" => (
+            "Permissionless once the current epoch has ended: opens the next epoch from now for the market's epoch length. The epoch account must be created in the same transaction (system create_account from a fresh keypair, owner = this program, space = epoch_space(tick_count, order_capacity)); the payer is recorded as its rent payer.",
+            vec![
+                s("payer", "Paid the epoch account's rent; gets it back from close_epoch."),
+                CONFIG,
+                w("market", "The Market PDA."),
+                w("epoch", "The new epoch account (created, not yet initialised)."),
+            ],
+            vec![],
+            None,
+            None,
+        ),
+        "place_order" => (
+            "Places a limit order in an open epoch before its end time. Escrows everything it could owe: a sell its quantity of energy, a buy ceil(quantity_wh × limit price / 1000) quote units. Returns the order id (the book slot).",
+            order_accounts("The owner's token account of the escrowed mint (energy for a sell, quote for a buy)."),
+            vec![
+                arg("side", ty::defined("Side")),
+                arg("limit_tick", U16),
+                arg("quantity_wh", U64),
+                arg("client_order_id", U64),
+            ],
+            None,
+            Some(U32),
+        ),
+        "cancel_order" => (
+            "The owner cancels an open order before the epoch's end time (or, while the market is paused, until the epoch is cleared): full refund, slot freed.",
+            order_accounts("The owner's token account of the escrowed mint; receives the refund."),
+            vec![arg("order_id", U32), arg("client_order_id", U64)],
+            None,
+            None,
+        ),
+        "clear_epoch" => (
+            "Permissionless after the epoch's end time: one pass over the histograms fixes the clearing price, volume and the long side's pro-rata fill.",
+            vec![CONFIG, EPOCH_W],
+            vec![],
+            None,
+            None,
+        ),
+        "settle_orders" => (
+            "Permissionless crank: settles a list of open orders of a cleared epoch (fills, refunds, seller fees). The last settlement sweeps fees and dust to the fee recipient and marks the epoch settled.",
+            vec![
+                CONFIG,
+                r("market", "The Market PDA (vault authority)."),
+                EPOCH_W,
+                w("energy_vault", "The market's energy vault."),
+                w("quote_vault", "The market's quote vault."),
+                w("fee_energy", "The fee recipient's energy token account (receives dust at the final settlement)."),
+                w("fee_quote", "The fee recipient's quote token account (receives fees and dust at the final settlement)."),
+                TOKEN,
+            ],
+            vec![arg("order_ids", ty::vec(U32))],
+            Some(w(
+                "owner_accounts",
+                "Two per order, in order: the owner's energy token account, then the owner's quote token account (checked by mint and owner when they receive something).",
+            )),
+            None,
+        ),
+        "close_epoch" => (
+            "Permissionless once the epoch is settled: closes the epoch account, rent to its payer.",
+            vec![EPOCH_W, w("rent_payer", "The account that paid the epoch's rent.")],
+            vec![],
+            None,
+            None,
+        ),
+        other => panic!("unknown market instruction {other}"),
+    };
+    IxSpec {
+        name: leak(name),
+        docs,
+        accounts,
+        remaining,
+        args,
+        returns,
+    }
+}
+
+fn leak(name: &str) -> &'static str {
+    joule_market::instructions::ix::NAMES
+        .iter()
+        .find(|n| **n == name)
+        .copied()
+        .unwrap_or_else(|| panic!("unknown market instruction {name}"))
+}
+
+/// Every market instruction spec, in IDL order.
+pub fn specs() -> Vec<IxSpec> {
+    joule_market::instructions::ix::NAMES
+        .iter()
+        .map(|n| spec(n))
+        .collect()
+}
+
+fn build(name: &str, keys: &[Pubkey], remaining: Vec<AccountMeta>, args: Borsh) -> Instruction {
+    spec(name).build(ID, keys, remaining, args)
+}
+
+// ---------------------------------------------------------------- builders
+
+/// Borsh encoding of `MarketParams`.
+pub fn encode_params(p: &MarketParams) -> Borsh {
+    Borsh::new()
+        .u32(p.epoch_length_secs)
+        .u64(p.min_price)
+        .u64(p.tick_size)
+        .u16(p.tick_count)
+        .u64(p.min_lot_wh)
+        .u16(p.fee_bps)
+        .u32(p.order_capacity)
+        .pubkey(&p.fee_recipient)
+}
+
+pub fn create_market(admin: &Pubkey, keys: &MarketKeys, params: &MarketParams) -> Instruction {
+    let accounts = [
+        *admin,
+        crate::registry::config_address(),
+        keys.market,
+        keys.energy_mint,
+        keys.quote_mint,
+        keys.energy_vault,
+        keys.quote_vault,
+        SYSTEM_PROGRAM_ID,
+        TOKEN_PROGRAM_ID,
+    ];
+    build("create_market", &accounts, vec![], encode_params(params))
+}
+
+/// `open_epoch` alone (the epoch account must already be created in the
+/// same transaction: see [`open_epoch_with_account`]).
+pub fn open_epoch(payer: &Pubkey, market: &Pubkey, epoch: &Pubkey) -> Instruction {
+    build(
+        "open_epoch",
+        &[*payer, crate::registry::config_address(), *market, *epoch],
+        vec![],
+        Borsh::new(),
+    )
+}
+
+/// The two instructions that open an epoch: create its account at `epoch`
+/// (a fresh keypair, which must sign) with `rent_lamports` (the rent-exempt
+/// minimum for `epoch_space(market.tick_count, market.order_capacity)`
+/// bytes), then initialise it.
+pub fn open_epoch_with_account(
+    payer: &Pubkey,
+    market: &Pubkey,
+    market_state: &Market,
+    epoch: &Pubkey,
+    rent_lamports: u64,
+) -> [Instruction; 2] {
+    let space = epoch_space(market_state.tick_count, market_state.order_capacity) as u64;
+    [
+        crate::token::create_account(payer, epoch, rent_lamports, space, &ID),
+        open_epoch(payer, market, epoch),
+    ]
+}
+
+/// `place_order`: `owner_token` is the owner's account of the escrowed mint
+/// (quote for a buy, energy for a sell).
+#[allow(clippy::too_many_arguments)]
+pub fn place_order(
+    keys: &MarketKeys,
+    epoch: &Pubkey,
+    owner: &Pubkey,
+    owner_token: &Pubkey,
+    side: Side,
+    limit_tick: u16,
+    quantity_wh: u64,
+    client_order_id: u64,
+) -> Instruction {
+    let (vault, _) = keys.vault_and_mint(side);
+    let accounts = [
+        *owner,
+        crate::registry::config_address(),
+        keys.market,
+        *epoch,
+        *owner_token,
+        vault,
+        TOKEN_PROGRAM_ID,
+    ];
+    let args = Borsh::new()
+        .u8(side as u8)
+        .u16(limit_tick)
+        .u64(quantity_wh)
+        .u64(client_order_id);
+    build("place_order", &accounts, vec![], args)
+}
+
+/// `cancel_order` of an order of `side`; `owner_token` receives the refund.
+pub fn cancel_order(
+    keys: &MarketKeys,
+    epoch: &Pubkey,
+    owner: &Pubkey,
+    owner_token: &Pubkey,
+    side: Side,
+    order_id: u32,
+    client_order_id: u64,
+) -> Instruction {
+    let (vault, _) = keys.vault_and_mint(side);
+    let accounts = [
+        *owner,
+        crate::registry::config_address(),
+        keys.market,
+        *epoch,
+        *owner_token,
+        vault,
+        TOKEN_PROGRAM_ID,
+    ];
+    build(
+        "cancel_order",
+        &accounts,
+        vec![],
+        Borsh::new().u32(order_id).u64(client_order_id),
+    )
+}
+
+pub fn clear_epoch(epoch: &Pubkey) -> Instruction {
+    build(
+        "clear_epoch",
+        &[crate::registry::config_address(), *epoch],
+        vec![],
+        Borsh::new(),
+    )
+}
+
+/// One order to settle and where its owner is paid.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SettleOrder {
+    pub order_id: u32,
+    /// The owner's energy token account (any account if the order pays no
+    /// energy: see [`EpochAccount::settlement`]).
+    pub energy_account: Pubkey,
+    /// The owner's quote token account (any account if it pays no quote).
+    pub quote_account: Pubkey,
+}
+
+/// `settle_orders` for `orders` of one cleared epoch. `fee_energy` and
+/// `fee_quote` are the fee recipient's token accounts (only used by the
+/// settlement that completes the epoch).
+pub fn settle_orders(
+    keys: &MarketKeys,
+    epoch: &Pubkey,
+    fee_energy: &Pubkey,
+    fee_quote: &Pubkey,
+    orders: &[SettleOrder],
+) -> Instruction {
+    let accounts = [
+        crate::registry::config_address(),
+        keys.market,
+        *epoch,
+        keys.energy_vault,
+        keys.quote_vault,
+        *fee_energy,
+        *fee_quote,
+        TOKEN_PROGRAM_ID,
+    ];
+    let remaining = orders
+        .iter()
+        .flat_map(|o| {
+            [
+                AccountMeta::new(o.energy_account, false),
+                AccountMeta::new(o.quote_account, false),
+            ]
+        })
+        .collect();
+    let args = Borsh::new().vec(orders, |b, o| b.u32(o.order_id));
+    build("settle_orders", &accounts, remaining, args)
+}
+
+pub fn close_epoch(epoch: &Pubkey, rent_payer: &Pubkey) -> Instruction {
+    build("close_epoch", &[*epoch, *rent_payer], vec![], Borsh::new())
+}
+
+/// Most orders one settlement transaction can hold whoever owns them: a
+/// transaction's instruction trace (the instruction and every CPI it makes)
+/// is capped at 64, and an order makes up to two token transfers, the final
+/// sweep two more.
+pub const MAX_SETTLE_ORDERS_PER_TX: usize = 30;
+
+/// Owner token accounts one v0 settlement transaction can lock: 64 − fee
+/// payer − program − the 8 fixed accounts.
+pub const MAX_SETTLE_OWNER_ACCOUNTS_V0: usize = MAX_TX_ACCOUNT_LOCKS - 2 - SETTLE_FIXED_ACCOUNTS;
+
+/// Groups orders into settlement transactions of at most `max_orders`
+/// orders that together name at most `max_accounts` distinct owner token
+/// accounts. Orders of one owner share their two accounts, so the planner
+/// keeps an owner's orders together: a v0 transaction settles 27 orders of
+/// distinct owners, or up to [`MAX_SETTLE_ORDERS_PER_TX`] when owners have
+/// several orders.
+pub fn plan_settlement(
+    orders: &[SettleOrder],
+    max_accounts: usize,
+    max_orders: usize,
+) -> Vec<Vec<SettleOrder>> {
+    let mut sorted = orders.to_vec();
+    sorted.sort_by_key(|o| (o.energy_account, o.quote_account, o.order_id));
+    let mut batches: Vec<Vec<SettleOrder>> = Vec::new();
+    let mut current: Vec<SettleOrder> = Vec::new();
+    let mut accounts: std::collections::BTreeSet<Pubkey> = Default::default();
+    for o in sorted {
+        let new = [o.energy_account, o.quote_account]
+            .iter()
+            .filter(|k| !accounts.contains(k))
+            .count();
+        if !current.is_empty()
+            && (current.len() >= max_orders.max(1) || accounts.len() + new > max_accounts)
+        {
+            batches.push(std::mem::take(&mut current));
+            accounts.clear();
+        }
+        accounts.insert(o.energy_account);
+        accounts.insert(o.quote_account);
+        current.push(o);
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
+// ---------------------------------------------------------------- reference
+
+/// A reference clearing in plain Rust, brute force over every tick and
+/// every order, written independently of [`math`]: the property tests hold
+/// the program's one-pass scan and settlement math to it.
+pub mod reference {
+    use super::MAX_TICKS;
+
+    /// An order as the reference sees it.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct RefOrder {
+        pub is_buy: bool,
+        pub limit_tick: u16,
+        pub quantity_wh: u64,
+    }
+
+    /// The reference clearing result.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct RefClearing {
+        pub tick: u16,
+        pub price: u64,
+        pub volume_wh: u64,
+        pub demand_wh: u64,
+        pub supply_wh: u64,
+    }
+
+    /// An order's exact fill: `quantity_wh × num / den` Wh.
+    #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+    pub struct Share {
+        pub num: u128,
+        pub den: u128,
+    }
+
+    /// What the reference pays out for one order.
+    #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+    pub struct RefSettlement {
+        pub filled_wh: u64,
+        pub quote_amount: u64,
+        pub fee: u64,
+        pub energy_out_wh: u64,
+        pub quote_out: u64,
+    }
+
+    /// `D(t)`: Wh of buys willing to pay tick `t` (limit ≥ t).
+    pub fn demand_at(orders: &[RefOrder], t: u16) -> u64 {
+        orders
+            .iter()
+            .filter(|o| o.is_buy && o.limit_tick >= t)
+            .map(|o| o.quantity_wh)
+            .sum()
+    }
+
+    /// `S(t)`: Wh of sells willing to take tick `t` (limit ≤ t).
+    pub fn supply_at(orders: &[RefOrder], t: u16) -> u64 {
+        orders
+            .iter()
+            .filter(|o| !o.is_buy && o.limit_tick <= t)
+            .map(|o| o.quantity_wh)
+            .sum()
+    }
+
+    /// Brute force: evaluates every tick; keeps those with the highest
+    /// matched volume, then those with the smallest imbalance, then takes
+    /// the middle one (rounding down). Panics if a candidate set is not
+    /// contiguous (the documented rule relies on it).
+    pub fn clear(
+        orders: &[RefOrder],
+        tick_count: u16,
+        min_price: u64,
+        tick_size: u64,
+    ) -> Option<RefClearing> {
+        assert!((1..=MAX_TICKS).contains(&tick_count));
+        let rows: Vec<(u16, u64, u64, u64, u64)> = (0..tick_count)
+            .map(|t| {
+                let (d, s) = (demand_at(orders, t), supply_at(orders, t));
+                (t, d, s, d.min(s), d.abs_diff(s))
+            })
+            .collect();
+        let best_v = rows.iter().map(|r| r.3).max().unwrap_or(0);
+        if best_v == 0 {
+            return None;
+        }
+        let best_imb = rows
+            .iter()
+            .filter(|r| r.3 == best_v)
+            .map(|r| r.4)
+            .min()
+            .expect("a maximum exists");
+        let chosen: Vec<u16> = rows
+            .iter()
+            .filter(|r| r.3 == best_v && r.4 == best_imb)
+            .map(|r| r.0)
+            .collect();
+        let (lo, hi) = (chosen[0], *chosen.last().expect("non-empty"));
+        assert_eq!(
+            (hi - lo + 1) as usize,
+            chosen.len(),
+            "the chosen ticks must be contiguous"
+        );
+        let tick = lo + (hi - lo) / 2;
+        let (_, d, s, v, _) = rows[tick as usize];
+        Some(RefClearing {
+            tick,
+            price: min_price + tick as u64 * tick_size,
+            volume_wh: v,
+            demand_wh: d,
+            supply_wh: s,
+        })
+    }
+
+    /// Each order's exact fill. The short side fills in full; the long
+    /// side fills by price priority: strictly better than its marginal tick
+    /// in full, at the marginal tick pro rata, worse not at all.
+    pub fn shares(
+        orders: &[RefOrder],
+        tick_count: u16,
+        clearing: Option<&RefClearing>,
+    ) -> Vec<Share> {
+        let none = Share { num: 0, den: 1 };
+        let full = Share { num: 1, den: 1 };
+        let Some(c) = clearing else {
+            return vec![none; orders.len()];
+        };
+        let v = c.volume_wh;
+        let d = |t: i64| {
+            if t < 0 {
+                u64::MAX
+            } else if t >= tick_count as i64 {
+                0
+            } else {
+                demand_at(orders, t as u16)
+            }
+        };
+        let s = |t: i64| {
+            if t < 0 {
+                0
+            } else {
+                supply_at(orders, t.min(tick_count as i64 - 1) as u16)
+            }
+        };
+        // Marginal buy tick: the highest tick whose demand exceeds the
+        // volume (or the clearing tick if demand is short).
+        let buy_marginal = if c.demand_wh > v {
+            (0..tick_count as i64)
+                .filter(|&t| d(t) > v)
+                .max()
+                .expect("D(c) > V")
+        } else {
+            c.tick as i64
+        };
+        let sell_marginal = if c.supply_wh > v {
+            (0..tick_count as i64)
+                .filter(|&t| s(t) > v)
+                .min()
+                .expect("S(c) > V")
+        } else {
+            c.tick as i64
+        };
+        orders
+            .iter()
+            .map(|o| {
+                let t = o.limit_tick as i64;
+                if o.is_buy {
+                    if t > buy_marginal {
+                        full
+                    } else if t < buy_marginal {
+                        none
+                    } else if c.demand_wh > v {
+                        let above = d(t + 1);
+                        Share {
+                            num: (v - above) as u128,
+                            den: (d(t) - above) as u128,
+                        }
+                    } else {
+                        full
+                    }
+                } else if t < sell_marginal {
+                    full
+                } else if t > sell_marginal {
+                    none
+                } else if c.supply_wh > v {
+                    let below = s(t - 1);
+                    Share {
+                        num: (v - below) as u128,
+                        den: (s(t) - below) as u128,
+                    }
+                } else {
+                    full
+                }
+            })
+            .collect()
+    }
+
+    /// Buy escrow: `ceil(quantity × limit price / 1000)`.
+    pub fn buy_escrow(quantity_wh: u64, limit_price: u64) -> u128 {
+        (quantity_wh as u128 * limit_price as u128).div_ceil(1000)
+    }
+
+    /// The payout of one order with exact share `share`, by the documented
+    /// rounding (buyer: floor Wh, ceil cost; seller: ceil Wh, floor gross,
+    /// ceil fee).
+    pub fn settle(
+        order: &RefOrder,
+        share: Share,
+        price: u64,
+        fee_bps: u16,
+        limit_price: u64,
+    ) -> RefSettlement {
+        let q = order.quantity_wh as u128;
+        let exact_wh_num = q * share.num;
+        let value_num = exact_wh_num * price as u128;
+        let value_den = share.den * 1000;
+        if order.is_buy {
+            let escrow = buy_escrow(order.quantity_wh, limit_price);
+            let filled = exact_wh_num / share.den;
+            let cost = value_num.div_ceil(value_den);
+            RefSettlement {
+                filled_wh: filled as u64,
+                quote_amount: cost as u64,
+                fee: 0,
+                energy_out_wh: filled as u64,
+                quote_out: (escrow - cost) as u64,
+            }
+        } else {
+            let filled = exact_wh_num.div_ceil(share.den);
+            let gross = value_num / value_den;
+            let fee = (gross * fee_bps as u128).div_ceil(10_000);
+            RefSettlement {
+                filled_wh: filled as u64,
+                quote_amount: gross as u64,
+                fee: fee as u64,
+                energy_out_wh: (q - filled) as u64,
+                quote_out: (gross - fee) as u64,
+            }
+        }
+    }
+}

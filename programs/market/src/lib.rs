@@ -1,4 +1,15 @@
-//! Joule market program (skeleton; see its issue).
+//! Joule market program: one sealed-bid, uniform-price auction of energy
+//! tokens per epoch.
+//!
+//! Traders place limit orders that escrow everything they could owe; after
+//! the epoch's end anyone clears it in one O(ticks) pass over its demand
+//! and supply histograms (`math`); anyone then settles its orders in
+//! batches, and the last settlement sweeps fees and rounding dust to the
+//! fee recipient. Orders live in the epoch account's book rather than in
+//! one PDA each, so that settlement needs two accounts per order (see
+//! `state::epoch`).
+//!
+//! `lib.rs` only dispatches; each instruction lives in `instructions/`.
 #![cfg_attr(any(target_os = "solana", target_arch = "bpf"), no_std)]
 #![deny(clippy::arithmetic_side_effects)]
 
@@ -8,6 +19,10 @@ extern crate alloc;
 use solana_compiler_builtins as _;
 
 pub mod error;
+pub mod events;
+pub mod instructions;
+pub mod math;
+pub mod state;
 
 use joule_common::{args::split_discriminator, error::FrameworkError};
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
@@ -19,17 +34,28 @@ solana_address::declare_id!("HZzjyS2FgeyHgqpC9Ms4BxdKJAbizX52hUfc1hq5cKp3");
     any(target_os = "solana", target_arch = "bpf")
 ))]
 mod entrypoint {
+    // The panic handler and allocator come from `joule-common/runtime`.
     pinocchio::program_entrypoint!(super::process_instruction);
-    pinocchio::default_allocator!();
-    pinocchio::nostd_panic_handler!();
 }
 
 /// Dispatches on the 8-byte Anchor instruction discriminator.
 pub fn process_instruction(
-    _program_id: &Address,
-    _accounts: &mut [AccountView],
+    program_id: &Address,
+    accounts: &mut [AccountView],
     data: &[u8],
 ) -> ProgramResult {
-    let (_disc, _args) = split_discriminator(data)?;
-    Err(ProgramError::from(FrameworkError::InstructionFallbackNotFound))
+    use instructions::*;
+    let (disc, args) = split_discriminator(data)?;
+    match disc {
+        ix::PLACE_ORDER => user::place_order::process(program_id, accounts, args),
+        ix::SETTLE_ORDERS => keeper::settle_orders::process(program_id, accounts, args),
+        ix::CANCEL_ORDER => user::cancel_order::process(program_id, accounts, args),
+        ix::CLEAR_EPOCH => keeper::clear_epoch::process(program_id, accounts, args),
+        ix::OPEN_EPOCH => keeper::open_epoch::process(program_id, accounts, args),
+        ix::CLOSE_EPOCH => keeper::close_epoch::process(program_id, accounts, args),
+        ix::CREATE_MARKET => admin::create_market::process(program_id, accounts, args),
+        _ => Err(ProgramError::from(
+            FrameworkError::InstructionFallbackNotFound,
+        )),
+    }
 }

@@ -5,12 +5,14 @@
 
 mod certificates;
 pub mod decode;
+mod market;
 mod registry;
 
 use crate::spec::IxSpec;
 use anchor_lang_idl_spec::*;
 
 pub use certificates::certificates_idl;
+pub use market::market_idl;
 pub use registry::registry_idl;
 
 /// Metadata shared by every Joule IDL.
@@ -145,7 +147,7 @@ pub(crate) fn constant(name: &str, ty: IdlType, value: impl ToString) -> IdlCons
 
 /// Every program's IDL with the file name it is written to.
 pub fn all() -> Vec<(&'static str, Idl)> {
-    vec![("registry.json", registry_idl()), ("certificates.json", certificates_idl())]
+    vec![("registry.json", registry_idl()), ("certificates.json", certificates_idl()), ("market.json", market_idl())]
 }
 
 /// The JSON text of an IDL, as written to `target-idl/` (pretty, trailing newline).

@@ -1,0 +1,3 @@
+//! Instructions only the registry config admin may call.
+
+pub mod create_market;

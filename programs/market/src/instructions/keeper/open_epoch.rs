@@ -1,0 +1,98 @@
+use super::super::require_unpaused;
+use crate::{
+    error::MarketError,
+    events::EpochOpened,
+    state::{
+        epoch_space, split_epoch, Epoch, EpochState, Market, EPOCH_HEADER_LEN, NO_SLOT,
+        STATE_VERSION,
+    },
+};
+use joule_common::{
+    account::{load_mut, DISCRIMINATOR_LEN},
+    args::Args,
+    event::emit,
+    sysvar, validate,
+};
+use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
+
+/// `open_epoch()`: opens the market's next epoch, from now for the market's
+/// epoch length. Permissionless once the previous epoch has ended (the
+/// first one at any time), so a keeper or anyone can keep the market
+/// moving.
+///
+/// The epoch account is created by the caller in the same transaction
+/// (system `create_account` from a fresh keypair, owned by this program, of
+/// `epoch_space(tick_count, order_capacity)` bytes: larger than a program
+/// may create by CPI). This instruction checks that it is this program's,
+/// of exactly that size and never initialised, and writes its header. The
+/// payer is recorded as the rent payer and gets the rent back from
+/// `close_epoch` once the epoch is settled.
+///
+/// Accounts: `[payer (s), config, market (w), epoch (w)]`.
+#[inline(never)]
+pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
+    Args::new(args).finish()?;
+    let ([payer, config, market, epoch], _) = validate::take::<4>(accounts)?;
+    validate::signer(payer)?;
+    require_unpaused(config)?;
+    let market_key = *market.address();
+    let epoch_key = *epoch.address();
+    let mut m = load_mut::<Market>(market, program_id)?;
+    let now = sysvar::unix_timestamp()?;
+    if now < m.current_epoch_end_ts {
+        return Err(MarketError::PreviousEpochNotEnded.into());
+    }
+    let end_ts = now
+        .checked_add(m.epoch_length_secs as i64)
+        .ok_or(MarketError::ArithmeticOverflow)?;
+
+    validate::writable(epoch)?;
+    if !epoch.owned_by(program_id)
+        || epoch.data_len() != epoch_space(m.tick_count, m.order_capacity)
+    {
+        return Err(MarketError::InvalidEpochAccount.into());
+    }
+    let mut data = epoch.try_borrow_mut()?;
+    // Only this program writes to accounts it owns, and it always writes a
+    // discriminator first: zero bytes here mean a fresh account.
+    if data[..DISCRIMINATOR_LEN] != [0u8; DISCRIMINATOR_LEN] {
+        return Err(MarketError::InvalidEpochAccount.into());
+    }
+    data[..DISCRIMINATOR_LEN].copy_from_slice(&Epoch::DISCRIMINATOR);
+    {
+        let header: &mut Epoch =
+            bytemuck::try_from_bytes_mut(&mut data[DISCRIMINATOR_LEN..EPOCH_HEADER_LEN])
+                .map_err(|_| ProgramError::from(MarketError::InvalidEpochAccount))?;
+        header.market = market_key;
+        header.rent_payer = *payer.address();
+        header.index = m.next_epoch_index;
+        header.start_ts = now;
+        header.end_ts = end_ts;
+        header.min_price = m.min_price;
+        header.tick_size = m.tick_size;
+        header.free_head = NO_SLOT;
+        header.order_capacity = m.order_capacity;
+        header.tick_count = m.tick_count;
+        header.fee_bps = m.fee_bps;
+        header.state = EpochState::Open as u8;
+        header.version = STATE_VERSION;
+    }
+    // The header now describes the account: prove it splits.
+    split_epoch(&mut data)?;
+
+    let index = m.next_epoch_index;
+    m.next_epoch_index = index
+        .checked_add(1)
+        .ok_or(MarketError::ArithmeticOverflow)?;
+    m.current_epoch = epoch_key;
+    m.current_epoch_end_ts = end_ts;
+    emit(&EpochOpened {
+        market: market_key,
+        epoch: epoch_key,
+        rent_payer: *payer.address(),
+        index,
+        start_ts: now,
+        end_ts,
+    });
+    Ok(())
+}

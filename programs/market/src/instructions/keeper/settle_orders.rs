@@ -1,0 +1,278 @@
+use super::super::{epoch_data, read_config};
+use crate::{
+    error::MarketError,
+    events::{EpochSettled, OrderSettlement, ORDERS_SETTLED},
+    math::{self, Clearing},
+    state::{split_epoch, EpochState, Market, OrderStatus, Side, SEED_MARKET},
+};
+use alloc::vec::Vec;
+use joule_common::{
+    account::load,
+    args::Args,
+    event::{emit, log_data},
+    token::{self, TOKEN_PROGRAM_ID},
+    validate,
+};
+use pinocchio::{cpi::Signer, AccountView, Address, ProgramResult};
+
+/// Token accounts each settled order takes: the owner's energy account,
+/// then the owner's quote account.
+pub const ACCOUNTS_PER_ORDER: usize = 2;
+/// Most orders one `settle_orders` takes (its event and the compute budget
+/// bound it long before the transaction size does).
+pub const MAX_SETTLE_ORDERS: usize = 128;
+
+/// Bytes of the `OrdersSettled` event before its list: discriminator,
+/// epoch, four held amounts, the list's length.
+const EVENT_HEAD: usize = 8 + 32 + 4 * 8 + 4;
+const RECORD: usize = core::mem::size_of::<OrderSettlement>();
+/// Where `energy_out_wh` and `quote_out` sit in a record.
+const ENERGY_OUT_AT: usize = RECORD - 16;
+const QUOTE_OUT_AT: usize = RECORD - 8;
+
+/// `settle_orders(order_ids: Vec<u32>)`: permissionless crank. Settles any
+/// list of open orders of one cleared epoch (`math::settle`):
+///
+/// - a buyer receives its filled energy and the unused part of its escrow
+///   (the unfilled quantity, and the difference between its limit and the
+///   clearing price on the filled part);
+/// - a seller receives the filled quantity × clearing price less the fee,
+///   and its unfilled energy back.
+///
+/// Order `i` of the list takes remaining accounts `2i` (the owner's energy
+/// token account) and `2i + 1` (the owner's quote token account). They are
+/// checked by mint and owner, not by address, and only when they receive
+/// something: a crank passes any placeholder for an account that receives
+/// nothing (a buyer with no fill needs no energy account), and can pay an
+/// owner who closed an account into a new one. Each order's slot is marked
+/// settled, so it can never be settled twice.
+///
+/// When the epoch's last order settles, everything the epoch still holds in
+/// the vaults (seller fees and rounding dust, see `math`) goes to the fee
+/// recipient's accounts and the epoch becomes `Settled`. An epoch where
+/// nothing crossed refunds everyone. While the market is paused only orders
+/// with no fill (pure refunds) can be settled.
+///
+/// Everything is checked and computed first, then one `OrdersSettled` event
+/// (and `EpochSettled` for the last batch) is logged, then the transfers
+/// run.
+///
+/// Accounts: `[config, market, epoch (w), energy_vault (w), quote_vault (w),
+/// fee_energy (w), fee_quote (w), token_program, (energy_i (w), quote_i (w))…]`.
+#[inline(never)]
+pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
+    let mut args = Args::new(args);
+    let (count, ids) = args.vec_raw(4)?;
+    args.finish()?;
+    let (
+        [config, market, epoch, energy_vault, quote_vault, fee_energy, fee_quote, token_program],
+        owners,
+    ) = validate::take::<8>(accounts)?;
+    let (_, paused) = read_config(config)?;
+    validate::program(token_program, &TOKEN_PROGRAM_ID)?;
+    let m = load::<Market>(market, program_id)?;
+    if !validate::same_address(energy_vault.address(), &m.energy_vault)
+        || !validate::same_address(quote_vault.address(), &m.quote_vault)
+    {
+        return Err(MarketError::WrongVault.into());
+    }
+    // Only what the payouts need (large struct copies are costly in SBF).
+    let (energy_mint, quote_mint, fee_recipient, bump) =
+        (m.energy_mint, m.quote_mint, m.fee_recipient, [m.bump]);
+    drop(m);
+    if count == 0 {
+        return Err(MarketError::NoOrders.into());
+    }
+    if count > MAX_SETTLE_ORDERS {
+        return Err(MarketError::TooManyOrders.into());
+    }
+    if count.checked_mul(ACCOUNTS_PER_ORDER) != Some(owners.len()) {
+        return Err(MarketError::SettlementAccountsMismatch.into());
+    }
+    let market_key = *market.address();
+    let epoch_key = *epoch.address();
+
+    let mut data = epoch_data(epoch, program_id)?;
+    let e = split_epoch(&mut data)?;
+    let h = e.header;
+    if !validate::same_address(&h.market, &market_key) {
+        return Err(MarketError::EpochMarketMismatch.into());
+    }
+    match EpochState::from_u8(h.state) {
+        Some(EpochState::Cleared) => {}
+        Some(EpochState::Open) => return Err(MarketError::EpochNotCleared.into()),
+        _ => return Err(MarketError::EpochAlreadySettled.into()),
+    }
+    let clearing = Clearing {
+        tick: h.clearing_tick,
+        price: h.clearing_price,
+        volume_wh: h.volume_wh,
+        demand_wh: h.demand_wh,
+        supply_wh: h.supply_wh,
+        buy_marginal_tick: h.buy_marginal_tick,
+        buy_fill_num: h.buy_fill_num,
+        buy_fill_den: h.buy_fill_den,
+        sell_marginal_tick: h.sell_marginal_tick,
+        sell_fill_num: h.sell_fill_num,
+        sell_fill_den: h.sell_fill_den,
+    };
+
+    // The event, built while every order is checked and settled in the book.
+    // `count` ≤ 128: no overflow.
+    let mut event: Vec<u8> =
+        Vec::with_capacity(EVENT_HEAD.saturating_add(RECORD.saturating_mul(count)));
+    event.extend_from_slice(&ORDERS_SETTLED);
+    event.extend_from_slice(epoch_key.as_ref());
+    event.extend_from_slice(&h.quote_held.to_le_bytes());
+    event.extend_from_slice(&[0u8; 8]);
+    event.extend_from_slice(&h.energy_held_wh.to_le_bytes());
+    event.extend_from_slice(&[0u8; 8]);
+    event.extend_from_slice(&(count as u32).to_le_bytes());
+
+    let (ids, _) = ids.as_chunks::<4>();
+    let (pairs, _) = owners.as_chunks::<ACCOUNTS_PER_ORDER>();
+    for (id_bytes, [energy_to, quote_to]) in ids.iter().zip(pairs.iter()) {
+        let order_id = u32::from_le_bytes(*id_bytes);
+        let slot = e
+            .orders
+            .get_mut(order_id as usize)
+            .ok_or(MarketError::OrderNotFound)?;
+        match OrderStatus::from_u8(slot.status) {
+            Some(OrderStatus::Open) => {}
+            Some(OrderStatus::Settled) => return Err(MarketError::OrderAlreadySettled.into()),
+            _ => return Err(MarketError::OrderNotFound.into()),
+        }
+        let side = slot.side;
+        let s = math::settle(
+            &clearing,
+            h.fee_bps,
+            side == Side::Buy as u8,
+            slot.limit_tick,
+            slot.quantity_wh,
+            slot.escrow,
+        )?;
+        if paused && (s.filled_wh != 0 || s.quote_amount != 0) {
+            return Err(MarketError::MarketPaused.into());
+        }
+        if s.energy_out_wh > 0 {
+            token::token_account_of(energy_to, &energy_mint, &slot.owner)?;
+        }
+        if s.quote_out > 0 {
+            token::token_account_of(quote_to, &quote_mint, &slot.owner)?;
+        }
+        slot.status = OrderStatus::Settled as u8;
+        h.quote_held = h
+            .quote_held
+            .checked_sub(s.quote_out)
+            .ok_or(MarketError::BookInconsistent)?;
+        h.energy_held_wh = h
+            .energy_held_wh
+            .checked_sub(s.energy_out_wh)
+            .ok_or(MarketError::BookInconsistent)?;
+        h.fees_quote = h
+            .fees_quote
+            .checked_add(s.fee)
+            .ok_or(MarketError::ArithmeticOverflow)?;
+        h.live_orders = h
+            .live_orders
+            .checked_sub(1)
+            .ok_or(MarketError::BookInconsistent)?;
+        event.extend_from_slice(bytemuck::bytes_of(&OrderSettlement {
+            order_id,
+            owner: slot.owner,
+            client_order_id: slot.client_order_id,
+            side,
+            filled_wh: s.filled_wh,
+            quote_amount: s.quote_amount,
+            fee: s.fee,
+            energy_out_wh: s.energy_out_wh,
+            quote_out: s.quote_out,
+        }));
+    }
+    event[48..56].copy_from_slice(&h.quote_held.to_le_bytes());
+    event[64..72].copy_from_slice(&h.energy_held_wh.to_le_bytes());
+    log_data(&event);
+
+    // The last order: fees and dust go to the fee recipient.
+    let (mut quote_swept, mut energy_swept) = (0, 0);
+    if h.live_orders == 0 {
+        (quote_swept, energy_swept) = (h.quote_held, h.energy_held_wh);
+        if quote_swept > 0 {
+            token::token_account_of(fee_quote, &quote_mint, &fee_recipient)?;
+        }
+        if energy_swept > 0 {
+            token::token_account_of(fee_energy, &energy_mint, &fee_recipient)?;
+        }
+        h.quote_held = 0;
+        h.energy_held_wh = 0;
+        h.state = EpochState::Settled as u8;
+        emit(&EpochSettled {
+            market: market_key,
+            epoch: epoch_key,
+            index: h.index,
+            fees_quote: h.fees_quote,
+            quote_swept,
+            energy_swept_wh: energy_swept,
+        });
+    }
+    drop(data);
+
+    // The transfers.
+    let seeds = pinocchio::instruction::seeds!(
+        SEED_MARKET,
+        energy_mint.as_ref(),
+        quote_mint.as_ref(),
+        &bump
+    );
+    let (records, _) = event[EVENT_HEAD..].as_chunks::<RECORD>();
+    for (record, [energy_to, quote_to]) in records.iter().zip(pairs.iter()) {
+        let energy_out = u64::from_le_bytes(field(record, ENERGY_OUT_AT));
+        let quote_out = u64::from_le_bytes(field(record, QUOTE_OUT_AT));
+        if energy_out > 0 {
+            token::transfer_signed(
+                energy_vault,
+                energy_to,
+                market,
+                energy_out,
+                Signer::from(&seeds),
+            )?;
+        }
+        if quote_out > 0 {
+            token::transfer_signed(
+                quote_vault,
+                quote_to,
+                market,
+                quote_out,
+                Signer::from(&seeds),
+            )?;
+        }
+    }
+    if quote_swept > 0 {
+        token::transfer_signed(
+            quote_vault,
+            fee_quote,
+            market,
+            quote_swept,
+            Signer::from(&seeds),
+        )?;
+    }
+    if energy_swept > 0 {
+        token::transfer_signed(
+            energy_vault,
+            fee_energy,
+            market,
+            energy_swept,
+            Signer::from(&seeds),
+        )?;
+    }
+    Ok(())
+}
+
+#[inline(always)]
+fn field(record: &[u8; RECORD], at: usize) -> [u8; 8] {
+    record
+        .get(at..)
+        .and_then(|r| r.first_chunk::<8>())
+        .copied()
+        .unwrap_or_default()
+}

@@ -1,0 +1,69 @@
+//! One file per instruction, grouped by who calls them.
+
+pub mod admin;
+pub mod keeper;
+pub mod user;
+
+/// Instruction discriminators (`sha256("global:<name>")[..8]`) as `u64` for
+/// dispatch, and their names.
+pub mod ix {
+    use joule_common::disc::{as_u64, instruction};
+
+    macro_rules! ixs {
+        ($($konst:ident = $name:literal,)+) => {
+            $(pub const $konst: u64 = as_u64(instruction($name));)+
+            /// Every instruction name, in IDL order.
+            pub const NAMES: &[&str] = &[$($name,)+];
+        };
+    }
+
+    ixs! {
+        CREATE_MARKET = "create_market",
+        OPEN_EPOCH = "open_epoch",
+        PLACE_ORDER = "place_order",
+        CANCEL_ORDER = "cancel_order",
+        CLEAR_EPOCH = "clear_epoch",
+        SETTLE_ORDERS = "settle_orders",
+        CLOSE_EPOCH = "close_epoch",
+    }
+}
+
+use crate::error::MarketError;
+use joule_common::{account::load, error::FrameworkError, validate};
+use joule_registry::state::{Config, CONFIG_ADDRESS, PAUSE_MARKET};
+use pinocchio::{account::RefMut, error::ProgramError, AccountView, Address};
+
+/// Reads the registry `Config` (checked by address and owner) and returns
+/// its admin and whether the market is paused.
+#[inline(always)]
+pub(crate) fn read_config(config: &AccountView) -> Result<(Address, bool), ProgramError> {
+    if !validate::same_address(config.address(), &CONFIG_ADDRESS) {
+        return Err(FrameworkError::ConstraintAddress.into());
+    }
+    let cfg = load::<Config>(config, &joule_registry::ID)?;
+    Ok((cfg.admin, cfg.is_paused(PAUSE_MARKET)))
+}
+
+/// Fails with `MarketPaused` if the registry admin paused the market.
+#[inline(always)]
+pub(crate) fn require_unpaused(config: &AccountView) -> Result<(), ProgramError> {
+    if read_config(config)?.1 {
+        return Err(MarketError::MarketPaused.into());
+    }
+    Ok(())
+}
+
+/// Borrows an epoch account's data for writing: writable and owned by this
+/// program (the caller splits it with `state::split_epoch`, which checks the
+/// discriminator and size).
+#[inline(always)]
+pub(crate) fn epoch_data<'a>(
+    epoch: &'a mut AccountView,
+    program_id: &Address,
+) -> Result<RefMut<'a, [u8]>, ProgramError> {
+    validate::writable(epoch)?;
+    if !epoch.owned_by(program_id) {
+        return Err(FrameworkError::AccountOwnedByWrongProgram.into());
+    }
+    epoch.try_borrow_mut()
+}

@@ -1,0 +1,195 @@
+use super::super::{epoch_data, require_unpaused};
+use crate::{
+    error::MarketError,
+    events::OrderPlaced,
+    math,
+    state::{
+        split_epoch, EpochState, Market, Order, OrderStatus, Side, MAX_EPOCH_SIDE_WH, MAX_ORDER_WH,
+        NO_SLOT,
+    },
+};
+use joule_common::{
+    account::load,
+    args::Args,
+    event::{emit, set_return_data},
+    sysvar,
+    token::{self, TOKEN_PROGRAM_ID},
+    validate,
+};
+use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
+
+/// Arguments of `place_order`.
+pub struct PlaceOrderArgs {
+    pub side: Side,
+    pub limit_tick: u16,
+    pub quantity_wh: u64,
+    pub client_order_id: u64,
+}
+
+impl PlaceOrderArgs {
+    #[inline(always)]
+    fn parse(data: &[u8]) -> Result<Self, ProgramError> {
+        let mut args = Args::new(data);
+        let side = args.u8()?;
+        let limit_tick = args.u16()?;
+        let quantity_wh = args.u64()?;
+        let client_order_id = args.u64()?;
+        args.finish()?;
+        let side = Side::from_u8(side).ok_or(ProgramError::from(
+            joule_common::error::FrameworkError::InstructionDidNotDeserialize,
+        ))?;
+        Ok(Self {
+            side,
+            limit_tick,
+            quantity_wh,
+            client_order_id,
+        })
+    }
+}
+
+/// `place_order(side, limit_tick, quantity_wh, client_order_id)`: the owner
+/// places a limit order in an open epoch. It escrows everything it could
+/// ever owe: a sell its `quantity_wh` of energy, a buy
+/// `ceil(quantity_wh × limit price / 1000)` quote units (rounded up, in the
+/// market's favour). The order takes a slot of the epoch's book (a
+/// cancelled one if any) and adds its quantity to its side's histogram at
+/// its tick. Returns the order id (`u32`, the slot index) as return data
+/// and in `OrderPlaced`.
+///
+/// Accounts: `[owner (s), config, market, epoch (w), owner_token (w), vault (w), token_program]`;
+/// `owner_token` is the owner's token account of the escrowed mint (energy
+/// for a sell, quote for a buy) and `vault` the market's vault of that mint.
+#[inline(never)]
+pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
+    let args = PlaceOrderArgs::parse(args)?;
+    let ([owner, config, market, epoch, owner_token, vault, token_program], _) =
+        validate::take::<7>(accounts)?;
+    validate::signer(owner)?;
+    require_unpaused(config)?;
+    validate::program(token_program, &TOKEN_PROGRAM_ID)?;
+    let m = load::<Market>(market, program_id)?;
+    let (vault_key, mint) = m.vault_and_mint(args.side);
+    if !validate::same_address(vault.address(), vault_key) {
+        return Err(MarketError::WrongVault.into());
+    }
+    let balance = token::token_account_of(owner_token, mint, owner.address())?.amount;
+    let min_lot_wh = m.min_lot_wh;
+    drop(m);
+    let now = sysvar::unix_timestamp()?;
+    let market_key = *market.address();
+    let epoch_key = *epoch.address();
+
+    let mut data = epoch_data(epoch, program_id)?;
+    let e = split_epoch(&mut data)?;
+    let h = e.header;
+    if !validate::same_address(&h.market, &market_key) {
+        return Err(MarketError::EpochMarketMismatch.into());
+    }
+    if h.state != EpochState::Open as u8 {
+        return Err(MarketError::EpochNotOpen.into());
+    }
+    if now >= h.end_ts {
+        return Err(MarketError::EpochEnded.into());
+    }
+    if args.limit_tick >= h.tick_count {
+        return Err(MarketError::TickOffGrid.into());
+    }
+    if args.quantity_wh < min_lot_wh {
+        return Err(MarketError::BelowMinimumLot.into());
+    }
+    if args.quantity_wh > MAX_ORDER_WH {
+        return Err(MarketError::QuantityTooLarge.into());
+    }
+    let price = math::tick_price(h.min_price, h.tick_size, args.limit_tick)
+        .ok_or(MarketError::ArithmeticOverflow)?;
+    let (escrow, total, bins, held) = match args.side {
+        Side::Buy => (
+            math::buy_escrow(args.quantity_wh, price)
+                .map_err(|_| ProgramError::from(MarketError::EscrowTooLarge))?,
+            &mut h.total_buy_wh,
+            e.demand,
+            &mut h.quote_held,
+        ),
+        Side::Sell => (
+            args.quantity_wh,
+            &mut h.total_sell_wh,
+            e.supply,
+            &mut h.energy_held_wh,
+        ),
+    };
+    if balance < escrow {
+        return Err(MarketError::InsufficientFunds.into());
+    }
+    let new_total = total
+        .checked_add(args.quantity_wh)
+        .filter(|t| *t <= MAX_EPOCH_SIDE_WH);
+    *total = new_total.ok_or(MarketError::EpochVolumeLimit)?;
+    let bin = bins
+        .get_mut(args.limit_tick as usize)
+        .ok_or(MarketError::TickOffGrid)?;
+    let tick_before = *bin;
+    let tick_after = tick_before
+        .checked_add(args.quantity_wh)
+        .ok_or(MarketError::ArithmeticOverflow)?;
+    *bin = tick_after;
+    let held_before = *held;
+    *held = held_before
+        .checked_add(escrow)
+        .ok_or(MarketError::ArithmeticOverflow)?;
+    let held_after = *held;
+
+    // A cancelled slot if any, else the next unused one.
+    let order_id = if h.free_head != NO_SLOT {
+        let id = h.free_head;
+        h.free_head = e
+            .orders
+            .get(id as usize)
+            .ok_or(MarketError::BookInconsistent)?
+            .next_free;
+        id
+    } else if h.order_count < h.order_capacity {
+        let id = h.order_count;
+        h.order_count = id.checked_add(1).ok_or(MarketError::ArithmeticOverflow)?;
+        id
+    } else {
+        return Err(MarketError::BookFull.into());
+    };
+    *e.orders
+        .get_mut(order_id as usize)
+        .ok_or(MarketError::BookInconsistent)? = Order {
+        owner: *owner.address(),
+        client_order_id: args.client_order_id,
+        quantity_wh: args.quantity_wh,
+        escrow,
+        limit_tick: args.limit_tick,
+        side: args.side as u8,
+        status: OrderStatus::Open as u8,
+        next_free: NO_SLOT,
+    };
+    h.live_orders = h
+        .live_orders
+        .checked_add(1)
+        .ok_or(MarketError::ArithmeticOverflow)?;
+    drop(data);
+
+    if escrow > 0 {
+        token::transfer(owner_token, vault, owner, escrow)?;
+    }
+    emit(&OrderPlaced {
+        epoch: epoch_key,
+        owner: *owner.address(),
+        order_id,
+        client_order_id: args.client_order_id,
+        side: args.side as u8,
+        limit_tick: args.limit_tick,
+        limit_price: price,
+        quantity_wh: args.quantity_wh,
+        escrow,
+        tick_volume_before_wh: tick_before,
+        tick_volume_after_wh: tick_after,
+        held_before,
+        held_after,
+    });
+    set_return_data(&order_id.to_le_bytes());
+    Ok(())
+}
