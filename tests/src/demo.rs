@@ -2,9 +2,14 @@
 //! the real SBF programs). Used by `joule demo` and by a test, so it cannot
 //! rot.
 
-use crate::{cu, expect_ok, TestContext};
+use crate::{
+    cu, expect_ok,
+    market::{Trader, QUOTE_DECIMALS, QUOTE_UNIT},
+    TestContext,
+};
 use joule_sdk::{
-    amount::format_kwh,
+    amount::{format_decimal, format_kwh},
+    market::Side,
     registry::{self as reg, MeterKind, Reading, SubmitReadingsResult},
     Pubkey,
 };
@@ -38,6 +43,8 @@ pub struct DemoReport {
     pub minted_wh: u64,
     pub redeemed_wh: u64,
     pub retired_wh: u64,
+    pub clearing_price: u64,
+    pub volume_wh: u64,
     pub readings_applied: u64,
     pub readings_skipped: u64,
     pub transactions: u64,
@@ -163,26 +170,99 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
     }
     writeln!(out, "  energy token supply: {} kWh", format_kwh(ctx.supply(&ctx.energy_mint())))?;
 
-    writeln!(out, "\n4. Bilal redeems tokens against what his meter imported overnight")?;
-    let bilal = &people[1];
-    let m = ctx.meter(&bilal.meter);
-    let ata = ctx.energy_ata(&bilal.key.pubkey());
-    let amount = m.imported_wh.min(ctx.balance(&ata));
-    let key = bilal.key.insecure_clone();
-    let meter = bilal.meter;
-    expect_ok(ctx.redeem(&key, &meter, &ata, amount));
-    report.transactions += 1;
-    report.redeemed_wh += amount;
-    let m = ctx.meter(&meter);
+    writeln!(out, "\n4. One hourly sealed-bid auction clears at a single price (1,024 ticks, 0.5% seller fee)")?;
+    let fx = ctx.default_market();
+    let epoch = ctx.open_epoch(&fx);
+    report.transactions += 2;
+    let p = fx.params;
+    let tick_of = |price: u64| ((price - p.min_price) / p.tick_size) as u16;
+    let quote = |units: u64| format_decimal(units, u32::from(QUOTE_DECIMALS));
+    let eli = ctx.new_user();
+    let mut traders = Vec::new();
+    for k in [&people[0].key, &people[1].key, &people[2].key, &people[3].key, &eli] {
+        let energy = ctx.energy_ata(&k.pubkey());
+        let quote_ata = ctx.ata(&k.pubkey(), &fx.keys.quote_mint);
+        traders.push(Trader { key: k.insecure_clone(), energy, quote: quote_ata });
+    }
+    // Households hold a stablecoin (6 decimals).
+    let auth = fx.quote_authority.insecure_clone();
+    for t in &traders[3..] {
+        ctx.mint_tokens(&fx.keys.quote_mint, &t.quote, &auth, 20 * QUOTE_UNIT);
+    }
+    // (trader, side, limit in quote units per kWh, Wh)
+    let orders: [(usize, Side, u64, u64); 5] = [
+        (0, Side::Sell, 60_000, 20_000),
+        (2, Side::Sell, 80_000, 40_000),
+        (1, Side::Sell, 110_000, 5_000),
+        (3, Side::Buy, 150_000, 20_000),
+        (4, Side::Buy, 90_000, 30_000),
+    ];
+    let names = ["Asha", "Bilal", "Chen", "Dana", "Eli (corner shop)"];
+    let before: Vec<(u64, u64)> = traders.iter().map(|t| (ctx.balance(&t.energy), ctx.balance(&t.quote))).collect();
+    let mut ids = Vec::new();
+    for (who, side, price, wh) in orders {
+        ids.push(ctx.place_ok(&fx, &epoch, &traders[who], side, tick_of(price), wh));
+        report.transactions += 1;
+        writeln!(
+            out,
+            "  {:<18} {:?} {:>7} kWh, limit {} per kWh",
+            names[who],
+            side,
+            format_kwh(wh),
+            quote(price)
+        )?;
+    }
+    ctx.advance(p.epoch_length_secs as i64);
+    expect_ok(ctx.clear(&epoch));
+    let clearing = ctx.epoch_account(&epoch).clearing().expect("cleared");
+    expect_ok(ctx.settle(&fx, &epoch, &ids));
+    report.transactions += 2;
+    report.clearing_price = clearing.price;
+    report.volume_wh = clearing.volume_wh;
     writeln!(
         out,
-        "  redeemed {} kWh of {} kWh imported; the utility bills the rest ({} kWh)",
-        format_kwh(m.redeemed_wh),
-        format_kwh(m.imported_wh),
-        format_kwh(m.imported_wh - m.redeemed_wh)
+        "  cleared at {} per kWh for {} kWh (demand {} kWh, supply {} kWh at that price); settled in one transaction:",
+        quote(clearing.price),
+        format_kwh(clearing.volume_wh),
+        format_kwh(clearing.demand_wh),
+        format_kwh(clearing.supply_wh)
     )?;
+    for (t, (name, (e0, q0))) in traders.iter().zip(names.iter().zip(&before)) {
+        let (e1, q1) = (ctx.balance(&t.energy), ctx.balance(&t.quote));
+        writeln!(
+            out,
+            "  {:<18} energy {:>+9} kWh   stablecoin {:>+11}",
+            name,
+            signed_kwh(e0, e1),
+            signed(q0, q1, &quote)
+        )?;
+    }
+    let (ev, qv) = ctx.vault_balances(&fx);
+    writeln!(out, "  market vaults after settlement: {} kWh, {} stablecoin (fees and dust went to the fee recipient)", format_kwh(ev), quote(qv))?;
 
-    writeln!(out, "\n5. Chen's wind export is certified once (ERC), split, sold and retired")?;
+    writeln!(out, "\n5. Households redeem tokens against what their meters imported")?;
+    for who in [3usize, 1] {
+        let p = &people[who];
+        let m = ctx.meter(&p.meter);
+        let ata = ctx.energy_ata(&p.key.pubkey());
+        let amount = m.redeemable_wh().min(ctx.balance(&ata));
+        let key = p.key.insecure_clone();
+        let meter = p.meter;
+        expect_ok(ctx.redeem(&key, &meter, &ata, amount));
+        report.transactions += 1;
+        report.redeemed_wh += amount;
+        let m = ctx.meter(&meter);
+        writeln!(
+            out,
+            "  {:<18} redeemed {} kWh of {} kWh imported; the utility bills the rest ({} kWh)",
+            names[who],
+            format_kwh(m.redeemed_wh),
+            format_kwh(m.imported_wh),
+            format_kwh(m.imported_wh - m.redeemed_wh)
+        )?;
+    }
+
+    writeln!(out, "\n6. Chen's wind export is certified once (ERC), split, sold and retired")?;
     let authority = ctx.init_certificates();
     report.transactions += 1;
     let chen = people[2].key.insecure_clone();
@@ -221,7 +301,7 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
         p.status().expect("a known status")
     )?;
 
-    writeln!(out, "\n6. Compute units used (measured in the SBF VM)")?;
+    writeln!(out, "\n7. Compute units used (measured in the SBF VM)")?;
     let rows: Vec<cu::Row> = [
         "initialize",
         "set_oracles",
@@ -231,6 +311,11 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
         "submit_readings x4",
         "mint_energy",
         "redeem_consumption",
+        "create_market",
+        "open_epoch",
+        "place_order",
+        "clear_epoch (1024 ticks)",
+        "settle_orders x5",
         "issue_certificate",
         "split_certificate",
         "retire_certificate",
@@ -245,4 +330,20 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
     }
     writeln!(out, "\n{} transactions; every invariant checked by the test suite held here too.", report.transactions)?;
     Ok(report)
+}
+
+fn signed_kwh(before: &u64, after: u64) -> String {
+    if after >= *before {
+        format!("+{}", format_kwh(after - before))
+    } else {
+        format!("-{}", format_kwh(before - after))
+    }
+}
+
+fn signed(before: &u64, after: u64, f: &dyn Fn(u64) -> String) -> String {
+    if after >= *before {
+        format!("+{}", f(after - before))
+    } else {
+        format!("-{}", f(before - after))
+    }
 }

@@ -2,20 +2,8 @@
 //! logged with `sol_log_data`. Packed Pod structs, so their bytes are their
 //! Borsh encoding. Each carries the amounts before and after the change.
 
-use joule_common::event::Event;
+use joule_common::define_event as event;
 use pinocchio::Address;
-
-macro_rules! event {
-    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
-        $(#[$m])*
-        #[repr(C, packed)]
-        #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-        pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
-        impl Event for $name {
-            const DISCRIMINATOR: [u8; 8] = joule_common::disc::event(stringify!($name));
-        }
-    };
-}
 
 event!(
     /// The registry admin created a market.

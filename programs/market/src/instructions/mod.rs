@@ -7,17 +7,7 @@ pub mod user;
 /// Instruction discriminators (`sha256("global:<name>")[..8]`) as `u64` for
 /// dispatch, and their names.
 pub mod ix {
-    use joule_common::disc::{as_u64, instruction};
-
-    macro_rules! ixs {
-        ($($konst:ident = $name:literal,)+) => {
-            $(pub const $konst: u64 = as_u64(instruction($name));)+
-            /// Every instruction name, in IDL order.
-            pub const NAMES: &[&str] = &[$($name,)+];
-        };
-    }
-
-    ixs! {
+    joule_common::define_instructions! {
         CREATE_MARKET = "create_market",
         OPEN_EPOCH = "open_epoch",
         PLACE_ORDER = "place_order",
