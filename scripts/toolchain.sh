@@ -6,7 +6,7 @@
 JOULE_TOOLCHAIN=nightly-2026-10-01
 SBPF_LINKER_VERSION=0.2.6
 
-joule_log() { printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; }
+joule_log() { if [ -t 2 ]; then printf '\033[1;34m==>\033[0m %s\n' "$*" >&2; else printf '==> %s\n' "$*" >&2; fi; }
 
 ensure_rustup() {
   if ! command -v rustup >/dev/null 2>&1; then

@@ -16,7 +16,13 @@ use joule_tests::{
 };
 
 fn row(label: &str, budget: Option<u64>) -> (Row, Option<u64>) {
-    (Row { label: label.to_string(), budget: budget.map(|b| format!("{b}")) }, budget)
+    (
+        Row {
+            label: label.to_string(),
+            budget: budget.map(|b| format!("{b}")),
+        },
+        budget,
+    )
 }
 
 /// `clear_epoch`'s most expensive shape found: a sell at the bottom tick and
@@ -71,14 +77,32 @@ fn cu_table() {
         row("settle_orders x6", Some(4_500 * 6)),
         row("close_epoch", None),
     ]);
-    rows.extend(CERTIFICATE_ROWS.iter().map(|(label, budget)| row(label, *budget)));
-    let table: Vec<Row> = rows.iter().map(|(r, _)| Row { label: r.label.clone(), budget: r.budget.clone() }).collect();
+    rows.extend(
+        CERTIFICATE_ROWS
+            .iter()
+            .map(|(label, budget)| row(label, *budget)),
+    );
+    let table: Vec<Row> = rows
+        .iter()
+        .map(|(r, _)| Row {
+            label: r.label.clone(),
+            budget: r.budget.clone(),
+        })
+        .collect();
     let text = cu::print_table(&table);
     let out = joule_tests::deploy_dir().join("../cu-table.md");
     std::fs::write(&out, &text).expect("write the CU table");
     for (r, budget) in &rows {
-        assert!(cu::stat(&r.label).is_some(), "no CU measured for {}", r.label);
-        assert!(cu::stat_classic(&r.label).is_some(), "no classic CU measured for {}", r.label);
+        assert!(
+            cu::stat(&r.label).is_some(),
+            "no CU measured for {}",
+            r.label
+        );
+        assert!(
+            cu::stat_classic(&r.label).is_some(),
+            "no classic CU measured for {}",
+            r.label
+        );
         if let Some(b) = budget {
             cu::cu_budget(&r.label, *b);
         }

@@ -1,7 +1,9 @@
 //! Registry program, run as real SBF in litesvm.
 
 use joule_sdk::{
-    registry::{self as reg, MeterKind, MeterStatus, Reading, RegistryError as E, SubmitReadingsResult},
+    registry::{
+        self as reg, MeterKind, MeterStatus, Reading, RegistryError as E, SubmitReadingsResult,
+    },
     FrameworkError as F, Instruction, Pubkey,
 };
 use joule_tests::{assert_error, cu::cu_budget, expect_ok, TestContext, GENESIS_TS};
@@ -14,7 +16,11 @@ const SOLAR: MeterKind = MeterKind::Solar;
 const RATED_W: u64 = 5_000;
 
 fn r(timestamp: i64, exported_wh: u64, imported_wh: u64) -> Reading {
-    Reading { timestamp, exported_wh, imported_wh }
+    Reading {
+        timestamp,
+        exported_wh,
+        imported_wh,
+    }
 }
 
 /// A context, an owner and an active 5 kW solar meter with a baseline
@@ -45,13 +51,20 @@ fn initialize_ok() {
     assert_eq!(cfg.bump, reg::CONFIG_BUMP);
     assert_eq!(reg::config_address(), reg::CONFIG_ADDRESS);
     assert_eq!(reg::energy_mint_address(), reg::ENERGY_MINT_ADDRESS);
-    assert_eq!(reg::certifier_address(), (reg::CERTIFIER_AUTHORITY, reg::CERTIFIER_BUMP));
+    assert_eq!(
+        reg::certifier_address(),
+        (reg::CERTIFIER_AUTHORITY, reg::CERTIFIER_BUMP)
+    );
     assert_eq!(reg::program_data_address(), reg::PROGRAM_DATA_ADDRESS);
     let mint = joule_sdk::token::decode_mint(&ctx.data(&ctx.energy_mint()).unwrap()).unwrap();
     assert_eq!(mint, (0, 3), "supply 0, 3 decimals");
     let raw = ctx.data(&ctx.energy_mint()).unwrap();
     assert_eq!(&raw[0..4], &[1, 0, 0, 0], "mint authority is set");
-    assert_eq!(&raw[4..36], reg::config_address().as_ref(), "the Config PDA is the mint authority");
+    assert_eq!(
+        &raw[4..36],
+        reg::config_address().as_ref(),
+        "the Config PDA is the mint authority"
+    );
     assert_eq!(&raw[46..50], &[0, 0, 0, 0], "no freeze authority");
 }
 
@@ -59,7 +72,11 @@ fn initialize_ok() {
 fn initialize_rejects_anyone_but_the_upgrade_authority() {
     let mut ctx = TestContext::builder().uninitialized().build();
     let squatter = ctx.new_user();
-    let res = ctx.send("initialize", &[reg::initialize(&squatter.pubkey())], &[&squatter]);
+    let res = ctx.send(
+        "initialize",
+        &[reg::initialize(&squatter.pubkey())],
+        &[&squatter],
+    );
     assert_error(&res, E::NotUpgradeAuthority as u32);
     assert!(!ctx.exists(&reg::config_address()) && !ctx.exists(&reg::energy_mint_address()));
     // An immutable program (no upgrade authority) cannot be initialised by anyone.
@@ -71,7 +88,10 @@ fn initialize_rejects_anyone_but_the_upgrade_authority() {
     ctx.set_upgrade_authority(&reg::program_data_address(), Some(&admin.pubkey()));
     let mut ix = reg::initialize(&admin.pubkey());
     ix.accounts[3].pubkey = joule_sdk::Pubkey::new_unique();
-    assert_error(&ctx.send("initialize", &[ix], &[&admin]), F::ConstraintAddress as u32);
+    assert_error(
+        &ctx.send("initialize", &[ix], &[&admin]),
+        F::ConstraintAddress as u32,
+    );
     expect_ok(ctx.send("initialize", &[reg::initialize(&admin.pubkey())], &[&admin]));
     assert_eq!(ctx.config().admin, admin.pubkey());
 }
@@ -108,16 +128,32 @@ fn admin_handover_ok() {
     let mut ctx = TestContext::new();
     let admin = ctx.admin.insecure_clone();
     let next = ctx.new_user();
-    expect_ok(ctx.send("propose_admin", &[reg::propose_admin(&admin.pubkey(), &next.pubkey())], &[&admin]));
+    expect_ok(ctx.send(
+        "propose_admin",
+        &[reg::propose_admin(&admin.pubkey(), &next.pubkey())],
+        &[&admin],
+    ));
     let cfg = ctx.config();
-    assert_eq!(cfg.admin, admin.pubkey(), "still the old admin until accepted");
+    assert_eq!(
+        cfg.admin,
+        admin.pubkey(),
+        "still the old admin until accepted"
+    );
     assert_eq!(cfg.pending_admin, next.pubkey());
-    expect_ok(ctx.send("accept_admin", &[reg::accept_admin(&next.pubkey())], &[&next]));
+    expect_ok(ctx.send(
+        "accept_admin",
+        &[reg::accept_admin(&next.pubkey())],
+        &[&next],
+    ));
     let cfg = ctx.config();
     assert_eq!(cfg.admin, next.pubkey());
     assert_eq!(cfg.pending_admin, Pubkey::default());
     // The old admin lost its powers.
-    let res = ctx.send("set_pause", &[reg::set_pause(&admin.pubkey(), 1)], &[&admin]);
+    let res = ctx.send(
+        "set_pause",
+        &[reg::set_pause(&admin.pubkey(), 1)],
+        &[&admin],
+    );
     assert_error(&res, E::NotAdmin as u32);
 }
 
@@ -126,14 +162,26 @@ fn admin_handover_without_accept_changes_nothing() {
     let mut ctx = TestContext::new();
     let admin = ctx.admin.insecure_clone();
     let next = ctx.new_user();
-    expect_ok(ctx.send("propose_admin", &[reg::propose_admin(&admin.pubkey(), &next.pubkey())], &[&admin]));
+    expect_ok(ctx.send(
+        "propose_admin",
+        &[reg::propose_admin(&admin.pubkey(), &next.pubkey())],
+        &[&admin],
+    ));
     // Without accept the proposed admin has no power...
     let res = ctx.send("set_pause", &[reg::set_pause(&next.pubkey(), 1)], &[&next]);
     assert_error(&res, E::NotAdmin as u32);
     // ...and the proposal can be withdrawn, after which accepting fails.
-    expect_ok(ctx.send("propose_admin", &[reg::propose_admin(&admin.pubkey(), &Pubkey::default())], &[&admin]));
+    expect_ok(ctx.send(
+        "propose_admin",
+        &[reg::propose_admin(&admin.pubkey(), &Pubkey::default())],
+        &[&admin],
+    ));
     let before = ctx.snapshot(&[reg::config_address()]);
-    let res = ctx.send("accept_admin", &[reg::accept_admin(&next.pubkey())], &[&next]);
+    let res = ctx.send(
+        "accept_admin",
+        &[reg::accept_admin(&next.pubkey())],
+        &[&next],
+    );
     assert_error(&res, E::NotPendingAdmin as u32);
     ctx.assert_unchanged(&before);
     assert_eq!(ctx.config().admin, admin.pubkey());
@@ -145,9 +193,17 @@ fn accept_admin_rejects_other_signer() {
     let admin = ctx.admin.insecure_clone();
     let next = ctx.new_user();
     let intruder = ctx.new_user();
-    expect_ok(ctx.send("propose_admin", &[reg::propose_admin(&admin.pubkey(), &next.pubkey())], &[&admin]));
+    expect_ok(ctx.send(
+        "propose_admin",
+        &[reg::propose_admin(&admin.pubkey(), &next.pubkey())],
+        &[&admin],
+    ));
     let before = ctx.snapshot(&[reg::config_address()]);
-    let res = ctx.send("accept_admin", &[reg::accept_admin(&intruder.pubkey())], &[&intruder]);
+    let res = ctx.send(
+        "accept_admin",
+        &[reg::accept_admin(&intruder.pubkey())],
+        &[&intruder],
+    );
     assert_error(&res, E::NotPendingAdmin as u32);
     ctx.assert_unchanged(&before);
 }
@@ -173,7 +229,10 @@ fn admin_actions_reject_non_admin() {
     // The admin key must also sign: naming it without its signature fails.
     let mut ix = reg::set_pause(&ctx.admin.pubkey(), 1);
     ix.accounts[0].is_signer = false;
-    assert_error(&ctx.send("set_pause", &[ix], &[]), F::ConstraintSigner as u32);
+    assert_error(
+        &ctx.send("set_pause", &[ix], &[]),
+        F::ConstraintSigner as u32,
+    );
     ctx.assert_unchanged(&before);
     let _ = owner;
 }
@@ -185,11 +244,19 @@ fn set_oracles_ok_adds_and_removes() {
     let mut ctx = TestContext::new();
     let admin = ctx.admin.insecure_clone();
     let keys: Vec<Pubkey> = (0..7).map(|_| Pubkey::new_unique()).collect();
-    expect_ok(ctx.send("set_oracles", &[reg::set_oracles(&admin.pubkey(), &keys, &[])], &[&admin]));
+    expect_ok(ctx.send(
+        "set_oracles",
+        &[reg::set_oracles(&admin.pubkey(), &keys, &[])],
+        &[&admin],
+    ));
     assert_eq!(ctx.config().oracle_count, 8);
     let ok = expect_ok(ctx.send(
         "set_oracles",
-        &[reg::set_oracles(&admin.pubkey(), &[Pubkey::new_unique()], &[keys[0], ctx.oracle.pubkey()])],
+        &[reg::set_oracles(
+            &admin.pubkey(),
+            &[Pubkey::new_unique()],
+            &[keys[0], ctx.oracle.pubkey()],
+        )],
         &[&admin],
     ));
     let cfg = ctx.config();
@@ -197,7 +264,10 @@ fn set_oracles_ok_adds_and_removes() {
     assert!(!cfg.is_oracle(&keys[0]) && !cfg.is_oracle(&ctx.oracle.pubkey()));
     assert!(keys[1..].iter().all(|k| cfg.is_oracle(k)));
     let ev: reg::OraclesUpdated = joule_sdk::events::decode(&ok.logs).expect("event");
-    assert_eq!((ev.added, ev.removed, ev.count_before, ev.count_after), (1, 2, 8, 7));
+    assert_eq!(
+        (ev.added, ev.removed, ev.count_before, ev.count_after),
+        (1, 2, 8, 7)
+    );
 }
 
 #[test]
@@ -207,14 +277,38 @@ fn set_oracles_rejects_full_duplicate_and_unknown() {
     let a = admin.pubkey();
     let before = ctx.snapshot(&[reg::config_address()]);
     let nine: Vec<Pubkey> = (0..8).map(|_| Pubkey::new_unique()).collect();
-    assert_error(&ctx.send("set_oracles", &[reg::set_oracles(&a, &nine, &[])], &[&admin]), E::OracleSetFull as u32);
-    let o = ctx.oracle.pubkey();
-    assert_error(&ctx.send("set_oracles", &[reg::set_oracles(&a, &[o], &[])], &[&admin]), E::OracleAlreadyPresent as u32);
-    let k = Pubkey::new_unique();
-    assert_error(&ctx.send("set_oracles", &[reg::set_oracles(&a, &[k, k], &[])], &[&admin]), E::OracleAlreadyPresent as u32);
-    assert_error(&ctx.send("set_oracles", &[reg::set_oracles(&a, &[], &[k])], &[&admin]), E::OracleNotFound as u32);
     assert_error(
-        &ctx.send("set_oracles", &[reg::set_oracles(&a, &[Pubkey::default()], &[])], &[&admin]),
+        &ctx.send(
+            "set_oracles",
+            &[reg::set_oracles(&a, &nine, &[])],
+            &[&admin],
+        ),
+        E::OracleSetFull as u32,
+    );
+    let o = ctx.oracle.pubkey();
+    assert_error(
+        &ctx.send("set_oracles", &[reg::set_oracles(&a, &[o], &[])], &[&admin]),
+        E::OracleAlreadyPresent as u32,
+    );
+    let k = Pubkey::new_unique();
+    assert_error(
+        &ctx.send(
+            "set_oracles",
+            &[reg::set_oracles(&a, &[k, k], &[])],
+            &[&admin],
+        ),
+        E::OracleAlreadyPresent as u32,
+    );
+    assert_error(
+        &ctx.send("set_oracles", &[reg::set_oracles(&a, &[], &[k])], &[&admin]),
+        E::OracleNotFound as u32,
+    );
+    assert_error(
+        &ctx.send(
+            "set_oracles",
+            &[reg::set_oracles(&a, &[Pubkey::default()], &[])],
+            &[&admin],
+        ),
         E::InvalidNewAuthority as u32,
     );
     ctx.assert_unchanged(&before);
@@ -229,9 +323,15 @@ fn submit_readings_rejects_non_oracle_signer() {
     assert_error(&res, E::NotOracle as u32);
     ctx.assert_unchanged(&before);
     // An oracle key that did not sign is no oracle either.
-    let mut ix = reg::submit_readings(&ctx.oracle.pubkey(), &[(meter, r(GENESIS_TS, 11_000, 20_000))]);
+    let mut ix = reg::submit_readings(
+        &ctx.oracle.pubkey(),
+        &[(meter, r(GENESIS_TS, 11_000, 20_000))],
+    );
     ix.accounts[0].is_signer = false;
-    assert_error(&ctx.send("submit_readings", &[ix], &[]), F::ConstraintSigner as u32);
+    assert_error(
+        &ctx.send("submit_readings", &[ix], &[]),
+        F::ConstraintSigner as u32,
+    );
     ctx.assert_unchanged(&before);
 }
 
@@ -240,7 +340,11 @@ fn submit_readings_rejects_removed_oracle() {
     let (mut ctx, _owner, meter) = with_meter();
     let admin = ctx.admin.insecure_clone();
     let oracle = ctx.oracle.pubkey();
-    expect_ok(ctx.send("set_oracles", &[reg::set_oracles(&admin.pubkey(), &[], &[oracle])], &[&admin]));
+    expect_ok(ctx.send(
+        "set_oracles",
+        &[reg::set_oracles(&admin.pubkey(), &[], &[oracle])],
+        &[&admin],
+    ));
     let before = ctx.snapshot(&[meter]);
     let res = ctx.submit_readings(&[(meter, r(GENESIS_TS, 11_000, 20_000))]);
     assert_error(&res, E::NotOracle as u32);
@@ -258,7 +362,10 @@ fn set_pause_ok_and_paused_registry_rejects_everything_that_moves() {
     assert_eq!(ctx.config().pause_flags, reg::PAUSE_REGISTRY);
 
     let before = ctx.snapshot(&[meter, ata, ctx.energy_mint()]);
-    assert_error(&ctx.submit_readings(&[(meter, r(GENESIS_TS + 60, 13_010, 21_000))]), E::Paused as u32);
+    assert_error(
+        &ctx.submit_readings(&[(meter, r(GENESIS_TS + 60, 13_010, 21_000))]),
+        E::Paused as u32,
+    );
     assert_error(&ctx.mint_energy(&meter, &ata), E::Paused as u32);
     assert_error(&ctx.redeem(&owner, &meter, &ata, 1), E::Paused as u32);
     let other = ctx.new_user();
@@ -266,7 +373,10 @@ fn set_pause_ok_and_paused_registry_rejects_everything_that_moves() {
     assert_error(&res, E::Paused as u32);
     assert!(!ctx.exists(&m2));
     let ix = reg::propose_meter_transfer(&owner.pubkey(), &meter, &other.pubkey());
-    assert_error(&ctx.send("propose_meter_transfer", &[ix], &[&owner]), E::Paused as u32);
+    assert_error(
+        &ctx.send("propose_meter_transfer", &[ix], &[&owner]),
+        E::Paused as u32,
+    );
     ctx.assert_unchanged(&before);
 
     // Unpausing restores everything.
@@ -293,15 +403,25 @@ fn register_meter_ok() {
     let ok = expect_ok(res);
     let m = ctx.meter(&meter);
     assert_eq!(m.owner, owner.pubkey());
-    assert_eq!(m.meter_id, reg::meter_id_from_serial("AB1234"), "serials are normalised");
+    assert_eq!(
+        m.meter_id,
+        reg::meter_id_from_serial("AB1234"),
+        "serials are normalised"
+    );
     assert_eq!(reg::utility_id_str(&m.utility_id), "TPDDL");
     assert_eq!(m.kind(), Some(MeterKind::Wind));
     assert_eq!(m.status(), Some(MeterStatus::Pending));
     assert_eq!(m.rated_power_w, 7_500);
     assert_eq!(m.registered_at, GENESIS_TS);
-    assert_eq!((m.exported_wh, m.imported_wh, m.minted_wh, m.last_reading_ts), (0, 0, 0, 0));
+    assert_eq!(
+        (m.exported_wh, m.imported_wh, m.minted_wh, m.last_reading_ts),
+        (0, 0, 0, 0)
+    );
     let ev: reg::MeterRegistered = joule_sdk::events::decode(&ok.logs).expect("event");
-    assert_eq!((ev.meter, ev.owner, ev.rated_power_w, ev.kind), (meter, owner.pubkey(), 7_500, 1));
+    assert_eq!(
+        (ev.meter, ev.owner, ev.rated_power_w, ev.kind),
+        (meter, owner.pubkey(), 7_500, 1)
+    );
 }
 
 /// `register_meter` stays within 3,000 CU for the canonical bumps 255 and
@@ -358,15 +478,34 @@ fn register_meter_rejects_non_canonical_bump_and_wrong_address() {
     // Find a lower bump that still gives a valid PDA: a second address for the same meter.
     let (other, other_bump) = (0..bump)
         .rev()
-        .find_map(|b| Pubkey::create_program_address(&[reg::SEED_METER, &id, &[b]], &reg::ID).ok().map(|a| (a, b)))
+        .find_map(|b| {
+            Pubkey::create_program_address(&[reg::SEED_METER, &id, &[b]], &reg::ID)
+                .ok()
+                .map(|a| (a, b))
+        })
         .expect("a non-canonical bump");
-    let ix = reg::register_meter_with_bump(&owner.pubkey(), &other, &id, &utility, SOLAR, RATED_W, other_bump);
-    assert_error(&ctx.send("register_meter", &[ix], &[&owner]), F::ConstraintSeeds as u32);
+    let ix = reg::register_meter_with_bump(
+        &owner.pubkey(),
+        &other,
+        &id,
+        &utility,
+        SOLAR,
+        RATED_W,
+        other_bump,
+    );
+    assert_error(
+        &ctx.send("register_meter", &[ix], &[&owner]),
+        F::ConstraintSeeds as u32,
+    );
     assert!(!ctx.exists(&other));
     // The canonical bump with some other address.
     let wrong = Pubkey::new_unique();
-    let ix = reg::register_meter_with_bump(&owner.pubkey(), &wrong, &id, &utility, SOLAR, RATED_W, bump);
-    assert_error(&ctx.send("register_meter", &[ix], &[&owner]), F::ConstraintSeeds as u32);
+    let ix =
+        reg::register_meter_with_bump(&owner.pubkey(), &wrong, &id, &utility, SOLAR, RATED_W, bump);
+    assert_error(
+        &ctx.send("register_meter", &[ix], &[&owner]),
+        F::ConstraintSeeds as u32,
+    );
     assert!(!ctx.exists(&canonical) && !ctx.exists(&wrong));
 }
 
@@ -379,14 +518,23 @@ fn register_meter_rejects_bad_kind_and_rated_power() {
     let utility = reg::utility_id("TPDDL").unwrap();
     for rated in [0, reg::MAX_RATED_POWER_W + 1] {
         let ix = reg::register_meter(&owner.pubkey(), &id, &utility, SOLAR, rated);
-        assert_error(&ctx.send("register_meter", &[ix], &[&owner]), E::InvalidRatedPower as u32);
+        assert_error(
+            &ctx.send("register_meter", &[ix], &[&owner]),
+            E::InvalidRatedPower as u32,
+        );
     }
     let mut ix = reg::register_meter(&owner.pubkey(), &id, &utility, SOLAR, RATED_W);
     ix.data[8 + 32 + 16] = 6; // kind byte
-    assert_error(&ctx.send("register_meter", &[ix], &[&owner]), E::InvalidMeterKind as u32);
+    assert_error(
+        &ctx.send("register_meter", &[ix], &[&owner]),
+        E::InvalidMeterKind as u32,
+    );
     let mut ix = reg::register_meter(&owner.pubkey(), &id, &utility, SOLAR, RATED_W);
     ix.data.push(0);
-    assert_error(&ctx.send("register_meter", &[ix], &[&owner]), F::InstructionDidNotDeserialize as u32);
+    assert_error(
+        &ctx.send("register_meter", &[ix], &[&owner]),
+        F::InstructionDidNotDeserialize as u32,
+    );
     assert!(!ctx.exists(&meter));
 }
 
@@ -398,7 +546,12 @@ fn register_meter_survives_prefunded_address() {
     let id = reg::meter_id_from_serial("SN-GRIEF");
     let (meter, _) = reg::meter_address(&id);
     let payer = ctx.payer.pubkey();
-    expect_ok(ctx.send_unrecorded(&[joule_sdk::token::transfer_lamports(&payer, &meter, 1_000_000)], &[]));
+    expect_ok(ctx.send_unrecorded(
+        &[joule_sdk::token::transfer_lamports(
+            &payer, &meter, 1_000_000,
+        )],
+        &[],
+    ));
     let (_, res) = ctx.register_meter(&owner, "SN-GRIEF", SOLAR, RATED_W);
     expect_ok(res);
     assert_eq!(ctx.meter(&meter).owner, owner.pubkey());
@@ -419,7 +572,10 @@ fn activate_and_suspend_meter_ok() {
     expect_ok(ctx.activate_meter(&meter));
     assert_eq!(ctx.meter(&meter).status(), Some(MeterStatus::Active));
     let before = ctx.snapshot(&[meter]);
-    assert_error(&ctx.activate_meter(&meter), E::InvalidStatusTransition as u32);
+    assert_error(
+        &ctx.activate_meter(&meter),
+        E::InvalidStatusTransition as u32,
+    );
     ctx.assert_unchanged(&before);
 }
 
@@ -434,7 +590,10 @@ fn meter_transfer_ok() {
     let ix = reg::accept_meter_transfer(&buyer.pubkey(), &meter);
     expect_ok(ctx.send("accept_meter_transfer", &[ix], &[&buyer]));
     let m = ctx.meter(&meter);
-    assert_eq!((m.owner, m.pending_owner), (buyer.pubkey(), Pubkey::default()));
+    assert_eq!(
+        (m.owner, m.pending_owner),
+        (buyer.pubkey(), Pubkey::default())
+    );
 }
 
 #[test]
@@ -444,15 +603,24 @@ fn meter_transfer_rejects_non_owner_and_wrong_acceptor() {
     let thief = ctx.new_user();
     let before = ctx.snapshot(&[meter]);
     let ix = reg::propose_meter_transfer(&thief.pubkey(), &meter, &thief.pubkey());
-    assert_error(&ctx.send("propose_meter_transfer", &[ix], &[&thief]), E::NotMeterOwner as u32);
+    assert_error(
+        &ctx.send("propose_meter_transfer", &[ix], &[&thief]),
+        E::NotMeterOwner as u32,
+    );
     let ix = reg::accept_meter_transfer(&buyer.pubkey(), &meter);
-    assert_error(&ctx.send("accept_meter_transfer", &[ix], &[&buyer]), E::NotPendingOwner as u32);
+    assert_error(
+        &ctx.send("accept_meter_transfer", &[ix], &[&buyer]),
+        E::NotPendingOwner as u32,
+    );
     ctx.assert_unchanged(&before);
     let ix = reg::propose_meter_transfer(&owner.pubkey(), &meter, &buyer.pubkey());
     expect_ok(ctx.send("propose_meter_transfer", &[ix], &[&owner]));
     let before = ctx.snapshot(&[meter]);
     let ix = reg::accept_meter_transfer(&thief.pubkey(), &meter);
-    assert_error(&ctx.send("accept_meter_transfer", &[ix], &[&thief]), E::NotPendingOwner as u32);
+    assert_error(
+        &ctx.send("accept_meter_transfer", &[ix], &[&thief]),
+        E::NotPendingOwner as u32,
+    );
     ctx.assert_unchanged(&before);
 }
 
@@ -464,20 +632,42 @@ fn submit_readings_ok_baseline_then_increases() {
     let owner = ctx.new_user();
     let meter = ctx.active_meter(&owner, "SN-READ", SOLAR, RATED_W);
     // Baseline: the meter's lifetime registers are not credited.
-    let ok = expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS - 7_200, 5_000_000, 9_000_000))]));
-    assert_eq!(result(&ok), SubmitReadingsResult { applied: 1, skipped: 0, skipped_mask: vec![0] });
+    let ok =
+        expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS - 7_200, 5_000_000, 9_000_000))]));
+    assert_eq!(
+        result(&ok),
+        SubmitReadingsResult {
+            applied: 1,
+            skipped: 0,
+            skipped_mask: vec![0]
+        }
+    );
     let m = ctx.meter(&meter);
     assert_eq!((m.exported_wh, m.imported_wh), (0, 0));
-    assert_eq!((m.export_register_wh, m.import_register_wh, m.last_reading_ts), (5_000_000, 9_000_000, GENESIS_TS - 7_200));
+    assert_eq!(
+        (
+            m.export_register_wh,
+            m.import_register_wh,
+            m.last_reading_ts
+        ),
+        (5_000_000, 9_000_000, GENESIS_TS - 7_200)
+    );
     // One hour later: +4,200 Wh exported, +800 Wh imported.
-    let ok = expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS - 3_600, 5_004_200, 9_000_800))]));
+    let ok =
+        expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS - 3_600, 5_004_200, 9_000_800))]));
     let m = ctx.meter(&meter);
     assert_eq!((m.exported_wh, m.imported_wh), (4_200, 800));
     let body = joule_sdk::events::find(&ok.logs, reg::READINGS_SUBMITTED).expect("event");
     let (oracle, applied, skipped, list) = reg::decode_readings_event(&body).expect("event layout");
-    assert_eq!((oracle, applied, skipped, list.len()), (ctx.oracle.pubkey(), 1, 0, 1));
+    assert_eq!(
+        (oracle, applied, skipped, list.len()),
+        (ctx.oracle.pubkey(), 1, 0, 1)
+    );
     let a = list[0];
-    assert_eq!((a.meter, a.timestamp, a.exported_wh, a.imported_wh), (meter, GENESIS_TS - 3_600, 4_200, 800));
+    assert_eq!(
+        (a.meter, a.timestamp, a.exported_wh, a.imported_wh),
+        (meter, GENESIS_TS - 3_600, 4_200, 800)
+    );
     // Exactly rated power for the whole interval is accepted.
     expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS, 5_009_200, 9_000_800))]));
     assert_eq!(ctx.meter(&meter).exported_wh, 9_200);
@@ -492,7 +682,14 @@ fn submit_readings_skips_stale_and_duplicate() {
         (meter, r(GENESIS_TS - 3_600, 10_000, 20_000)),
         (meter, r(GENESIS_TS - 7_200, 9_000, 19_000)),
     ]));
-    assert_eq!(result(&ok), SubmitReadingsResult { applied: 0, skipped: 2, skipped_mask: vec![0b11] });
+    assert_eq!(
+        result(&ok),
+        SubmitReadingsResult {
+            applied: 0,
+            skipped: 2,
+            skipped_mask: vec![0b11]
+        }
+    );
     ctx.assert_unchanged(&before);
 }
 
@@ -514,7 +711,10 @@ fn submit_readings_rejects_unregistered_pending_and_suspended_meter() {
     // Unregistered: the PDA of a serial nobody registered.
     let (ghost, _) = reg::meter_address(&reg::meter_id_from_serial("SN-GHOST"));
     let before = ctx.snapshot(&[meter, ghost]);
-    let res = ctx.submit_readings(&[(meter, r(GENESIS_TS, 11_000, 20_000)), (ghost, r(GENESIS_TS, 1, 1))]);
+    let res = ctx.submit_readings(&[
+        (meter, r(GENESIS_TS, 11_000, 20_000)),
+        (ghost, r(GENESIS_TS, 1, 1)),
+    ]);
     assert_error(&res, E::MeterNotRegistered as u32);
     ctx.assert_unchanged(&before);
     // An account of another program (the config) is not a meter either.
@@ -526,12 +726,18 @@ fn submit_readings_rejects_unregistered_pending_and_suspended_meter() {
     let (pending, res) = ctx.register_meter(&owner, "SN-PENDING", SOLAR, RATED_W);
     expect_ok(res);
     let before = ctx.snapshot(&[pending]);
-    assert_error(&ctx.submit_readings(&[(pending, r(GENESIS_TS, 1, 1))]), E::MeterNotActive as u32);
+    assert_error(
+        &ctx.submit_readings(&[(pending, r(GENESIS_TS, 1, 1))]),
+        E::MeterNotActive as u32,
+    );
     ctx.assert_unchanged(&before);
     // Suspended.
     expect_ok(ctx.suspend_meter(&meter));
     let before = ctx.snapshot(&[meter]);
-    assert_error(&ctx.submit_readings(&[(meter, r(GENESIS_TS, 11_000, 20_000))]), E::MeterNotActive as u32);
+    assert_error(
+        &ctx.submit_readings(&[(meter, r(GENESIS_TS, 11_000, 20_000))]),
+        E::MeterNotActive as u32,
+    );
     ctx.assert_unchanged(&before);
 }
 
@@ -539,8 +745,14 @@ fn submit_readings_rejects_unregistered_pending_and_suspended_meter() {
 fn submit_readings_rejects_decreasing_register() {
     let (mut ctx, _owner, meter) = with_meter();
     let before = ctx.snapshot(&[meter]);
-    assert_error(&ctx.submit_readings(&[(meter, r(GENESIS_TS, 9_999, 20_000))]), E::RegisterDecreased as u32);
-    assert_error(&ctx.submit_readings(&[(meter, r(GENESIS_TS, 10_000, 19_999))]), E::RegisterDecreased as u32);
+    assert_error(
+        &ctx.submit_readings(&[(meter, r(GENESIS_TS, 9_999, 20_000))]),
+        E::RegisterDecreased as u32,
+    );
+    assert_error(
+        &ctx.submit_readings(&[(meter, r(GENESIS_TS, 10_000, 19_999))]),
+        E::RegisterDecreased as u32,
+    );
     ctx.assert_unchanged(&before);
 }
 
@@ -549,13 +761,22 @@ fn submit_readings_rejects_increase_above_rated_power() {
     let (mut ctx, _owner, meter) = with_meter();
     let before = ctx.snapshot(&[meter]);
     // 5 kW for one hour is 5,000 Wh; 5,001 is impossible, on either register.
-    assert_error(&ctx.submit_readings(&[(meter, r(GENESIS_TS, 15_001, 20_000))]), E::ImpossibleIncrease as u32);
-    assert_error(&ctx.submit_readings(&[(meter, r(GENESIS_TS, 10_000, 25_001))]), E::ImpossibleIncrease as u32);
+    assert_error(
+        &ctx.submit_readings(&[(meter, r(GENESIS_TS, 15_001, 20_000))]),
+        E::ImpossibleIncrease as u32,
+    );
+    assert_error(
+        &ctx.submit_readings(&[(meter, r(GENESIS_TS, 10_000, 25_001))]),
+        E::ImpossibleIncrease as u32,
+    );
     // A whole batch fails with one bad reading: the good one is not applied either.
     let (mut ctx2, owner2, m2) = with_meter();
     let good = ctx2.active_meter(&owner2, "SN-GOOD", SOLAR, RATED_W);
     let snap = ctx2.snapshot(&[m2, good]);
-    let res = ctx2.submit_readings(&[(good, r(GENESIS_TS, 1, 1)), (m2, r(GENESIS_TS, 99_999, 20_000))]);
+    let res = ctx2.submit_readings(&[
+        (good, r(GENESIS_TS, 1, 1)),
+        (m2, r(GENESIS_TS, 99_999, 20_000)),
+    ]);
     assert_error(&res, E::ImpossibleIncrease as u32);
     ctx2.assert_unchanged(&snap);
     ctx.assert_unchanged(&before);
@@ -565,16 +786,28 @@ fn submit_readings_rejects_increase_above_rated_power() {
 fn submit_readings_rejects_u64_overflow_values() {
     let (mut ctx, _owner, meter) = with_meter();
     let before = ctx.snapshot(&[meter]);
-    assert_error(&ctx.submit_readings(&[(meter, r(GENESIS_TS, u64::MAX, 20_000))]), E::ImpossibleIncrease as u32);
-    assert_error(&ctx.submit_readings(&[(meter, r(GENESIS_TS, 10_000, u64::MAX))]), E::ImpossibleIncrease as u32);
-    assert_error(&ctx.submit_readings(&[(meter, r(i64::MAX, u64::MAX, u64::MAX))]), E::ReadingInFuture as u32);
+    assert_error(
+        &ctx.submit_readings(&[(meter, r(GENESIS_TS, u64::MAX, 20_000))]),
+        E::ImpossibleIncrease as u32,
+    );
+    assert_error(
+        &ctx.submit_readings(&[(meter, r(GENESIS_TS, 10_000, u64::MAX))]),
+        E::ImpossibleIncrease as u32,
+    );
+    assert_error(
+        &ctx.submit_readings(&[(meter, r(i64::MAX, u64::MAX, u64::MAX))]),
+        E::ReadingInFuture as u32,
+    );
     ctx.assert_unchanged(&before);
     // A baseline at the very top of the register, then a wrap-around "decrease".
     let owner = ctx.new_user();
     let top = ctx.active_meter(&owner, "SN-TOP", SOLAR, reg::MAX_RATED_POWER_W);
     expect_ok(ctx.submit_readings(&[(top, r(GENESIS_TS - 10, u64::MAX - 5, u64::MAX))]));
     let before = ctx.snapshot(&[top]);
-    assert_error(&ctx.submit_readings(&[(top, r(GENESIS_TS, 3, u64::MAX))]), E::RegisterDecreased as u32);
+    assert_error(
+        &ctx.submit_readings(&[(top, r(GENESIS_TS, 3, u64::MAX))]),
+        E::RegisterDecreased as u32,
+    );
     ctx.assert_unchanged(&before);
     expect_ok(ctx.submit_readings(&[(top, r(GENESIS_TS, u64::MAX, u64::MAX))]));
     assert_eq!(ctx.meter(&top).exported_wh, 5);
@@ -584,10 +817,16 @@ fn submit_readings_rejects_u64_overflow_values() {
 fn submit_readings_rejects_future_timestamp() {
     let (mut ctx, _owner, meter) = with_meter();
     let before = ctx.snapshot(&[meter]);
-    let res = ctx.submit_readings(&[(meter, r(GENESIS_TS + reg::MAX_CLOCK_DRIFT_SECS + 1, 10_001, 20_000))]);
+    let res = ctx.submit_readings(&[(
+        meter,
+        r(GENESIS_TS + reg::MAX_CLOCK_DRIFT_SECS + 1, 10_001, 20_000),
+    )]);
     assert_error(&res, E::ReadingInFuture as u32);
     ctx.assert_unchanged(&before);
-    expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS + reg::MAX_CLOCK_DRIFT_SECS, 10_001, 20_000))]));
+    expect_ok(ctx.submit_readings(&[(
+        meter,
+        r(GENESIS_TS + reg::MAX_CLOCK_DRIFT_SECS, 10_001, 20_000),
+    )]));
 }
 
 #[test]
@@ -595,18 +834,39 @@ fn submit_readings_rejects_malformed_batches() {
     let (mut ctx, _owner, meter) = with_meter();
     let before = ctx.snapshot(&[meter]);
     assert_error(&ctx.submit_readings(&[]), E::EmptyBatch as u32);
-    let mut ix = reg::submit_readings(&ctx.oracle.pubkey(), &[(meter, r(GENESIS_TS, 11_000, 20_000))]);
-    ix.accounts.push(solana_instruction::AccountMeta::new(meter, false));
+    let mut ix = reg::submit_readings(
+        &ctx.oracle.pubkey(),
+        &[(meter, r(GENESIS_TS, 11_000, 20_000))],
+    );
+    ix.accounts
+        .push(solana_instruction::AccountMeta::new(meter, false));
     let oracle = ctx.oracle.insecure_clone();
-    assert_error(&ctx.send("submit_readings", &[ix], &[&oracle]), E::ReadingCountMismatch as u32);
-    let mut ix = reg::submit_readings(&ctx.oracle.pubkey(), &[(meter, r(GENESIS_TS, 11_000, 20_000))]);
+    assert_error(
+        &ctx.send("submit_readings", &[ix], &[&oracle]),
+        E::ReadingCountMismatch as u32,
+    );
+    let mut ix = reg::submit_readings(
+        &ctx.oracle.pubkey(),
+        &[(meter, r(GENESIS_TS, 11_000, 20_000))],
+    );
     ix.data.truncate(ix.data.len() - 1);
-    assert_error(&ctx.send("submit_readings", &[ix], &[&oracle]), F::InstructionDidNotDeserialize as u32);
-    let many: Vec<(Pubkey, Reading)> = (0..reg::MAX_READINGS + 1).map(|i| (meter, r(GENESIS_TS + i as i64, 1, 1))).collect();
+    assert_error(
+        &ctx.send("submit_readings", &[ix], &[&oracle]),
+        F::InstructionDidNotDeserialize as u32,
+    );
+    let many: Vec<(Pubkey, Reading)> = (0..reg::MAX_READINGS + 1)
+        .map(|i| (meter, r(GENESIS_TS + i as i64, 1, 1)))
+        .collect();
     assert_error(&ctx.submit_readings(&many), E::BatchTooLarge as u32);
-    let mut ix = reg::submit_readings(&ctx.oracle.pubkey(), &[(meter, r(GENESIS_TS, 11_000, 20_000))]);
+    let mut ix = reg::submit_readings(
+        &ctx.oracle.pubkey(),
+        &[(meter, r(GENESIS_TS, 11_000, 20_000))],
+    );
     ix.accounts[2].is_writable = false;
-    assert_error(&ctx.send("submit_readings", &[ix], &[&oracle]), F::ConstraintMut as u32);
+    assert_error(
+        &ctx.send("submit_readings", &[ix], &[&oracle]),
+        F::ConstraintMut as u32,
+    );
     ctx.assert_unchanged(&before);
 }
 
@@ -617,20 +877,31 @@ fn submit_readings_batch_fits_legacy_tx_within_budget() {
     let mut ctx = TestContext::new();
     let owner = ctx.new_user();
     let n = 16;
-    let meters: Vec<Pubkey> = (0..n).map(|i| ctx.active_meter(&owner, &format!("SN-B{i}"), SOLAR, RATED_W)).collect();
+    let meters: Vec<Pubkey> = (0..n)
+        .map(|i| ctx.active_meter(&owner, &format!("SN-B{i}"), SOLAR, RATED_W))
+        .collect();
     let batch = |ts: i64, e: u64| meters.iter().map(|m| (*m, r(ts, e, e))).collect::<Vec<_>>();
     expect_ok(ctx.submit_readings(&batch(GENESIS_TS - 3_600, 1_000)));
     let oracle = ctx.oracle.insecure_clone();
-    let ixs = [reg::submit_readings(&oracle.pubkey(), &batch(GENESIS_TS, 2_000))];
+    let ixs = [reg::submit_readings(
+        &oracle.pubkey(),
+        &batch(GENESIS_TS, 2_000),
+    )];
     let size = ctx.legacy_tx_size(&ixs, &[&oracle]);
     println!("{n} readings: legacy transaction of {size} bytes");
     assert!(size <= 1_232, "{n} readings take {size} bytes");
     // One more reading would not fit.
     let mut seventeen = batch(GENESIS_TS, 2_000);
     seventeen.push((Pubkey::new_unique(), r(GENESIS_TS, 2_000, 2_000)));
-    let size17 = ctx.legacy_tx_size(&[reg::submit_readings(&oracle.pubkey(), &seventeen)], &[&oracle]);
+    let size17 = ctx.legacy_tx_size(
+        &[reg::submit_readings(&oracle.pubkey(), &seventeen)],
+        &[&oracle],
+    );
     println!("17 readings: {size17} bytes (limit 1,232)");
-    assert!(size17 > 1_232, "17 readings would fit: make this test ask for 17");
+    assert!(
+        size17 > 1_232,
+        "17 readings would fit: make this test ask for 17"
+    );
     // A keeper whose oracle key also pays the fee saves a signature and a key.
     let ixs17 = [reg::submit_readings(&oracle.pubkey(), &seventeen)];
     let own17 = ctx.legacy_tx_size_paid_by(&ixs17, &[&oracle]);
@@ -642,9 +913,16 @@ fn submit_readings_batch_fits_legacy_tx_within_budget() {
     }
     let one = expect_ok(ctx.submit_readings(&[(meters[0], r(GENESIS_TS + 60, 2_010, 2_000))]));
     let per_reading = (big.cu - one.cu) / (n as u64 - 1);
-    println!("submit_readings: 1 reading {} CU, {n} readings {} CU, {per_reading} CU per extra reading", one.cu, big.cu);
+    println!(
+        "submit_readings: 1 reading {} CU, {n} readings {} CU, {per_reading} CU per extra reading",
+        one.cu, big.cu
+    );
     assert!(one.cu <= 1_000 + 250, "one reading: {} CU", one.cu);
-    assert!(big.cu <= 1_000 + 250 * n as u64, "{n} readings: {} CU", big.cu);
+    assert!(
+        big.cu <= 1_000 + 250 * n as u64,
+        "{n} readings: {} CU",
+        big.cu
+    );
     assert!(per_reading <= 250, "{per_reading} CU per reading");
 }
 
@@ -660,7 +938,10 @@ fn mint_energy_ok_and_second_call_mints_nothing() {
     assert_eq!(ctx.supply(&ctx.energy_mint()), 4_321);
     assert_eq!(ctx.meter(&meter).minted_wh, 4_321);
     let ev: reg::EnergyMinted = joule_sdk::events::decode(&ok.logs).unwrap();
-    assert_eq!((ev.amount_wh, ev.minted_wh_before, ev.minted_wh_after), (4_321, 0, 4_321));
+    assert_eq!(
+        (ev.amount_wh, ev.minted_wh_before, ev.minted_wh_after),
+        (4_321, 0, 4_321)
+    );
     cu_budget("mint_energy", 2_000);
     // Again: nothing more, no event, nothing changes.
     let before = ctx.snapshot(&[meter, ata, ctx.energy_mint()]);
@@ -675,10 +956,17 @@ fn mint_energy_ok_and_second_call_mints_nothing() {
     let buyer = ctx.new_user();
     let ix = reg::propose_meter_transfer(&owner.pubkey(), &meter, &buyer.pubkey());
     expect_ok(ctx.send("propose_meter_transfer", &[ix], &[&owner]));
-    expect_ok(ctx.send("accept_meter_transfer", &[reg::accept_meter_transfer(&buyer.pubkey(), &meter)], &[&buyer]));
+    expect_ok(ctx.send(
+        "accept_meter_transfer",
+        &[reg::accept_meter_transfer(&buyer.pubkey(), &meter)],
+        &[&buyer],
+    ));
     expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS + 120, 14_450, 20_000))]));
     let buyer_ata = ctx.energy_ata(&buyer.pubkey());
-    assert_error(&ctx.mint_energy(&meter, &ata), F::ConstraintTokenOwner as u32);
+    assert_error(
+        &ctx.mint_energy(&meter, &ata),
+        F::ConstraintTokenOwner as u32,
+    );
     expect_ok(ctx.mint_energy(&meter, &buyer_ata));
     assert_eq!((ctx.balance(&ata), ctx.balance(&buyer_ata)), (4_400, 50));
 }
@@ -690,7 +978,10 @@ fn mint_energy_rejects_minting_to_own_account_for_others_meter() {
     let thief = ctx.new_user();
     let thief_ata = ctx.energy_ata(&thief.pubkey());
     let before = ctx.snapshot(&[meter, thief_ata, ctx.energy_mint()]);
-    assert_error(&ctx.mint_energy(&meter, &thief_ata), F::ConstraintTokenOwner as u32);
+    assert_error(
+        &ctx.mint_energy(&meter, &thief_ata),
+        F::ConstraintTokenOwner as u32,
+    );
     ctx.assert_unchanged(&before);
 }
 
@@ -706,17 +997,29 @@ fn mint_energy_rejects_substituted_mint_and_token_account() {
     let before = ctx.snapshot(&[meter, ata, fake_token, fake_mint, ctx.energy_mint()]);
     let mut ix = reg::mint_energy(&meter, &fake_token);
     ix.accounts[2].pubkey = fake_mint;
-    assert_error(&ctx.send("mint_energy", &[ix], &[]), F::ConstraintAddress as u32);
+    assert_error(
+        &ctx.send("mint_energy", &[ix], &[]),
+        F::ConstraintAddress as u32,
+    );
     // The owner's token account of another mint.
-    assert_error(&ctx.mint_energy(&meter, &fake_token), F::ConstraintTokenMint as u32);
+    assert_error(
+        &ctx.mint_energy(&meter, &fake_token),
+        F::ConstraintTokenMint as u32,
+    );
     // A token program impostor.
     let mut ix = reg::mint_energy(&meter, &ata);
     ix.accounts[4].pubkey = joule_sdk::SYSTEM_PROGRAM_ID;
-    assert_error(&ctx.send("mint_energy", &[ix], &[]), F::InvalidProgramId as u32);
+    assert_error(
+        &ctx.send("mint_energy", &[ix], &[]),
+        F::InvalidProgramId as u32,
+    );
     // A config impostor: any account not owned by the registry.
     let mut ix = reg::mint_energy(&meter, &ata);
     ix.accounts[0].pubkey = ctx.energy_mint();
-    assert_error(&ctx.send("mint_energy", &[ix], &[]), F::AccountOwnedByWrongProgram as u32);
+    assert_error(
+        &ctx.send("mint_energy", &[ix], &[]),
+        F::AccountOwnedByWrongProgram as u32,
+    );
     ctx.assert_unchanged(&before);
 }
 
@@ -745,7 +1048,15 @@ fn redeem_consumption_ok() {
     assert_eq!(ctx.supply(&ctx.energy_mint()), 2_000);
     assert_eq!(ctx.meter(&meter).redeemed_wh, 1_000);
     let ev: reg::ConsumptionRedeemed = joule_sdk::events::decode(&ok.logs).unwrap();
-    assert_eq!((ev.amount_wh, ev.redeemed_wh_before, ev.redeemed_wh_after, ev.imported_wh), (1_000, 0, 1_000, 1_200));
+    assert_eq!(
+        (
+            ev.amount_wh,
+            ev.redeemed_wh_before,
+            ev.redeemed_wh_after,
+            ev.imported_wh
+        ),
+        (1_000, 0, 1_000, 1_200)
+    );
     expect_ok(ctx.redeem(&owner, &meter, &ata, 200));
     assert_eq!(ctx.meter(&meter).redeemed_wh, 1_200);
 }
@@ -758,12 +1069,18 @@ fn redeem_consumption_rejects_above_imported() {
     let ata = ctx.energy_ata(&owner.pubkey());
     expect_ok(ctx.mint_energy(&meter, &ata));
     let before = ctx.snapshot(&[meter, ata, ctx.energy_mint()]);
-    assert_error(&ctx.redeem(&owner, &meter, &ata, 1_201), E::RedeemExceedsImported as u32);
+    assert_error(
+        &ctx.redeem(&owner, &meter, &ata, 1_201),
+        E::RedeemExceedsImported as u32,
+    );
     assert_error(&ctx.redeem(&owner, &meter, &ata, 0), E::ZeroAmount as u32);
     ctx.assert_unchanged(&before);
     expect_ok(ctx.redeem(&owner, &meter, &ata, 1_200));
     let before = ctx.snapshot(&[meter, ata, ctx.energy_mint()]);
-    assert_error(&ctx.redeem(&owner, &meter, &ata, 1), E::RedeemExceedsImported as u32);
+    assert_error(
+        &ctx.redeem(&owner, &meter, &ata, 1),
+        E::RedeemExceedsImported as u32,
+    );
     ctx.assert_unchanged(&before);
 }
 
@@ -778,7 +1095,10 @@ fn redeem_consumption_rejects_someone_elses_meter() {
     let other_ata = ctx.energy_ata(&other.pubkey());
     expect_ok(ctx.mint_energy(&other_meter, &other_ata));
     let before = ctx.snapshot(&[meter, other_ata, ctx.energy_mint()]);
-    assert_error(&ctx.redeem(&other, &meter, &other_ata, 500), E::NotMeterOwner as u32);
+    assert_error(
+        &ctx.redeem(&other, &meter, &other_ata, 500),
+        E::NotMeterOwner as u32,
+    );
     ctx.assert_unchanged(&before);
 }
 
@@ -789,14 +1109,20 @@ fn redeem_consumption_rejects_insufficient_and_foreign_tokens() {
     let meter = ctx.meter_with_energy(&owner, "SN-CONS", MeterKind::ConsumptionOnly, 0, 5_000);
     let ata = ctx.energy_ata(&owner.pubkey());
     let before = ctx.snapshot(&[meter, ata]);
-    assert_error(&ctx.redeem(&owner, &meter, &ata, 100), E::InsufficientTokens as u32);
+    assert_error(
+        &ctx.redeem(&owner, &meter, &ata, 100),
+        E::InsufficientTokens as u32,
+    );
     // Someone else's token account cannot be burned from.
     let rich = ctx.new_user();
     let rich_meter = ctx.meter_with_energy(&rich, "SN-RICH", SOLAR, 4_000, 0);
     let rich_ata = ctx.energy_ata(&rich.pubkey());
     expect_ok(ctx.mint_energy(&rich_meter, &rich_ata));
     let before_rich = ctx.snapshot(&[rich_ata]);
-    assert_error(&ctx.redeem(&owner, &meter, &rich_ata, 100), F::ConstraintTokenOwner as u32);
+    assert_error(
+        &ctx.redeem(&owner, &meter, &rich_ata, 100),
+        F::ConstraintTokenOwner as u32,
+    );
     ctx.assert_unchanged(&before);
     ctx.assert_unchanged(&before_rich);
 }

@@ -10,7 +10,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "joule", version, about = "Joule: a peer-to-peer energy market on Solana")]
+#[command(
+    name = "joule",
+    version,
+    about = "Joule: a peer-to-peer energy market on Solana"
+)]
 struct Cli {
     /// Output format.
     #[arg(long, value_enum, default_value_t = commands::Output::Text, global = true)]

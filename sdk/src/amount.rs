@@ -63,7 +63,12 @@ pub fn format_decimal(units: u64, decimals: u32) -> String {
         return units.to_string();
     }
     let scale = 10u64.pow(decimals);
-    format!("{}.{:0width$}", units / scale, units % scale, width = decimals as usize)
+    format!(
+        "{}.{:0width$}",
+        units / scale,
+        units % scale,
+        width = decimals as usize
+    )
 }
 
 /// `"12.345"` kWh → 12345 Wh. At most 3 decimals; no negatives; no overflow.
@@ -95,13 +100,26 @@ mod tests {
 
     #[test]
     fn rejects_bad_kwh() {
-        assert_eq!(parse_kwh("1.2345"), Err(AmountError::TooPrecise("1.2345".into(), 3)));
+        assert_eq!(
+            parse_kwh("1.2345"),
+            Err(AmountError::TooPrecise("1.2345".into(), 3))
+        );
         assert_eq!(parse_kwh("-1"), Err(AmountError::Negative("-1".into())));
-        assert_eq!(parse_kwh("18446744073709551.616"), Err(AmountError::Overflow("18446744073709551.616".into())));
-        assert_eq!(parse_kwh("99999999999999999999"), Err(AmountError::Overflow("99999999999999999999".into())));
+        assert_eq!(
+            parse_kwh("18446744073709551.616"),
+            Err(AmountError::Overflow("18446744073709551.616".into()))
+        );
+        assert_eq!(
+            parse_kwh("99999999999999999999"),
+            Err(AmountError::Overflow("99999999999999999999".into()))
+        );
         assert_eq!(parse_kwh(""), Err(AmountError::Empty));
         for bad in [".", "1e3", "1,5", "abc", "1.2.3", "0x10", "NaN", "1 000"] {
-            assert_eq!(parse_kwh(bad), Err(AmountError::Invalid(bad.into())), "{bad}");
+            assert_eq!(
+                parse_kwh(bad),
+                Err(AmountError::Invalid(bad.into())),
+                "{bad}"
+            );
         }
     }
 

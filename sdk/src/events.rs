@@ -10,7 +10,11 @@ pub fn program_data(logs: &[String]) -> Vec<Vec<u8>> {
             // `sol_log_data` logs each field as its own base64 word.
             let mut out = Vec::new();
             for word in b64.split_whitespace() {
-                out.extend(base64::engine::general_purpose::STANDARD.decode(word).ok()?);
+                out.extend(
+                    base64::engine::general_purpose::STANDARD
+                        .decode(word)
+                        .ok()?,
+                );
             }
             Some(out)
         })

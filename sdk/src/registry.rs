@@ -64,7 +64,9 @@ pub fn meter_id_from_serial(serial: &str) -> [u8; 32] {
 pub fn utility_id(code: &str) -> Result<[u8; 16], String> {
     let b = code.trim().as_bytes();
     if b.is_empty() || b.len() > 16 {
-        return Err(format!("utility id '{code}' must be 1 to 16 bytes of UTF-8"));
+        return Err(format!(
+            "utility id '{code}' must be 1 to 16 bytes of UTF-8"
+        ));
     }
     let mut out = [0u8; 16];
     out[..b.len()].copy_from_slice(b);
@@ -100,11 +102,17 @@ impl SubmitReadingsResult {
         let skipped = u16::from_le_bytes(data.get(2..4)?.try_into().ok()?);
         let n = u32::from_le_bytes(data.get(4..8)?.try_into().ok()?) as usize;
         let skipped_mask = data.get(8..8 + n)?.to_vec();
-        (data.len() == 8 + n).then_some(Self { applied, skipped, skipped_mask })
+        (data.len() == 8 + n).then_some(Self {
+            applied,
+            skipped,
+            skipped_mask,
+        })
     }
 
     pub fn is_skipped(&self, i: usize) -> bool {
-        self.skipped_mask.get(i / 8).is_some_and(|b| b & (1 << (i % 8)) != 0)
+        self.skipped_mask
+            .get(i / 8)
+            .is_some_and(|b| b & (1 << (i % 8)) != 0)
     }
 }
 
@@ -129,7 +137,10 @@ pub fn decode_readings_event(body: &[u8]) -> Option<(Pubkey, u16, u16, Vec<Readi
     if items.len() != n * size {
         return None;
     }
-    let list = items.chunks_exact(size).map(bytemuck::pod_read_unaligned).collect();
+    let list = items
+        .chunks_exact(size)
+        .map(bytemuck::pod_read_unaligned)
+        .collect();
     Some((oracle, applied, skipped, list))
 }
 
@@ -279,7 +290,14 @@ pub fn spec(name: &str) -> IxSpec {
             ),
             other => panic!("unknown registry instruction {other}"),
         };
-    IxSpec { name: leak(name), docs, accounts, remaining, args, returns }
+    IxSpec {
+        name: leak(name),
+        docs,
+        accounts,
+        remaining,
+        args,
+        returns,
+    }
 }
 
 fn leak(name: &str) -> &'static str {
@@ -292,7 +310,10 @@ fn leak(name: &str) -> &'static str {
 
 /// Every registry instruction spec, in IDL order.
 pub fn specs() -> Vec<IxSpec> {
-    joule_registry::instructions::ix::NAMES.iter().map(|n| spec(n)).collect()
+    joule_registry::instructions::ix::NAMES
+        .iter()
+        .map(|n| spec(n))
+        .collect()
 }
 
 fn build(name: &str, keys: &[Pubkey], args: Borsh) -> Instruction {
@@ -302,25 +323,46 @@ fn build(name: &str, keys: &[Pubkey], args: Borsh) -> Instruction {
 // ---------------------------------------------------------------- builders
 
 pub fn initialize(admin: &Pubkey) -> Instruction {
-    let keys = [*admin, config_address(), energy_mint_address(), program_data_address(), SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID];
+    let keys = [
+        *admin,
+        config_address(),
+        energy_mint_address(),
+        program_data_address(),
+        SYSTEM_PROGRAM_ID,
+        TOKEN_PROGRAM_ID,
+    ];
     build("initialize", &keys, Borsh::new())
 }
 
 pub fn propose_admin(admin: &Pubkey, new_admin: &Pubkey) -> Instruction {
-    build("propose_admin", &[*admin, config_address()], Borsh::new().pubkey(new_admin))
+    build(
+        "propose_admin",
+        &[*admin, config_address()],
+        Borsh::new().pubkey(new_admin),
+    )
 }
 
 pub fn accept_admin(new_admin: &Pubkey) -> Instruction {
-    build("accept_admin", &[*new_admin, config_address()], Borsh::new())
+    build(
+        "accept_admin",
+        &[*new_admin, config_address()],
+        Borsh::new(),
+    )
 }
 
 pub fn set_oracles(admin: &Pubkey, add: &[Pubkey], remove: &[Pubkey]) -> Instruction {
-    let args = Borsh::new().vec(add, |b, k| b.pubkey(k)).vec(remove, |b, k| b.pubkey(k));
+    let args = Borsh::new()
+        .vec(add, |b, k| b.pubkey(k))
+        .vec(remove, |b, k| b.pubkey(k));
     build("set_oracles", &[*admin, config_address()], args)
 }
 
 pub fn set_pause(admin: &Pubkey, flags: u8) -> Instruction {
-    build("set_pause", &[*admin, config_address()], Borsh::new().u8(flags))
+    build(
+        "set_pause",
+        &[*admin, config_address()],
+        Borsh::new().u8(flags),
+    )
 }
 
 pub fn register_meter(
@@ -331,7 +373,15 @@ pub fn register_meter(
     rated_power_w: u64,
 ) -> Instruction {
     let (meter, bump) = meter_address(meter_id);
-    register_meter_with_bump(owner, &meter, meter_id, utility_id, kind, rated_power_w, bump)
+    register_meter_with_bump(
+        owner,
+        &meter,
+        meter_id,
+        utility_id,
+        kind,
+        rated_power_w,
+        bump,
+    )
 }
 
 /// `register_meter` with an explicit meter address and bump (for tests of
@@ -351,23 +401,43 @@ pub fn register_meter_with_bump(
         .u8(kind as u8)
         .u64(rated_power_w)
         .u8(bump);
-    build("register_meter", &[*owner, config_address(), *meter, SYSTEM_PROGRAM_ID], args)
+    build(
+        "register_meter",
+        &[*owner, config_address(), *meter, SYSTEM_PROGRAM_ID],
+        args,
+    )
 }
 
 pub fn activate_meter(admin: &Pubkey, meter: &Pubkey) -> Instruction {
-    build("activate_meter", &[*admin, config_address(), *meter], Borsh::new())
+    build(
+        "activate_meter",
+        &[*admin, config_address(), *meter],
+        Borsh::new(),
+    )
 }
 
 pub fn suspend_meter(admin: &Pubkey, meter: &Pubkey) -> Instruction {
-    build("suspend_meter", &[*admin, config_address(), *meter], Borsh::new())
+    build(
+        "suspend_meter",
+        &[*admin, config_address(), *meter],
+        Borsh::new(),
+    )
 }
 
 pub fn propose_meter_transfer(owner: &Pubkey, meter: &Pubkey, new_owner: &Pubkey) -> Instruction {
-    build("propose_meter_transfer", &[*owner, config_address(), *meter], Borsh::new().pubkey(new_owner))
+    build(
+        "propose_meter_transfer",
+        &[*owner, config_address(), *meter],
+        Borsh::new().pubkey(new_owner),
+    )
 }
 
 pub fn accept_meter_transfer(new_owner: &Pubkey, meter: &Pubkey) -> Instruction {
-    build("accept_meter_transfer", &[*new_owner, config_address(), *meter], Borsh::new())
+    build(
+        "accept_meter_transfer",
+        &[*new_owner, config_address(), *meter],
+        Borsh::new(),
+    )
 }
 
 /// One batch of readings: `(meter account, reading)` pairs.
@@ -375,24 +445,58 @@ pub fn submit_readings(oracle: &Pubkey, readings: &[(Pubkey, Reading)]) -> Instr
     let args = Borsh::new().vec(readings, |b, (_, r)| {
         b.i64(r.timestamp).u64(r.exported_wh).u64(r.imported_wh)
     });
-    let metas = readings.iter().map(|(m, _)| AccountMeta::new(*m, false)).collect();
+    let metas = readings
+        .iter()
+        .map(|(m, _)| AccountMeta::new(*m, false))
+        .collect();
     spec("submit_readings").build(ID, &[*oracle, config_address()], metas, args)
 }
 
 /// Mints to `owner_token` (an energy token account of the meter owner).
 pub fn mint_energy(meter: &Pubkey, owner_token: &Pubkey) -> Instruction {
-    let keys = [config_address(), *meter, energy_mint_address(), *owner_token, TOKEN_PROGRAM_ID];
+    let keys = [
+        config_address(),
+        *meter,
+        energy_mint_address(),
+        *owner_token,
+        TOKEN_PROGRAM_ID,
+    ];
     build("mint_energy", &keys, Borsh::new())
 }
 
-pub fn redeem_consumption(owner: &Pubkey, meter: &Pubkey, owner_token: &Pubkey, amount_wh: u64) -> Instruction {
-    let keys = [*owner, config_address(), *meter, energy_mint_address(), *owner_token, TOKEN_PROGRAM_ID];
+pub fn redeem_consumption(
+    owner: &Pubkey,
+    meter: &Pubkey,
+    owner_token: &Pubkey,
+    amount_wh: u64,
+) -> Instruction {
+    let keys = [
+        *owner,
+        config_address(),
+        *meter,
+        energy_mint_address(),
+        *owner_token,
+        TOKEN_PROGRAM_ID,
+    ];
     build("redeem_consumption", &keys, Borsh::new().u64(amount_wh))
 }
 
 /// Only meaningful as a CPI from the certificates program; the builder
 /// exists so tests can prove a direct call fails.
-pub fn record_certified(certifier: &Pubkey, meter: &Pubkey, amount_wh: u64, period_start: i64, period_end: i64) -> Instruction {
-    let args = Borsh::new().u64(amount_wh).i64(period_start).i64(period_end);
-    build("record_certified", &[*certifier, config_address(), *meter], args)
+pub fn record_certified(
+    certifier: &Pubkey,
+    meter: &Pubkey,
+    amount_wh: u64,
+    period_start: i64,
+    period_end: i64,
+) -> Instruction {
+    let args = Borsh::new()
+        .u64(amount_wh)
+        .i64(period_start)
+        .i64(period_end);
+    build(
+        "record_certified",
+        &[*certifier, config_address(), *meter],
+        args,
+    )
 }

@@ -18,23 +18,53 @@ pub struct AccountSpec {
 
 /// `[writable, signer]`.
 pub const fn ws(name: &'static str, docs: &'static str) -> AccountSpec {
-    AccountSpec { name, writable: true, signer: true, docs, address: None }
+    AccountSpec {
+        name,
+        writable: true,
+        signer: true,
+        docs,
+        address: None,
+    }
 }
 /// `[writable]`.
 pub const fn w(name: &'static str, docs: &'static str) -> AccountSpec {
-    AccountSpec { name, writable: true, signer: false, docs, address: None }
+    AccountSpec {
+        name,
+        writable: true,
+        signer: false,
+        docs,
+        address: None,
+    }
 }
 /// `[signer]`.
 pub const fn s(name: &'static str, docs: &'static str) -> AccountSpec {
-    AccountSpec { name, writable: false, signer: true, docs, address: None }
+    AccountSpec {
+        name,
+        writable: false,
+        signer: true,
+        docs,
+        address: None,
+    }
 }
 /// `[]`.
 pub const fn r(name: &'static str, docs: &'static str) -> AccountSpec {
-    AccountSpec { name, writable: false, signer: false, docs, address: None }
+    AccountSpec {
+        name,
+        writable: false,
+        signer: false,
+        docs,
+        address: None,
+    }
 }
 /// A program or sysvar at a fixed address.
 pub const fn fixed(name: &'static str, address: Pubkey) -> AccountSpec {
-    AccountSpec { name, writable: false, signer: false, docs: "", address: Some(address) }
+    AccountSpec {
+        name,
+        writable: false,
+        signer: false,
+        docs: "",
+        address: Some(address),
+    }
 }
 
 /// An argument: name and IDL type.
@@ -72,7 +102,12 @@ impl IxSpec {
         remaining: Vec<AccountMeta>,
         args: Borsh,
     ) -> Instruction {
-        assert_eq!(keys.len(), self.accounts.len(), "{}: account count", self.name);
+        assert_eq!(
+            keys.len(),
+            self.accounts.len(),
+            "{}: account count",
+            self.name
+        );
         let mut metas: Vec<AccountMeta> = self
             .accounts
             .iter()
@@ -89,13 +124,21 @@ impl IxSpec {
         metas.extend(remaining);
         let mut data = self.discriminator().to_vec();
         data.extend(args.0);
-        Instruction { program_id, accounts: metas, data }
+        Instruction {
+            program_id,
+            accounts: metas,
+            data,
+        }
     }
 
     pub fn idl_args(&self) -> Vec<IdlField> {
         self.args
             .iter()
-            .map(|a| IdlField { name: a.name.to_string(), docs: vec![], ty: a.ty.clone() })
+            .map(|a| IdlField {
+                name: a.name.to_string(),
+                docs: vec![],
+                ty: a.ty.clone(),
+            })
             .collect()
     }
 }
@@ -110,7 +153,10 @@ pub mod ty {
         IdlType::Vec(Box::new(t))
     }
     pub fn defined(name: &str) -> IdlType {
-        IdlType::Defined { name: name.to_string(), generics: vec![] }
+        IdlType::Defined {
+            name: name.to_string(),
+            generics: vec![],
+        }
     }
 }
 

@@ -2,7 +2,10 @@
 //! CLI and tests need, built by hand (the official client crates pin other
 //! versions of the Solana types).
 
-use crate::{AccountMeta, Instruction, Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID};
+use crate::{
+    AccountMeta, Instruction, Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID,
+    TOKEN_PROGRAM_ID,
+};
 
 /// SPL Token account size.
 pub const TOKEN_ACCOUNT_LEN: usize = 165;
@@ -10,7 +13,11 @@ pub const TOKEN_ACCOUNT_LEN: usize = 165;
 pub const MINT_LEN: usize = 82;
 
 /// `CreateIdempotent` of the associated token account program.
-pub fn create_associated_token_account_idempotent(payer: &Pubkey, owner: &Pubkey, mint: &Pubkey) -> Instruction {
+pub fn create_associated_token_account_idempotent(
+    payer: &Pubkey,
+    owner: &Pubkey,
+    mint: &Pubkey,
+) -> Instruction {
     Instruction {
         program_id: ASSOCIATED_TOKEN_PROGRAM_ID,
         accounts: vec![
@@ -26,7 +33,13 @@ pub fn create_associated_token_account_idempotent(payer: &Pubkey, owner: &Pubkey
 }
 
 /// System `CreateAccount`.
-pub fn create_account(from: &Pubkey, to: &Pubkey, lamports: u64, space: u64, owner: &Pubkey) -> Instruction {
+pub fn create_account(
+    from: &Pubkey,
+    to: &Pubkey,
+    lamports: u64,
+    space: u64,
+    owner: &Pubkey,
+) -> Instruction {
     let mut data = 0u32.to_le_bytes().to_vec();
     data.extend(lamports.to_le_bytes());
     data.extend(space.to_le_bytes());
@@ -54,7 +67,11 @@ pub fn initialize_mint2(mint: &Pubkey, decimals: u8, authority: &Pubkey) -> Inst
     let mut data = vec![20, decimals];
     data.extend(authority.as_ref());
     data.push(0);
-    Instruction { program_id: TOKEN_PROGRAM_ID, accounts: vec![AccountMeta::new(*mint, false)], data }
+    Instruction {
+        program_id: TOKEN_PROGRAM_ID,
+        accounts: vec![AccountMeta::new(*mint, false)],
+        data,
+    }
 }
 
 /// `InitializeAccount3`.
@@ -63,7 +80,10 @@ pub fn initialize_account3(account: &Pubkey, mint: &Pubkey, owner: &Pubkey) -> I
     data.extend(owner.as_ref());
     Instruction {
         program_id: TOKEN_PROGRAM_ID,
-        accounts: vec![AccountMeta::new(*account, false), AccountMeta::new_readonly(*mint, false)],
+        accounts: vec![
+            AccountMeta::new(*account, false),
+            AccountMeta::new_readonly(*mint, false),
+        ],
         data,
     }
 }

@@ -25,7 +25,9 @@ fn table() -> &'static Mutex<Table> {
 /// Records one transaction's CU.
 pub fn record(token: TokenImpl, label: &str, cu: u64) {
     let mut t = table().lock().unwrap_or_else(|e| e.into_inner());
-    let e = t.entry((label.to_string(), token == TokenImpl::Classic)).or_default();
+    let e = t
+        .entry((label.to_string(), token == TokenImpl::Classic))
+        .or_default();
     e.min = if e.count == 0 { cu } else { e.min.min(cu) };
     e.max = e.max.max(cu);
     e.count += 1;
@@ -33,12 +35,20 @@ pub fn record(token: TokenImpl, label: &str, cu: u64) {
 
 /// The stats recorded under `label` with the default (p-token) runtime.
 pub fn stat(label: &str) -> Option<CuStat> {
-    table().lock().unwrap_or_else(|e| e.into_inner()).get(&(label.to_string(), false)).copied()
+    table()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&(label.to_string(), false))
+        .copied()
 }
 
 /// The stats recorded under `label` with classic SPL Token.
 pub fn stat_classic(label: &str) -> Option<CuStat> {
-    table().lock().unwrap_or_else(|e| e.into_inner()).get(&(label.to_string(), true)).copied()
+    table()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .get(&(label.to_string(), true))
+        .copied()
 }
 
 /// Asserts that every transaction recorded under `label` (p-token runtime)
@@ -46,7 +56,11 @@ pub fn stat_classic(label: &str) -> Option<CuStat> {
 #[track_caller]
 pub fn cu_budget(label: &str, budget: u64) {
     let s = stat(label).unwrap_or_else(|| panic!("no CU recorded for {label}"));
-    assert!(s.max <= budget, "{label}: {} CU exceeds its budget of {budget} CU", s.max);
+    assert!(
+        s.max <= budget,
+        "{label}: {} CU exceeds its budget of {budget} CU",
+        s.max
+    );
 }
 
 /// One row of the printed table.
@@ -61,8 +75,12 @@ pub fn print_table(rows: &[Row]) -> String {
     out.push_str("| instruction | CU (p-token) | CU (classic SPL Token) | budget |\n");
     out.push_str("|---|---:|---:|---:|\n");
     for r in rows {
-        let p = stat(&r.label).map(|s| s.max.to_string()).unwrap_or_else(|| "-".into());
-        let c = stat_classic(&r.label).map(|s| s.max.to_string()).unwrap_or_else(|| "-".into());
+        let p = stat(&r.label)
+            .map(|s| s.max.to_string())
+            .unwrap_or_else(|| "-".into());
+        let c = stat_classic(&r.label)
+            .map(|s| s.max.to_string())
+            .unwrap_or_else(|| "-".into());
         out.push_str(&format!(
             "| {} | {} | {} | {} |\n",
             r.label,

@@ -19,12 +19,13 @@ use std::io::Write;
 
 /// Solar export of a 5 kW rooftop over one clear day, Wh per hour.
 const SOLAR_5KW: [u64; 24] = [
-    0, 0, 0, 0, 0, 0, 150, 600, 1_500, 2_600, 3_500, 4_100, 4_300, 4_100, 3_500, 2_600, 1_500, 600, 150, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 150, 600, 1_500, 2_600, 3_500, 4_100, 4_300, 4_100, 3_500, 2_600, 1_500, 600,
+    150, 0, 0, 0, 0, 0,
 ];
 /// A household's draw from the grid, Wh per hour.
 const HOUSEHOLD: [u64; 24] = [
-    400, 350, 300, 300, 350, 500, 900, 1_200, 800, 500, 400, 400, 450, 400, 400, 500, 800, 1_500, 2_200, 2_500, 2_000,
-    1_400, 900, 600,
+    400, 350, 300, 300, 350, 500, 900, 1_200, 800, 500, 400, 400, 450, 400, 400, 500, 800, 1_500,
+    2_200, 2_500, 2_000, 1_400, 900, 600,
 ];
 
 struct Participant {
@@ -54,10 +55,22 @@ pub struct DemoReport {
 pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
     let mut report = DemoReport::default();
     let mut ctx = TestContext::new();
-    writeln!(out, "Joule demo: an embedded chain running the real SBF programs")?;
+    writeln!(
+        out,
+        "Joule demo: an embedded chain running the real SBF programs"
+    )?;
     writeln!(out, "  registry {}", reg::ID)?;
-    writeln!(out, "  energy mint {} (1 token = 1 kWh, 3 decimals)", reg::energy_mint_address())?;
-    writeln!(out, "  admin {}, oracle {}", ctx.admin.pubkey(), ctx.oracle.pubkey())?;
+    writeln!(
+        out,
+        "  energy mint {} (1 token = 1 kWh, 3 decimals)",
+        reg::energy_mint_address()
+    )?;
+    writeln!(
+        out,
+        "  admin {}, oracle {}",
+        ctx.admin.pubkey(),
+        ctx.oracle.pubkey()
+    )?;
 
     let mut people = vec![
         Participant {
@@ -66,7 +79,16 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
             meter: Pubkey::default(),
             kind: MeterKind::Solar,
             rated_w: 5_000,
-            profile: |h| (SOLAR_5KW[h], if SOLAR_5KW[h] == 0 { HOUSEHOLD[h] / 2 } else { 0 }),
+            profile: |h| {
+                (
+                    SOLAR_5KW[h],
+                    if SOLAR_5KW[h] == 0 {
+                        HOUSEHOLD[h] / 2
+                    } else {
+                        0
+                    },
+                )
+            },
         },
         Participant {
             name: "Bilal (3 kW rooftop solar)",
@@ -74,7 +96,12 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
             meter: Pubkey::default(),
             kind: MeterKind::Solar,
             rated_w: 3_000,
-            profile: |h| (SOLAR_5KW[h] * 3 / 5, if SOLAR_5KW[h] == 0 { HOUSEHOLD[h] } else { 0 }),
+            profile: |h| {
+                (
+                    SOLAR_5KW[h] * 3 / 5,
+                    if SOLAR_5KW[h] == 0 { HOUSEHOLD[h] } else { 0 },
+                )
+            },
         },
         Participant {
             name: "Chen (10 kW small wind)",
@@ -94,7 +121,10 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
         },
     ];
 
-    writeln!(out, "\n1. Owners register their meters; the admin verifies them")?;
+    writeln!(
+        out,
+        "\n1. Owners register their meters; the admin verifies them"
+    )?;
     for (i, p) in people.iter_mut().enumerate() {
         let serial = format!("DL-{:06}", 400_100 + i);
         let (meter, res) = ctx.register_meter(&p.key, &serial, p.kind, p.rated_w);
@@ -102,21 +132,43 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
         expect_ok(ctx.activate_meter(&meter));
         report.transactions += 2;
         p.meter = meter;
-        writeln!(out, "  {:<34} meter {} (serial {serial}, {} W, {:?})", p.name, meter, p.rated_w, p.kind)?;
+        writeln!(
+            out,
+            "  {:<34} meter {} (serial {serial}, {} W, {:?})",
+            p.name, meter, p.rated_w, p.kind
+        )?;
     }
 
-    writeln!(out, "\n2. The oracle feeds a day of hourly cumulative readings, one batch per hour")?;
+    writeln!(
+        out,
+        "\n2. The oracle feeds a day of hourly cumulative readings, one batch per hour"
+    )?;
     let day_start = ctx.now() - 24 * 3_600;
-    let mut registers: Vec<(u64, u64)> = (0..people.len()).map(|i| (1_250_000 + i as u64 * 77_000, 830_000)).collect();
+    let mut registers: Vec<(u64, u64)> = (0..people.len())
+        .map(|i| (1_250_000 + i as u64 * 77_000, 830_000))
+        .collect();
     let baseline: Vec<(Pubkey, Reading)> = people
         .iter()
         .zip(&registers)
-        .map(|(p, (e, i))| (p.meter, Reading { timestamp: day_start, exported_wh: *e, imported_wh: *i }))
+        .map(|(p, (e, i))| {
+            (
+                p.meter,
+                Reading {
+                    timestamp: day_start,
+                    exported_wh: *e,
+                    imported_wh: *i,
+                },
+            )
+        })
         .collect();
     let ok = expect_ok(ctx.submit_readings(&baseline));
     report.transactions += 1;
-    report.readings_applied += u64::from(SubmitReadingsResult::decode(&ok.return_data).map_or(0, |r| r.applied));
-    writeln!(out, "  baseline at {day_start}: lifetime registers recorded, nothing credited")?;
+    report.readings_applied +=
+        u64::from(SubmitReadingsResult::decode(&ok.return_data).map_or(0, |r| r.applied));
+    writeln!(
+        out,
+        "  baseline at {day_start}: lifetime registers recorded, nothing credited"
+    )?;
     let mut last_batch = Vec::new();
     for h in 0..24 {
         let ts = day_start + (h as i64 + 1) * 3_600;
@@ -127,7 +179,14 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
                 let (de, di) = (p.profile)(h);
                 *e += de;
                 *i += di;
-                (p.meter, Reading { timestamp: ts, exported_wh: *e, imported_wh: *i })
+                (
+                    p.meter,
+                    Reading {
+                        timestamp: ts,
+                        exported_wh: *e,
+                        imported_wh: *i,
+                    },
+                )
             })
             .collect();
         let ok = expect_ok(ctx.submit_readings(&batch));
@@ -148,13 +207,20 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
         res.applied, res.skipped
     )?;
 
-    writeln!(out, "\n3. Exported energy is minted to each owner (1 token per kWh)")?;
+    writeln!(
+        out,
+        "\n3. Exported energy is minted to each owner (1 token per kWh)"
+    )?;
     for p in &people {
         let ata = ctx.energy_ata(&p.key.pubkey());
         expect_ok(ctx.mint_energy(&p.meter, &ata));
         report.transactions += 1;
     }
-    writeln!(out, "  {:<34} {:>12} {:>12} {:>12}", "owner", "exported", "imported", "tokens")?;
+    writeln!(
+        out,
+        "  {:<34} {:>12} {:>12} {:>12}",
+        "owner", "exported", "imported", "tokens"
+    )?;
     for p in &people {
         let m = ctx.meter(&p.meter);
         let ata = ctx.energy_ata(&p.key.pubkey());
@@ -168,7 +234,11 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
             format_kwh(ctx.balance(&ata))
         )?;
     }
-    writeln!(out, "  energy token supply: {} kWh", format_kwh(ctx.supply(&ctx.energy_mint())))?;
+    writeln!(
+        out,
+        "  energy token supply: {} kWh",
+        format_kwh(ctx.supply(&ctx.energy_mint()))
+    )?;
 
     writeln!(out, "\n4. One hourly sealed-bid auction clears at a single price (1,024 ticks, 0.5% seller fee)")?;
     let fx = ctx.default_market();
@@ -179,10 +249,20 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
     let quote = |units: u64| format_decimal(units, u32::from(QUOTE_DECIMALS));
     let eli = ctx.new_user();
     let mut traders = Vec::new();
-    for k in [&people[0].key, &people[1].key, &people[2].key, &people[3].key, &eli] {
+    for k in [
+        &people[0].key,
+        &people[1].key,
+        &people[2].key,
+        &people[3].key,
+        &eli,
+    ] {
         let energy = ctx.energy_ata(&k.pubkey());
         let quote_ata = ctx.ata(&k.pubkey(), &fx.keys.quote_mint);
-        traders.push(Trader { key: k.insecure_clone(), energy, quote: quote_ata });
+        traders.push(Trader {
+            key: k.insecure_clone(),
+            energy,
+            quote: quote_ata,
+        });
     }
     // Households hold a stablecoin (6 decimals).
     let auth = fx.quote_authority.insecure_clone();
@@ -198,7 +278,10 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
         (4, Side::Buy, 90_000, 30_000),
     ];
     let names = ["Asha", "Bilal", "Chen", "Dana", "Eli (corner shop)"];
-    let before: Vec<(u64, u64)> = traders.iter().map(|t| (ctx.balance(&t.energy), ctx.balance(&t.quote))).collect();
+    let before: Vec<(u64, u64)> = traders
+        .iter()
+        .map(|t| (ctx.balance(&t.energy), ctx.balance(&t.quote)))
+        .collect();
     let mut ids = Vec::new();
     for (who, side, price, wh) in orders {
         ids.push(ctx.place_ok(&fx, &epoch, &traders[who], side, tick_of(price), wh));
@@ -240,7 +323,10 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
     let (ev, qv) = ctx.vault_balances(&fx);
     writeln!(out, "  market vaults after settlement: {} kWh, {} stablecoin (fees and dust went to the fee recipient)", format_kwh(ev), quote(qv))?;
 
-    writeln!(out, "\n5. Households redeem tokens against what their meters imported")?;
+    writeln!(
+        out,
+        "\n5. Households redeem tokens against what their meters imported"
+    )?;
     for who in [3usize, 1] {
         let p = &people[who];
         let m = ctx.meter(&p.meter);
@@ -262,7 +348,10 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
         )?;
     }
 
-    writeln!(out, "\n6. Chen's wind export is certified once (ERC), split, sold and retired")?;
+    writeln!(
+        out,
+        "\n6. Chen's wind export is certified once (ERC), split, sold and retired"
+    )?;
     let authority = ctx.init_certificates();
     report.transactions += 1;
     let chen = people[2].key.insecure_clone();
@@ -288,8 +377,19 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
     expect_ok(res);
     report.transactions += 1;
     let p = ctx.certificate(&part);
-    writeln!(out, "  Chen splits off #{} ({} kWh) to Dana", p.id, format_kwh(p.amount_wh))?;
-    expect_ok(ctx.retire_certificate(&dana, &part, &dana.pubkey(), "Dana's household", "2026 renewable electricity claim"));
+    writeln!(
+        out,
+        "  Chen splits off #{} ({} kWh) to Dana",
+        p.id,
+        format_kwh(p.amount_wh)
+    )?;
+    expect_ok(ctx.retire_certificate(
+        &dana,
+        &part,
+        &dana.pubkey(),
+        "Dana's household",
+        "2026 renewable electricity claim",
+    ));
     report.transactions += 1;
     report.retired_wh += p.amount_wh;
     let p = ctx.certificate(&part);
@@ -321,14 +421,25 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
         "retire_certificate",
     ]
     .iter()
-    .map(|l| cu::Row { label: l.to_string(), budget: None })
+    .map(|l| cu::Row {
+        label: l.to_string(),
+        budget: None,
+    })
     .collect();
     for r in rows.iter() {
         if let Some(s) = cu::stat(&r.label) {
-            writeln!(out, "  {:<22} {:>6} CU (max of {})", r.label, s.max, s.count)?;
+            writeln!(
+                out,
+                "  {:<22} {:>6} CU (max of {})",
+                r.label, s.max, s.count
+            )?;
         }
     }
-    writeln!(out, "\n{} transactions; every invariant checked by the test suite held here too.", report.transactions)?;
+    writeln!(
+        out,
+        "\n{} transactions; every invariant checked by the test suite held here too.",
+        report.transactions
+    )?;
     Ok(report)
 }
 

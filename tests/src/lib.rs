@@ -100,7 +100,10 @@ impl TestContextBuilder {
         ] {
             let path = deploy_dir().join(format!("{name}.so"));
             let bytes = std::fs::read(&path).unwrap_or_else(|e| {
-                panic!("{}: {e}; build the programs first: scripts/build-sbf.sh", path.display())
+                panic!(
+                    "{}: {e}; build the programs first: scripts/build-sbf.sh",
+                    path.display()
+                )
             });
             ctx.svm.add_program(id, &bytes).expect("load program");
         }
@@ -108,17 +111,35 @@ impl TestContextBuilder {
         // deploys with none), as a real deployment would.
         let admin = ctx.admin.pubkey();
         ctx.set_upgrade_authority(&joule_sdk::registry::program_data_address(), Some(&admin));
-        ctx.svm.airdrop(&ctx.payer.pubkey(), 1_000 * LAMPORTS_PER_SOL).expect("airdrop");
-        ctx.svm.airdrop(&ctx.admin.pubkey(), 10 * LAMPORTS_PER_SOL).expect("airdrop");
-        ctx.svm.airdrop(&ctx.oracle.pubkey(), 10 * LAMPORTS_PER_SOL).expect("airdrop");
+        ctx.svm
+            .airdrop(&ctx.payer.pubkey(), 1_000 * LAMPORTS_PER_SOL)
+            .expect("airdrop");
+        ctx.svm
+            .airdrop(&ctx.admin.pubkey(), 10 * LAMPORTS_PER_SOL)
+            .expect("airdrop");
+        ctx.svm
+            .airdrop(&ctx.oracle.pubkey(), 10 * LAMPORTS_PER_SOL)
+            .expect("airdrop");
         ctx.set_time(GENESIS_TS);
         if self.initialize_registry {
             let admin = ctx.admin.insecure_clone();
-            ctx.send("initialize", &[joule_sdk::registry::initialize(&admin.pubkey())], &[&admin])
-                .expect("initialize");
+            ctx.send(
+                "initialize",
+                &[joule_sdk::registry::initialize(&admin.pubkey())],
+                &[&admin],
+            )
+            .expect("initialize");
             let oracle = ctx.oracle.pubkey();
-            ctx.send("set_oracles", &[joule_sdk::registry::set_oracles(&admin.pubkey(), &[oracle], &[])], &[&admin])
-                .expect("set_oracles");
+            ctx.send(
+                "set_oracles",
+                &[joule_sdk::registry::set_oracles(
+                    &admin.pubkey(),
+                    &[oracle],
+                    &[],
+                )],
+                &[&admin],
+            )
+            .expect("set_oracles");
         }
         ctx
     }
@@ -146,7 +167,10 @@ pub struct TestContext {
 
 impl TestContext {
     pub fn builder() -> TestContextBuilder {
-        TestContextBuilder { token: TokenImpl::PToken, initialize_registry: true }
+        TestContextBuilder {
+            token: TokenImpl::PToken,
+            initialize_registry: true,
+        }
     }
 
     pub fn new() -> Self {
@@ -169,7 +193,12 @@ impl TestContext {
     /// As [`send`](Self::send), without recording compute units.
     pub fn send_unrecorded(&mut self, ixs: &[Instruction], signers: &[&Keypair]) -> TxResult {
         let mut all: Vec<&Keypair> = vec![&self.payer];
-        all.extend(signers.iter().copied().filter(|k| k.pubkey() != self.payer.pubkey()));
+        all.extend(
+            signers
+                .iter()
+                .copied()
+                .filter(|k| k.pubkey() != self.payer.pubkey()),
+        );
         let tx = Transaction::new_signed_with_payer(
             ixs,
             Some(&self.payer.pubkey()),
@@ -187,7 +216,11 @@ impl TestContext {
         }
         match res {
             Ok(meta) => Ok(ok(meta)),
-            Err(f) => Err(TxErr { err: f.err, cu: f.meta.compute_units_consumed, logs: f.meta.logs }),
+            Err(f) => Err(TxErr {
+                err: f.err,
+                cu: f.meta.compute_units_consumed,
+                logs: f.meta.logs,
+            }),
         }
     }
 
@@ -202,7 +235,12 @@ impl TestContext {
     /// Size in bytes of the legacy transaction these instructions make,
     /// with `signers[0]` paying the fee.
     pub fn legacy_tx_size_paid_by(&self, ixs: &[Instruction], signers: &[&Keypair]) -> usize {
-        let tx = Transaction::new_signed_with_payer(ixs, Some(&signers[0].pubkey()), signers, self.svm.latest_blockhash());
+        let tx = Transaction::new_signed_with_payer(
+            ixs,
+            Some(&signers[0].pubkey()),
+            signers,
+            self.svm.latest_blockhash(),
+        );
         bincode_len(&tx)
     }
 
@@ -219,7 +257,9 @@ impl TestContext {
                 acc.data[13..45].fill(0);
             }
         }
-        self.svm.set_account(*program_data, acc).expect("set program data");
+        self.svm
+            .set_account(*program_data, acc)
+            .expect("set program data");
     }
 
     // ------------------------------------------------------------ time
@@ -243,12 +283,17 @@ impl TestContext {
 
     pub fn new_user(&mut self) -> Keypair {
         let k = Keypair::new();
-        self.svm.airdrop(&k.pubkey(), 10 * LAMPORTS_PER_SOL).expect("airdrop");
+        self.svm
+            .airdrop(&k.pubkey(), 10 * LAMPORTS_PER_SOL)
+            .expect("airdrop");
         k
     }
 
     pub fn data(&self, key: &Pubkey) -> Option<Vec<u8>> {
-        self.svm.get_account(key).filter(|a| a.lamports > 0).map(|a| a.data)
+        self.svm
+            .get_account(key)
+            .filter(|a| a.lamports > 0)
+            .map(|a| a.data)
     }
 
     pub fn lamports(&self, key: &Pubkey) -> u64 {
@@ -265,7 +310,13 @@ impl TestContext {
         let rent = self.svm.minimum_balance_for_rent_exemption(spl::MINT_LEN);
         let payer = self.payer.pubkey();
         let ixs = [
-            spl::create_account(&payer, &mint.pubkey(), rent, spl::MINT_LEN as u64, &joule_sdk::TOKEN_PROGRAM_ID),
+            spl::create_account(
+                &payer,
+                &mint.pubkey(),
+                rent,
+                spl::MINT_LEN as u64,
+                &joule_sdk::TOKEN_PROGRAM_ID,
+            ),
             spl::initialize_mint2(&mint.pubkey(), decimals, authority),
         ];
         self.send_unrecorded(&ixs, &[&mint]).expect("create mint");
@@ -277,8 +328,13 @@ impl TestContext {
         let ata = joule_sdk::associated_token_address(owner, mint);
         if !self.exists(&ata) {
             let payer = self.payer.pubkey();
-            self.send_unrecorded(&[spl::create_associated_token_account_idempotent(&payer, owner, mint)], &[])
-                .expect("create ata");
+            self.send_unrecorded(
+                &[spl::create_associated_token_account_idempotent(
+                    &payer, owner, mint,
+                )],
+                &[],
+            )
+            .expect("create ata");
         }
         ata
     }
@@ -286,20 +342,32 @@ impl TestContext {
     /// A fresh (non-associated) token account of `owner` for `mint`.
     pub fn token_account(&mut self, owner: &Pubkey, mint: &Pubkey) -> Pubkey {
         let acc = Keypair::new();
-        let rent = self.svm.minimum_balance_for_rent_exemption(spl::TOKEN_ACCOUNT_LEN);
+        let rent = self
+            .svm
+            .minimum_balance_for_rent_exemption(spl::TOKEN_ACCOUNT_LEN);
         let payer = self.payer.pubkey();
         let ixs = [
-            spl::create_account(&payer, &acc.pubkey(), rent, spl::TOKEN_ACCOUNT_LEN as u64, &joule_sdk::TOKEN_PROGRAM_ID),
+            spl::create_account(
+                &payer,
+                &acc.pubkey(),
+                rent,
+                spl::TOKEN_ACCOUNT_LEN as u64,
+                &joule_sdk::TOKEN_PROGRAM_ID,
+            ),
             spl::initialize_account3(&acc.pubkey(), mint, owner),
         ];
-        self.send_unrecorded(&ixs, &[&acc]).expect("create token account");
+        self.send_unrecorded(&ixs, &[&acc])
+            .expect("create token account");
         acc.pubkey()
     }
 
     /// Mints `amount` of a test mint whose authority is `authority`.
     pub fn mint_tokens(&mut self, mint: &Pubkey, to: &Pubkey, authority: &Keypair, amount: u64) {
-        self.send_unrecorded(&[spl::mint_to(mint, to, &authority.pubkey(), amount)], &[authority])
-            .expect("mint tokens");
+        self.send_unrecorded(
+            &[spl::mint_to(mint, to, &authority.pubkey(), amount)],
+            &[authority],
+        )
+        .expect("mint tokens");
     }
 
     /// Token balance of a token account (0 if it does not exist).
@@ -312,7 +380,10 @@ impl TestContext {
 
     /// Supply of a mint.
     pub fn supply(&self, mint: &Pubkey) -> u64 {
-        self.data(mint).and_then(|d| spl::decode_mint(&d)).map(|(s, _)| s).expect("mint")
+        self.data(mint)
+            .and_then(|d| spl::decode_mint(&d))
+            .map(|(s, _)| s)
+            .expect("mint")
     }
 }
 
@@ -323,7 +394,11 @@ impl Default for TestContext {
 }
 
 fn ok(meta: TransactionMetadata) -> TxOk {
-    TxOk { cu: meta.compute_units_consumed, logs: meta.logs, return_data: meta.return_data.data }
+    TxOk {
+        cu: meta.compute_units_consumed,
+        logs: meta.logs,
+        return_data: meta.return_data.data,
+    }
 }
 
 fn bincode_len(tx: &Transaction) -> usize {
@@ -346,9 +421,19 @@ fn compact_len(n: usize) -> usize {
 pub fn assert_error(res: &TxResult, code: impl Into<u32>) {
     let code = code.into();
     match res {
-        Err(TxErr { err: TransactionError::InstructionError(_, InstructionError::Custom(c)), .. }) if *c == code => {}
-        Err(e) => panic!("expected custom error {code}, got {:?}\nlogs:\n{}", e.err, e.logs.join("\n")),
-        Ok(ok) => panic!("expected custom error {code}, but the transaction succeeded\nlogs:\n{}", ok.logs.join("\n")),
+        Err(TxErr {
+            err: TransactionError::InstructionError(_, InstructionError::Custom(c)),
+            ..
+        }) if *c == code => {}
+        Err(e) => panic!(
+            "expected custom error {code}, got {:?}\nlogs:\n{}",
+            e.err,
+            e.logs.join("\n")
+        ),
+        Ok(ok) => panic!(
+            "expected custom error {code}, but the transaction succeeded\nlogs:\n{}",
+            ok.logs.join("\n")
+        ),
     }
 }
 
@@ -356,9 +441,19 @@ pub fn assert_error(res: &TxResult, code: impl Into<u32>) {
 #[track_caller]
 pub fn assert_ix_error(res: &TxResult, expected: InstructionError) {
     match res {
-        Err(TxErr { err: TransactionError::InstructionError(_, e), .. }) if *e == expected => {}
-        Err(e) => panic!("expected {expected:?}, got {:?}\nlogs:\n{}", e.err, e.logs.join("\n")),
-        Ok(ok) => panic!("expected {expected:?}, but the transaction succeeded\nlogs:\n{}", ok.logs.join("\n")),
+        Err(TxErr {
+            err: TransactionError::InstructionError(_, e),
+            ..
+        }) if *e == expected => {}
+        Err(e) => panic!(
+            "expected {expected:?}, got {:?}\nlogs:\n{}",
+            e.err,
+            e.logs.join("\n")
+        ),
+        Ok(ok) => panic!(
+            "expected {expected:?}, but the transaction succeeded\nlogs:\n{}",
+            ok.logs.join("\n")
+        ),
     }
 }
 
@@ -367,7 +462,11 @@ pub fn assert_ix_error(res: &TxResult, expected: InstructionError) {
 pub fn expect_ok(res: TxResult) -> TxOk {
     match res {
         Ok(ok) => ok,
-        Err(e) => panic!("transaction failed: {:?}\nlogs:\n{}", e.err, e.logs.join("\n")),
+        Err(e) => panic!(
+            "transaction failed: {:?}\nlogs:\n{}",
+            e.err,
+            e.logs.join("\n")
+        ),
     }
 }
 
@@ -378,7 +477,10 @@ pub use joule_sdk::FrameworkError;
 /// Data and lamports of a set of accounts, to prove a failed transaction
 /// moved nothing.
 #[derive(Debug, PartialEq, Eq)]
-pub struct Snapshot(Vec<(Pubkey, Option<(u64, Vec<u8>)>)>);
+pub struct Snapshot(Vec<(Pubkey, Option<AccountState>)>);
+
+/// Lamports and data of an account.
+type AccountState = (u64, Vec<u8>);
 
 impl TestContext {
     pub fn snapshot(&self, keys: &[Pubkey]) -> Snapshot {

@@ -10,7 +10,8 @@ use solana_signer::Signer;
 
 impl TestContext {
     pub fn config(&self) -> Config {
-        reg::decode_config(&self.data(&reg::config_address()).expect("config")).expect("config layout")
+        reg::decode_config(&self.data(&reg::config_address()).expect("config"))
+            .expect("config layout")
     }
 
     pub fn meter(&self, meter: &Pubkey) -> Meter {
@@ -27,29 +28,53 @@ impl TestContext {
         self.ata(owner, &mint)
     }
 
-    pub fn register_meter(&mut self, owner: &Keypair, serial: &str, kind: MeterKind, rated_power_w: u64) -> (Pubkey, TxResult) {
+    pub fn register_meter(
+        &mut self,
+        owner: &Keypair,
+        serial: &str,
+        kind: MeterKind,
+        rated_power_w: u64,
+    ) -> (Pubkey, TxResult) {
         let id = reg::meter_id_from_serial(serial);
         let utility = reg::utility_id("TPDDL").expect("utility");
         let ix = reg::register_meter(&owner.pubkey(), &id, &utility, kind, rated_power_w);
         let (meter, bump) = reg::meter_address(&id);
         // The canonical-bump proof costs one hash and one curve check per
         // bump below 255, so CU are recorded per bump.
-        let label = if bump == 255 { "register_meter".to_string() } else { format!("register_meter (bump {bump})") };
+        let label = if bump == 255 {
+            "register_meter".to_string()
+        } else {
+            format!("register_meter (bump {bump})")
+        };
         (meter, self.send(&label, &[ix], &[owner]))
     }
 
     pub fn activate_meter(&mut self, meter: &Pubkey) -> TxResult {
         let admin = self.admin.insecure_clone();
-        self.send("activate_meter", &[reg::activate_meter(&admin.pubkey(), meter)], &[&admin])
+        self.send(
+            "activate_meter",
+            &[reg::activate_meter(&admin.pubkey(), meter)],
+            &[&admin],
+        )
     }
 
     pub fn suspend_meter(&mut self, meter: &Pubkey) -> TxResult {
         let admin = self.admin.insecure_clone();
-        self.send("suspend_meter", &[reg::suspend_meter(&admin.pubkey(), meter)], &[&admin])
+        self.send(
+            "suspend_meter",
+            &[reg::suspend_meter(&admin.pubkey(), meter)],
+            &[&admin],
+        )
     }
 
     /// Registers and activates a meter.
-    pub fn active_meter(&mut self, owner: &Keypair, serial: &str, kind: MeterKind, rated_power_w: u64) -> Pubkey {
+    pub fn active_meter(
+        &mut self,
+        owner: &Keypair,
+        serial: &str,
+        kind: MeterKind,
+        rated_power_w: u64,
+    ) -> Pubkey {
         let (meter, res) = self.register_meter(owner, serial, kind, rated_power_w);
         expect_ok(res);
         expect_ok(self.activate_meter(&meter));
@@ -62,7 +87,11 @@ impl TestContext {
         self.submit_readings_as(&oracle, readings)
     }
 
-    pub fn submit_readings_as(&mut self, oracle: &Keypair, readings: &[(Pubkey, Reading)]) -> TxResult {
+    pub fn submit_readings_as(
+        &mut self,
+        oracle: &Keypair,
+        readings: &[(Pubkey, Reading)],
+    ) -> TxResult {
         let ix = reg::submit_readings(&oracle.pubkey(), readings);
         let label = format!("submit_readings x{}", readings.len());
         self.send(&label, &[ix], &[oracle])
@@ -78,11 +107,21 @@ impl TestContext {
         exported_wh: u64,
         imported_wh: u64,
     ) -> Pubkey {
-        let rated = exported_wh.max(imported_wh).max(1).min(reg::MAX_RATED_POWER_W);
+        let rated = exported_wh
+            .max(imported_wh)
+            .clamp(1, reg::MAX_RATED_POWER_W);
         let meter = self.active_meter(owner, serial, kind, rated);
         let now = self.now();
-        let base = Reading { timestamp: now - 3_600, exported_wh: 1_000, imported_wh: 2_000 };
-        let next = Reading { timestamp: now, exported_wh: 1_000 + exported_wh, imported_wh: 2_000 + imported_wh };
+        let base = Reading {
+            timestamp: now - 3_600,
+            exported_wh: 1_000,
+            imported_wh: 2_000,
+        };
+        let next = Reading {
+            timestamp: now,
+            exported_wh: 1_000 + exported_wh,
+            imported_wh: 2_000 + imported_wh,
+        };
         expect_ok(self.submit_readings(&[(meter, base)]));
         expect_ok(self.submit_readings(&[(meter, next)]));
         meter
@@ -92,14 +131,24 @@ impl TestContext {
         self.send("mint_energy", &[reg::mint_energy(meter, owner_token)], &[])
     }
 
-    pub fn redeem(&mut self, owner: &Keypair, meter: &Pubkey, owner_token: &Pubkey, amount_wh: u64) -> TxResult {
+    pub fn redeem(
+        &mut self,
+        owner: &Keypair,
+        meter: &Pubkey,
+        owner_token: &Pubkey,
+        amount_wh: u64,
+    ) -> TxResult {
         let ix = reg::redeem_consumption(&owner.pubkey(), meter, owner_token, amount_wh);
         self.send("redeem_consumption", &[ix], &[owner])
     }
 
     pub fn set_pause(&mut self, flags: u8) -> TxResult {
         let admin = self.admin.insecure_clone();
-        self.send("set_pause", &[reg::set_pause(&admin.pubkey(), flags)], &[&admin])
+        self.send(
+            "set_pause",
+            &[reg::set_pause(&admin.pubkey(), flags)],
+            &[&admin],
+        )
     }
 }
 
@@ -122,23 +171,71 @@ pub fn registry_scenario(ctx: &mut TestContext) {
     expect_ok(res);
     expect_ok(ctx.suspend_meter(&m254));
     let now = ctx.now();
-    expect_ok(ctx.submit_readings(&[(m255, Reading { timestamp: now - 3_600, exported_wh: 1_000, imported_wh: 1_000 })]));
-    expect_ok(ctx.submit_readings(&[(m255, Reading { timestamp: now, exported_wh: 4_000, imported_wh: 2_000 })]));
+    expect_ok(ctx.submit_readings(&[(
+        m255,
+        Reading {
+            timestamp: now - 3_600,
+            exported_wh: 1_000,
+            imported_wh: 1_000,
+        },
+    )]));
+    expect_ok(ctx.submit_readings(&[(
+        m255,
+        Reading {
+            timestamp: now,
+            exported_wh: 4_000,
+            imported_wh: 2_000,
+        },
+    )]));
     let meters: Vec<Pubkey> = (0..16)
         .map(|i| ctx.active_meter(&owner, &format!("CU-BATCH-{i}"), MeterKind::Solar, 5_000))
         .collect();
-    let batch = |ts: i64, wh: u64| meters.iter().map(|m| (*m, Reading { timestamp: ts, exported_wh: wh, imported_wh: wh })).collect::<Vec<_>>();
+    let batch = |ts: i64, wh: u64| {
+        meters
+            .iter()
+            .map(|m| {
+                (
+                    *m,
+                    Reading {
+                        timestamp: ts,
+                        exported_wh: wh,
+                        imported_wh: wh,
+                    },
+                )
+            })
+            .collect::<Vec<_>>()
+    };
     expect_ok(ctx.submit_readings(&batch(now - 3_600, 10)));
     expect_ok(ctx.submit_readings(&batch(now, 20)));
     let ata = ctx.energy_ata(&owner.pubkey());
     expect_ok(ctx.mint_energy(&m255, &ata));
     expect_ok(ctx.redeem(&owner, &m255, &ata, 500));
-    expect_ok(ctx.send("propose_meter_transfer", &[reg::propose_meter_transfer(&owner.pubkey(), &m255, &buyer.pubkey())], &[&owner]));
-    expect_ok(ctx.send("accept_meter_transfer", &[reg::accept_meter_transfer(&buyer.pubkey(), &m255)], &[&buyer]));
+    expect_ok(ctx.send(
+        "propose_meter_transfer",
+        &[reg::propose_meter_transfer(
+            &owner.pubkey(),
+            &m255,
+            &buyer.pubkey(),
+        )],
+        &[&owner],
+    ));
+    expect_ok(ctx.send(
+        "accept_meter_transfer",
+        &[reg::accept_meter_transfer(&buyer.pubkey(), &m255)],
+        &[&buyer],
+    ));
     expect_ok(ctx.set_pause(reg::PAUSE_MARKET));
     expect_ok(ctx.set_pause(0));
     let next = ctx.new_user();
-    expect_ok(ctx.send("propose_admin", &[reg::propose_admin(&admin.pubkey(), &next.pubkey())], &[&admin]));
-    expect_ok(ctx.send("accept_admin", &[reg::accept_admin(&next.pubkey())], &[&next]));
+    expect_ok(ctx.send(
+        "propose_admin",
+        &[reg::propose_admin(&admin.pubkey(), &next.pubkey())],
+        &[&admin],
+    ));
+    expect_ok(ctx.send(
+        "accept_admin",
+        &[reg::accept_admin(&next.pubkey())],
+        &[&next],
+    ));
     ctx.admin = next;
 }

@@ -13,13 +13,18 @@ impl AddressesArgs {
             ("certificates program", certificates::ID.to_string()),
             ("registry config", registry::config_address().to_string()),
             ("energy mint", registry::energy_mint_address().to_string()),
-            ("certifier authority", registry::certifier_address().0.to_string()),
+            (
+                "certifier authority",
+                registry::certifier_address().0.to_string(),
+            ),
         ];
         match output {
             Output::Text => rows.iter().for_each(|(k, v)| println!("{k:<22} {v}")),
             Output::Json => {
-                let map: serde_json::Map<String, serde_json::Value> =
-                    rows.iter().map(|(k, v)| (k.replace(' ', "_"), serde_json::json!(v))).collect();
+                let map: serde_json::Map<String, serde_json::Value> = rows
+                    .iter()
+                    .map(|(k, v)| (k.replace(' ', "_"), serde_json::json!(v)))
+                    .collect();
                 println!("{}", serde_json::Value::Object(map));
             }
         }

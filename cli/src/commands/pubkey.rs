@@ -10,11 +10,20 @@ pub struct PubkeyArgs {
 
 impl PubkeyArgs {
     pub fn run(self, output: Output) -> Result {
-        let text = std::fs::read_to_string(&self.keypair).map_err(|e| format!("{}: {e}", self.keypair.display()))?;
-        let bytes: Vec<u8> = serde_json::from_str(&text)
-            .map_err(|e| format!("{}: not a Solana CLI keypair file: {e}", self.keypair.display()))?;
+        let text = std::fs::read_to_string(&self.keypair)
+            .map_err(|e| format!("{}: {e}", self.keypair.display()))?;
+        let bytes: Vec<u8> = serde_json::from_str(&text).map_err(|e| {
+            format!(
+                "{}: not a Solana CLI keypair file: {e}",
+                self.keypair.display()
+            )
+        })?;
         if bytes.len() != 64 {
-            return Err(format!("{}: a keypair file holds 64 bytes, found {}", self.keypair.display(), bytes.len()));
+            return Err(format!(
+                "{}: a keypair file holds 64 bytes, found {}",
+                self.keypair.display(),
+                bytes.len()
+            ));
         }
         let mut key = [0u8; 32];
         key.copy_from_slice(&bytes[32..]);

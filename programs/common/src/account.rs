@@ -94,7 +94,9 @@ pub fn init<T: AccountState>(account: &mut AccountView, body: &T) -> Result<(), 
 /// owned by this program, of exactly `T::SPACE` bytes) and returns its body
 /// for the caller to set the non-zero fields in place.
 #[inline(always)]
-pub fn init_zeroed<T: AccountState>(account: &mut AccountView) -> Result<RefMut<'_, T>, ProgramError> {
+pub fn init_zeroed<T: AccountState>(
+    account: &mut AccountView,
+) -> Result<RefMut<'_, T>, ProgramError> {
     let mut data = account.try_borrow_mut()?;
     if data.len() != T::SPACE {
         return Err(FrameworkError::AccountDiscriminatorMismatch.into());

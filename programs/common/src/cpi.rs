@@ -62,7 +62,10 @@ pub fn create_pda_account_with_rent(
 /// zeroed and shrunk, owner back to the system program (so the address can
 /// never be mistaken for a live account again in this transaction or later).
 #[inline(always)]
-pub fn close_account(account: &mut AccountView, destination: &mut AccountView) -> Result<(), ProgramError> {
+pub fn close_account(
+    account: &mut AccountView,
+    destination: &mut AccountView,
+) -> Result<(), ProgramError> {
     let lamports = account.lamports();
     let total = destination
         .lamports()
@@ -81,4 +84,3 @@ pub fn system_program(account: &AccountView) -> Result<(), ProgramError> {
     }
     Ok(())
 }
-

@@ -32,21 +32,65 @@ pub enum FrameworkError {
 impl FrameworkError {
     /// Every framework error: (code, name, message).
     pub const ALL: &'static [(u32, &'static str, &'static str)] = &[
-        (100, "InstructionMissing", "8 byte instruction identifier not provided"),
-        (101, "InstructionFallbackNotFound", "Fallback functions are not supported"),
-        (102, "InstructionDidNotDeserialize", "The program could not deserialize the given instruction"),
+        (
+            100,
+            "InstructionMissing",
+            "8 byte instruction identifier not provided",
+        ),
+        (
+            101,
+            "InstructionFallbackNotFound",
+            "Fallback functions are not supported",
+        ),
+        (
+            102,
+            "InstructionDidNotDeserialize",
+            "The program could not deserialize the given instruction",
+        ),
         (2000, "ConstraintMut", "A mut constraint was violated"),
         (2002, "ConstraintSigner", "A signer constraint was violated"),
         (2006, "ConstraintSeeds", "A seeds constraint was violated"),
-        (2012, "ConstraintAddress", "An address constraint was violated"),
-        (2014, "ConstraintTokenMint", "A token mint constraint was violated"),
-        (2015, "ConstraintTokenOwner", "A token owner constraint was violated"),
-        (3002, "AccountDiscriminatorMismatch", "8 byte discriminator did not match what was expected"),
-        (3005, "AccountNotEnoughKeys", "Not enough account keys given to the instruction"),
-        (3007, "AccountOwnedByWrongProgram", "The given account is owned by a different program than expected"),
+        (
+            2012,
+            "ConstraintAddress",
+            "An address constraint was violated",
+        ),
+        (
+            2014,
+            "ConstraintTokenMint",
+            "A token mint constraint was violated",
+        ),
+        (
+            2015,
+            "ConstraintTokenOwner",
+            "A token owner constraint was violated",
+        ),
+        (
+            3002,
+            "AccountDiscriminatorMismatch",
+            "8 byte discriminator did not match what was expected",
+        ),
+        (
+            3005,
+            "AccountNotEnoughKeys",
+            "Not enough account keys given to the instruction",
+        ),
+        (
+            3007,
+            "AccountOwnedByWrongProgram",
+            "The given account is owned by a different program than expected",
+        ),
         (3008, "InvalidProgramId", "Program ID was not as expected"),
-        (3011, "AccountNotSystemOwned", "The given account is not owned by the system program"),
-        (3012, "AccountNotInitialized", "The program expected this account to be already initialized"),
+        (
+            3011,
+            "AccountNotSystemOwned",
+            "The given account is not owned by the system program",
+        ),
+        (
+            3012,
+            "AccountNotInitialized",
+            "The program expected this account to be already initialized",
+        ),
     ];
 }
 

@@ -23,11 +23,17 @@ struct Framed<E> {
 /// Logs one event.
 #[inline(always)]
 pub fn emit<E: Event>(event: &E) {
-    let framed = Framed { disc: E::DISCRIMINATOR, body: *event };
+    let framed = Framed {
+        disc: E::DISCRIMINATOR,
+        body: *event,
+    };
     // SAFETY: `Framed<E>` is packed and both fields are plain bytes (`E: Pod`),
     // so all `size_of` bytes are initialised.
     let bytes = unsafe {
-        core::slice::from_raw_parts(&framed as *const Framed<E> as *const u8, core::mem::size_of::<Framed<E>>())
+        core::slice::from_raw_parts(
+            &framed as *const Framed<E> as *const u8,
+            core::mem::size_of::<Framed<E>>(),
+        )
     };
     log_data(bytes);
 }

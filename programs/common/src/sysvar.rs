@@ -28,9 +28,11 @@ fn read<const N: usize>(id: &Address, offset: u64) -> Result<[u8; N], ProgramErr
 }
 
 /// The clock sysvar's address.
-pub const CLOCK_SYSVAR: Address = Address::from_str_const("SysvarC1ock11111111111111111111111111111111");
+pub const CLOCK_SYSVAR: Address =
+    Address::from_str_const("SysvarC1ock11111111111111111111111111111111");
 /// The rent sysvar's address.
-pub const RENT_SYSVAR: Address = Address::from_str_const("SysvarRent111111111111111111111111111111111");
+pub const RENT_SYSVAR: Address =
+    Address::from_str_const("SysvarRent111111111111111111111111111111111");
 
 /// The cluster's Unix timestamp (`Clock::unix_timestamp`, at byte 32).
 #[inline(always)]
@@ -72,7 +74,10 @@ pub fn minimum_balance(space: usize) -> Result<u64, ProgramError> {
 /// tight. Fails with `ConstraintAddress` if `rent_sysvar` is not the rent
 /// sysvar.
 #[inline(always)]
-pub fn minimum_balance_from_account(rent_sysvar: &AccountView, space: usize) -> Result<u64, ProgramError> {
+pub fn minimum_balance_from_account(
+    rent_sysvar: &AccountView,
+    space: usize,
+) -> Result<u64, ProgramError> {
     if rent_sysvar.address() != &RENT_SYSVAR {
         return Err(FrameworkError::ConstraintAddress.into());
     }
@@ -98,7 +103,11 @@ fn rent_fields(buf: &[u8; 16]) -> (u64, u64) {
 /// The rent-exempt minimum of `space` bytes at the given rent rate and
 /// exemption threshold.
 #[inline(always)]
-fn price(space: usize, lamports_per_byte_year: u64, threshold_bits: u64) -> Result<u64, ProgramError> {
+fn price(
+    space: usize,
+    lamports_per_byte_year: u64,
+    threshold_bits: u64,
+) -> Result<u64, ProgramError> {
     const ONE_YEAR: u64 = 0x3FF0_0000_0000_0000; // 1.0f64
     const TWO_YEARS: u64 = 0x4000_0000_0000_0000; // 2.0f64
     let years = match threshold_bits {

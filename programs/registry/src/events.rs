@@ -7,23 +7,42 @@ use pinocchio::Address;
 
 event!(
     /// The registry was initialised.
-    Initialized { admin: Address, energy_mint: Address }
+    Initialized {
+        admin: Address,
+        energy_mint: Address
+    }
 );
 event!(
     /// The admin proposed a successor (default address = proposal withdrawn).
-    AdminProposed { admin: Address, pending_admin: Address }
+    AdminProposed {
+        admin: Address,
+        pending_admin: Address
+    }
 );
 event!(
     /// The proposed admin accepted.
-    AdminAccepted { old_admin: Address, new_admin: Address }
+    AdminAccepted {
+        old_admin: Address,
+        new_admin: Address
+    }
 );
 event!(
     /// The oracle set changed.
-    OraclesUpdated { admin: Address, added: u8, removed: u8, count_before: u8, count_after: u8 }
+    OraclesUpdated {
+        admin: Address,
+        added: u8,
+        removed: u8,
+        count_before: u8,
+        count_after: u8
+    }
 );
 event!(
     /// Pause flags changed.
-    PauseSet { admin: Address, flags_before: u8, flags_after: u8 }
+    PauseSet {
+        admin: Address,
+        flags_before: u8,
+        flags_after: u8
+    }
 );
 event!(
     /// A meter was registered (pending verification).
@@ -37,15 +56,27 @@ event!(
 );
 event!(
     /// The admin activated or suspended a meter.
-    MeterStatusChanged { meter: Address, status_before: u8, status_after: u8 }
+    MeterStatusChanged {
+        meter: Address,
+        status_before: u8,
+        status_after: u8
+    }
 );
 event!(
     /// A meter owner proposed a new owner (default address = withdrawn).
-    MeterTransferProposed { meter: Address, owner: Address, pending_owner: Address }
+    MeterTransferProposed {
+        meter: Address,
+        owner: Address,
+        pending_owner: Address
+    }
 );
 event!(
     /// The proposed owner accepted the meter.
-    MeterTransferred { meter: Address, old_owner: Address, new_owner: Address }
+    MeterTransferred {
+        meter: Address,
+        old_owner: Address,
+        new_owner: Address
+    }
 );
 event!(
     /// Exported energy was minted to the meter owner.

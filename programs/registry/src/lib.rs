@@ -46,9 +46,7 @@ pub fn process_instruction(
         ix::MINT_ENERGY => user::mint_energy::process(program_id, accounts, args),
         ix::REDEEM_CONSUMPTION => user::redeem_consumption::process(program_id, accounts, args),
         ix::REGISTER_METER => user::register_meter::process(program_id, accounts, args),
-        ix::PROPOSE_METER_TRANSFER => {
-            user::meter_transfer::propose(program_id, accounts, args)
-        }
+        ix::PROPOSE_METER_TRANSFER => user::meter_transfer::propose(program_id, accounts, args),
         ix::ACCEPT_METER_TRANSFER => user::meter_transfer::accept(program_id, accounts, args),
         ix::RECORD_CERTIFIED => certifier::record_certified::process(program_id, accounts, args),
         ix::INITIALIZE => admin::initialize::process(program_id, accounts, args),
@@ -58,6 +56,8 @@ pub fn process_instruction(
         ix::SET_PAUSE => admin::set_pause::process(program_id, accounts, args),
         ix::ACTIVATE_METER => admin::meter_status::activate(program_id, accounts, args),
         ix::SUSPEND_METER => admin::meter_status::suspend(program_id, accounts, args),
-        _ => Err(ProgramError::from(FrameworkError::InstructionFallbackNotFound)),
+        _ => Err(ProgramError::from(
+            FrameworkError::InstructionFallbackNotFound,
+        )),
     }
 }

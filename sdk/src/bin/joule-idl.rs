@@ -31,11 +31,15 @@ fn main() -> ExitCode {
         let json = joule_sdk::idl::to_json(&idl);
         if check {
             if std::fs::read_to_string(&path).ok().as_deref() != Some(json.as_str()) {
-                eprintln!("stale: {} (run `cargo run -p joule-sdk --bin joule-idl`)", path.display());
+                eprintln!(
+                    "stale: {} (run `cargo run -p joule-sdk --bin joule-idl`)",
+                    path.display()
+                );
                 stale += 1;
             }
         } else {
-            if let Err(e) = std::fs::create_dir_all(&out).and_then(|_| std::fs::write(&path, &json)) {
+            if let Err(e) = std::fs::create_dir_all(&out).and_then(|_| std::fs::write(&path, &json))
+            {
                 eprintln!("cannot write {}: {e}", path.display());
                 return ExitCode::FAILURE;
             }

@@ -31,8 +31,12 @@ pub fn decode(idl: &Idl, ty: &IdlType, data: &mut &[u8]) -> Result<Value, String
         IdlType::I32 => int!(i32, 4),
         IdlType::U64 => int!(u64, 8),
         IdlType::I64 => int!(i64, 8),
-        IdlType::U128 => json!(u128::from_le_bytes(take(data, 16)?.try_into().unwrap()).to_string()),
-        IdlType::I128 => json!(i128::from_le_bytes(take(data, 16)?.try_into().unwrap()).to_string()),
+        IdlType::U128 => {
+            json!(u128::from_le_bytes(take(data, 16)?.try_into().unwrap()).to_string())
+        }
+        IdlType::I128 => {
+            json!(i128::from_le_bytes(take(data, 16)?.try_into().unwrap()).to_string())
+        }
         IdlType::Pubkey => {
             let b: [u8; 32] = take(data, 32)?.try_into().unwrap();
             json!(crate::Pubkey::new_from_array(b).to_string())
@@ -54,11 +58,17 @@ pub fn decode(idl: &Idl, ty: &IdlType, data: &mut &[u8]) -> Result<Value, String
         }
         IdlType::Vec(inner) => {
             let n = u32::from_le_bytes(take(data, 4)?.try_into().unwrap()) as usize;
-            Value::Array((0..n).map(|_| decode(idl, inner, data)).collect::<Result<_, _>>()?)
+            Value::Array(
+                (0..n)
+                    .map(|_| decode(idl, inner, data))
+                    .collect::<Result<_, _>>()?,
+            )
         }
-        IdlType::Array(inner, IdlArrayLen::Value(n)) => {
-            Value::Array((0..*n).map(|_| decode(idl, inner, data)).collect::<Result<_, _>>()?)
-        }
+        IdlType::Array(inner, IdlArrayLen::Value(n)) => Value::Array(
+            (0..*n)
+                .map(|_| decode(idl, inner, data))
+                .collect::<Result<_, _>>()?,
+        ),
         IdlType::Defined { name, .. } => {
             let def = idl
                 .types
@@ -66,7 +76,9 @@ pub fn decode(idl: &Idl, ty: &IdlType, data: &mut &[u8]) -> Result<Value, String
                 .find(|t| &t.name == name)
                 .ok_or_else(|| format!("type {name} is not defined in the IDL"))?;
             match &def.ty {
-                IdlTypeDefTy::Struct { fields: Some(IdlDefinedFields::Named(fields)) } => {
+                IdlTypeDefTy::Struct {
+                    fields: Some(IdlDefinedFields::Named(fields)),
+                } => {
                     let mut map = serde_json::Map::new();
                     for f in fields {
                         map.insert(f.name.clone(), decode(idl, &f.ty, data)?);
@@ -76,9 +88,13 @@ pub fn decode(idl: &Idl, ty: &IdlType, data: &mut &[u8]) -> Result<Value, String
                 IdlTypeDefTy::Struct { fields: None } => json!({}),
                 IdlTypeDefTy::Enum { variants } => {
                     let tag = take(data, 1)?[0] as usize;
-                    let v = variants.get(tag).ok_or_else(|| format!("{name}: no variant {tag}"))?;
+                    let v = variants
+                        .get(tag)
+                        .ok_or_else(|| format!("{name}: no variant {tag}"))?;
                     if v.fields.is_some() {
-                        return Err(format!("{name}: variants with fields are not used by Joule"));
+                        return Err(format!(
+                            "{name}: variants with fields are not used by Joule"
+                        ));
                     }
                     json!(v.name)
                 }
@@ -112,7 +128,14 @@ pub fn decode_ix_args(idl: &Idl, name: &str, args: &[u8]) -> Result<Value, Strin
 /// `name`, requiring every byte to be consumed.
 pub fn decode_type(idl: &Idl, name: &str, body: &[u8]) -> Result<Value, String> {
     let mut data = body;
-    let v = decode(idl, &IdlType::Defined { name: name.to_string(), generics: vec![] }, &mut data)?;
+    let v = decode(
+        idl,
+        &IdlType::Defined {
+            name: name.to_string(),
+            generics: vec![],
+        },
+        &mut data,
+    )?;
     if !data.is_empty() {
         return Err(format!("{name}: {} bytes left over", data.len()));
     }

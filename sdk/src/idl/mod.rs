@@ -39,7 +39,11 @@ pub(crate) fn instructions(specs: &[IxSpec]) -> Vec<IdlInstruction> {
                 docs.push(format!(
                     "Remaining accounts: `{}` ({}{}) — {}",
                     rem.name,
-                    if rem.writable { "writable" } else { "read-only" },
+                    if rem.writable {
+                        "writable"
+                    } else {
+                        "read-only"
+                    },
                     if rem.signer { ", signer" } else { "" },
                     rem.docs
                 ));
@@ -54,7 +58,11 @@ pub(crate) fn instructions(specs: &[IxSpec]) -> Vec<IdlInstruction> {
                     .map(|a| {
                         IdlInstructionAccountItem::Single(IdlInstructionAccount {
                             name: a.name.to_string(),
-                            docs: if a.docs.is_empty() { vec![] } else { vec![a.docs.to_string()] },
+                            docs: if a.docs.is_empty() {
+                                vec![]
+                            } else {
+                                vec![a.docs.to_string()]
+                            },
                             writable: a.writable,
                             signer: a.signer,
                             optional: false,
@@ -93,7 +101,11 @@ pub(crate) fn struct_type(
 ) -> IdlTypeDef {
     IdlTypeDef {
         name: name.to_string(),
-        docs: if docs.is_empty() { vec![] } else { vec![docs.to_string()] },
+        docs: if docs.is_empty() {
+            vec![]
+        } else {
+            vec![docs.to_string()]
+        },
         serialization,
         repr,
         generics: vec![],
@@ -101,7 +113,11 @@ pub(crate) fn struct_type(
             fields: Some(IdlDefinedFields::Named(
                 fields
                     .into_iter()
-                    .map(|(n, ty)| IdlField { name: n.to_string(), docs: vec![], ty })
+                    .map(|(n, ty)| IdlField {
+                        name: n.to_string(),
+                        docs: vec![],
+                        ty,
+                    })
                     .collect(),
             )),
         },
@@ -119,7 +135,10 @@ pub(crate) fn enum_type(name: &str, docs: &str, variants: &[&str]) -> IdlTypeDef
         ty: IdlTypeDefTy::Enum {
             variants: variants
                 .iter()
-                .map(|v| IdlEnumVariant { name: v.to_string(), fields: None })
+                .map(|v| IdlEnumVariant {
+                    name: v.to_string(),
+                    fields: None,
+                })
                 .collect(),
         },
     }
@@ -127,27 +146,45 @@ pub(crate) fn enum_type(name: &str, docs: &str, variants: &[&str]) -> IdlTypeDef
 
 /// `repr(C)` for zero-copy accounts.
 pub(crate) fn repr_c() -> Option<IdlRepr> {
-    Some(IdlRepr::C(IdlReprModifier { packed: false, align: None }))
+    Some(IdlRepr::C(IdlReprModifier {
+        packed: false,
+        align: None,
+    }))
 }
 
 /// An account entry (its layout is the type of the same name).
 pub(crate) fn account(name: &str) -> IdlAccount {
-    IdlAccount { name: name.to_string(), discriminator: joule_common::disc::account(name).to_vec() }
+    IdlAccount {
+        name: name.to_string(),
+        discriminator: joule_common::disc::account(name).to_vec(),
+    }
 }
 
 /// An event entry (its layout is the type of the same name).
 pub(crate) fn event(name: &str) -> IdlEvent {
-    IdlEvent { name: name.to_string(), discriminator: joule_common::disc::event(name).to_vec() }
+    IdlEvent {
+        name: name.to_string(),
+        discriminator: joule_common::disc::event(name).to_vec(),
+    }
 }
 
 /// A constant.
 pub(crate) fn constant(name: &str, ty: IdlType, value: impl ToString) -> IdlConst {
-    IdlConst { name: name.to_string(), docs: vec![], ty, value: value.to_string() }
+    IdlConst {
+        name: name.to_string(),
+        docs: vec![],
+        ty,
+        value: value.to_string(),
+    }
 }
 
 /// Every program's IDL with the file name it is written to.
 pub fn all() -> Vec<(&'static str, Idl)> {
-    vec![("registry.json", registry_idl()), ("certificates.json", certificates_idl()), ("market.json", market_idl())]
+    vec![
+        ("registry.json", registry_idl()),
+        ("certificates.json", certificates_idl()),
+        ("market.json", market_idl()),
+    ]
 }
 
 /// The JSON text of an IDL, as written to `target-idl/` (pretty, trailing newline).

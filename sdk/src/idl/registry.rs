@@ -7,15 +7,37 @@ fn events() -> Vec<IdlTypeDef> {
         struct_type(name, docs, IdlSerialization::Borsh, None, fields)
     };
     vec![
-        ev("Initialized", "The registry was initialised.", vec![("admin", Pubkey), ("energy_mint", Pubkey)]),
-        ev("AdminProposed", "The admin proposed a successor.", vec![("admin", Pubkey), ("pending_admin", Pubkey)]),
-        ev("AdminAccepted", "The proposed admin accepted.", vec![("old_admin", Pubkey), ("new_admin", Pubkey)]),
+        ev(
+            "Initialized",
+            "The registry was initialised.",
+            vec![("admin", Pubkey), ("energy_mint", Pubkey)],
+        ),
+        ev(
+            "AdminProposed",
+            "The admin proposed a successor.",
+            vec![("admin", Pubkey), ("pending_admin", Pubkey)],
+        ),
+        ev(
+            "AdminAccepted",
+            "The proposed admin accepted.",
+            vec![("old_admin", Pubkey), ("new_admin", Pubkey)],
+        ),
         ev(
             "OraclesUpdated",
             "The oracle set changed.",
-            vec![("admin", Pubkey), ("added", U8), ("removed", U8), ("count_before", U8), ("count_after", U8)],
+            vec![
+                ("admin", Pubkey),
+                ("added", U8),
+                ("removed", U8),
+                ("count_before", U8),
+                ("count_after", U8),
+            ],
         ),
-        ev("PauseSet", "Pause flags changed.", vec![("admin", Pubkey), ("flags_before", U8), ("flags_after", U8)]),
+        ev(
+            "PauseSet",
+            "Pause flags changed.",
+            vec![("admin", Pubkey), ("flags_before", U8), ("flags_after", U8)],
+        ),
         ev(
             "MeterRegistered",
             "A meter was registered (pending verification).",
@@ -30,22 +52,39 @@ fn events() -> Vec<IdlTypeDef> {
         ev(
             "MeterStatusChanged",
             "The admin activated or suspended a meter.",
-            vec![("meter", Pubkey), ("status_before", ty::defined("MeterStatus")), ("status_after", ty::defined("MeterStatus"))],
+            vec![
+                ("meter", Pubkey),
+                ("status_before", ty::defined("MeterStatus")),
+                ("status_after", ty::defined("MeterStatus")),
+            ],
         ),
         ev(
             "MeterTransferProposed",
             "A meter owner proposed a new owner.",
-            vec![("meter", Pubkey), ("owner", Pubkey), ("pending_owner", Pubkey)],
+            vec![
+                ("meter", Pubkey),
+                ("owner", Pubkey),
+                ("pending_owner", Pubkey),
+            ],
         ),
         ev(
             "MeterTransferred",
             "The proposed owner accepted the meter.",
-            vec![("meter", Pubkey), ("old_owner", Pubkey), ("new_owner", Pubkey)],
+            vec![
+                ("meter", Pubkey),
+                ("old_owner", Pubkey),
+                ("new_owner", Pubkey),
+            ],
         ),
         ev(
             "ReadingsSubmitted",
             "A batch of readings was recorded; skipped ones are counted.",
-            vec![("oracle", Pubkey), ("applied", U16), ("skipped", U16), ("readings", ty::vec(ty::defined("ReadingApplied")))],
+            vec![
+                ("oracle", Pubkey),
+                ("applied", U16),
+                ("skipped", U16),
+                ("readings", ty::vec(ty::defined("ReadingApplied"))),
+            ],
         ),
         ev(
             "EnergyMinted",

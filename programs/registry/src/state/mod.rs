@@ -45,8 +45,11 @@ pub const CONFIG_ADDRESS: pinocchio::Address =
 /// Canonical bump of the energy mint PDA (a host test re-derives it).
 pub const ENERGY_MINT_BUMP: u8 = 253;
 /// The energy mint PDA, derived at compile time.
-pub const ENERGY_MINT_ADDRESS: pinocchio::Address =
-    pinocchio::Address::derive_address_const(&[SEED_ENERGY_MINT], Some(ENERGY_MINT_BUMP), &crate::ID);
+pub const ENERGY_MINT_ADDRESS: pinocchio::Address = pinocchio::Address::derive_address_const(
+    &[SEED_ENERGY_MINT],
+    Some(ENERGY_MINT_BUMP),
+    &crate::ID,
+);
 
 /// The upgradeable BPF loader, which owns the registry's ProgramData.
 pub const BPF_LOADER_UPGRADEABLE_ID: pinocchio::Address =

@@ -18,7 +18,10 @@ pub fn propose(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     drop(load_config_as_admin(config, admin, program_id)?);
     let mut cfg = load_mut::<Config>(config, program_id)?;
     cfg.pending_admin = new_admin;
-    emit(&AdminProposed { admin: cfg.admin, pending_admin: new_admin });
+    emit(&AdminProposed {
+        admin: cfg.admin,
+        pending_admin: new_admin,
+    });
     Ok(())
 }
 
@@ -35,6 +38,9 @@ pub fn accept(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -
     let old_admin = cfg.admin;
     cfg.admin = cfg.pending_admin;
     cfg.pending_admin = Address::default();
-    emit(&AdminAccepted { old_admin, new_admin: cfg.admin });
+    emit(&AdminAccepted {
+        old_admin,
+        new_admin: cfg.admin,
+    });
     Ok(())
 }

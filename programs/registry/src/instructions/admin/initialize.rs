@@ -2,8 +2,8 @@ use crate::{
     error::RegistryError,
     events::Initialized,
     state::{
-        Config, BPF_LOADER_UPGRADEABLE_ID, ENERGY_DECIMALS, PROGRAM_DATA_ADDRESS, SEED_CONFIG, SEED_ENERGY_MINT,
-        STATE_VERSION,
+        Config, BPF_LOADER_UPGRADEABLE_ID, ENERGY_DECIMALS, PROGRAM_DATA_ADDRESS, SEED_CONFIG,
+        SEED_ENERGY_MINT, STATE_VERSION,
     },
 };
 use joule_common::{
@@ -37,7 +37,10 @@ const PROGRAM_DATA_METADATA_LEN: usize = 45;
 /// Fails unless `admin` is the upgrade authority recorded in the registry's
 /// ProgramData: whoever deployed the program initialises it, so nobody can
 /// take the admin seat between deployment and initialisation.
-fn check_upgrade_authority(program_data: &AccountView, admin: &AccountView) -> Result<(), ProgramError> {
+fn check_upgrade_authority(
+    program_data: &AccountView,
+    admin: &AccountView,
+) -> Result<(), ProgramError> {
     validate::address(program_data, &PROGRAM_DATA_ADDRESS)?;
     if !program_data.owned_by(&BPF_LOADER_UPGRADEABLE_ID) {
         return Err(FrameworkError::AccountOwnedByWrongProgram.into());
@@ -55,14 +58,19 @@ fn check_upgrade_authority(program_data: &AccountView, admin: &AccountView) -> R
 
 impl<'a> InitializeAccounts<'a> {
     pub fn parse(accounts: &'a mut [AccountView]) -> Result<Self, ProgramError> {
-        let ([admin, config, energy_mint, program_data, system, token], _) = validate::take::<6>(accounts)?;
+        let ([admin, config, energy_mint, program_data, system, token], _) =
+            validate::take::<6>(accounts)?;
         validate::writable_signer(admin)?;
         check_upgrade_authority(program_data, admin)?;
         validate::uninitialized(config)?;
         validate::uninitialized(energy_mint)?;
         system_program(system)?;
         validate::program(token, &TOKEN_PROGRAM_ID)?;
-        Ok(Self { admin, config, energy_mint })
+        Ok(Self {
+            admin,
+            config,
+            energy_mint,
+        })
     }
 }
 
@@ -84,11 +92,23 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
 
     let bump = [config_bump];
     let seeds = pinocchio::instruction::seeds!(SEED_CONFIG, &bump);
-    create_pda_account(ctx.admin, ctx.config, Config::SPACE, program_id, Signer::from(&seeds))?;
+    create_pda_account(
+        ctx.admin,
+        ctx.config,
+        Config::SPACE,
+        program_id,
+        Signer::from(&seeds),
+    )?;
 
     let mbump = [mint_bump];
     let mseeds = pinocchio::instruction::seeds!(SEED_ENERGY_MINT, &mbump);
-    create_pda_account(ctx.admin, ctx.energy_mint, MINT_LEN, &TOKEN_PROGRAM_ID, Signer::from(&mseeds))?;
+    create_pda_account(
+        ctx.admin,
+        ctx.energy_mint,
+        MINT_LEN,
+        &TOKEN_PROGRAM_ID,
+        Signer::from(&mseeds),
+    )?;
     InitializeMint2::new(ctx.energy_mint, ENERGY_DECIMALS, &config_key, None).invoke()?;
 
     let config = Config {
@@ -105,6 +125,9 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         reserved: [0; 64],
     };
     init(ctx.config, &config)?;
-    emit(&Initialized { admin: config.admin, energy_mint: mint_key });
+    emit(&Initialized {
+        admin: config.admin,
+        energy_mint: mint_key,
+    });
     Ok(())
 }

@@ -19,7 +19,11 @@ fn set_status(
         return Err(RegistryError::InvalidStatusTransition.into());
     }
     m.status = status as u8;
-    emit(&MeterStatusChanged { meter: key, status_before: before, status_after: status as u8 });
+    emit(&MeterStatusChanged {
+        meter: key,
+        status_before: before,
+        status_after: status as u8,
+    });
     Ok(())
 }
 

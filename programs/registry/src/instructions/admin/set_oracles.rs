@@ -30,7 +30,9 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
             .ok_or(ProgramError::from(RegistryError::OracleNotFound))?;
         // Keep the live keys contiguous: move the last one into the hole
         // (`pos < count`, so `count >= 1`).
-        count = count.checked_sub(1).ok_or(RegistryError::ArithmeticOverflow)?;
+        count = count
+            .checked_sub(1)
+            .ok_or(RegistryError::ArithmeticOverflow)?;
         set[pos] = set[count];
         set[count] = Address::default();
     }
@@ -45,7 +47,9 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
             return Err(RegistryError::OracleSetFull.into());
         }
         set[count] = Address::new_from_array(*key);
-        count = count.checked_add(1).ok_or(RegistryError::ArithmeticOverflow)?;
+        count = count
+            .checked_add(1)
+            .ok_or(RegistryError::ArithmeticOverflow)?;
     }
     cfg.oracles = set;
     cfg.oracle_count = count as u8;

@@ -22,6 +22,10 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let mut cfg = load_mut::<Config>(config, program_id)?;
     let before = cfg.pause_flags;
     cfg.pause_flags = flags;
-    emit(&PauseSet { admin: cfg.admin, flags_before: before, flags_after: flags });
+    emit(&PauseSet {
+        admin: cfg.admin,
+        flags_before: before,
+        flags_after: flags,
+    });
     Ok(())
 }

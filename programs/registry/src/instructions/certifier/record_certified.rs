@@ -26,7 +26,11 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     if certifier.address() != &CERTIFIER_AUTHORITY || !certifier.is_signer() {
         return Err(RegistryError::NotCertifier.into());
     }
-    drop(load_config_unpaused(config, program_id, PAUSE_REGISTRY | PAUSE_CERTIFICATES)?);
+    drop(load_config_unpaused(
+        config,
+        program_id,
+        PAUSE_REGISTRY | PAUSE_CERTIFICATES,
+    )?);
     if amount == 0 {
         return Err(RegistryError::ZeroAmount.into());
     }
@@ -45,7 +49,9 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         return Err(RegistryError::CertificationExceedsExport.into());
     }
     let before = m.certified_wh;
-    m.certified_wh = before.checked_add(amount).ok_or(RegistryError::ArithmeticOverflow)?;
+    m.certified_wh = before
+        .checked_add(amount)
+        .ok_or(RegistryError::ArithmeticOverflow)?;
     emit(&EnergyCertified {
         meter: meter_key,
         amount_wh: amount,

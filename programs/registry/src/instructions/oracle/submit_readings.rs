@@ -2,7 +2,7 @@ use super::super::load_config_unpaused;
 use crate::{
     error::RegistryError,
     events::{ReadingApplied, READINGS_SUBMITTED},
-    state::{Meter, MeterStatus, PAUSE_REGISTRY, MAX_RATED_POWER_W},
+    state::{Meter, MeterStatus, MAX_RATED_POWER_W, PAUSE_REGISTRY},
 };
 use alloc::vec::Vec;
 use joule_common::{
@@ -12,10 +12,7 @@ use joule_common::{
     event::{log_data, set_return_data},
     validate::{self, same_address},
 };
-use pinocchio::{
-    error::ProgramError,
-    AccountView, Address, ProgramResult,
-};
+use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 
 /// Size of one Borsh `Reading { timestamp: i64, exported_wh: u64, imported_wh: u64 }`.
 pub const READING_LEN: usize = 24;
@@ -117,9 +114,10 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
             if !possible(m.rated_power_w, elapsed, d_export.max(d_import)) {
                 return Err(RegistryError::ImpossibleIncrease.into());
             }
-            let (Some(exported), Some(imported)) =
-                (m.exported_wh.checked_add(d_export), m.imported_wh.checked_add(d_import))
-            else {
+            let (Some(exported), Some(imported)) = (
+                m.exported_wh.checked_add(d_export),
+                m.imported_wh.checked_add(d_import),
+            ) else {
                 return Err(RegistryError::ArithmeticOverflow.into());
             };
             m.exported_wh = exported;
@@ -128,7 +126,12 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         m.export_register_wh = export_register;
         m.import_register_wh = import_register;
         m.last_reading_ts = ts;
-        let item = ReadingApplied { meter: Address::new_from_array(key), timestamp: ts, exported_wh: m.exported_wh, imported_wh: m.imported_wh };
+        let item = ReadingApplied {
+            meter: Address::new_from_array(key),
+            timestamp: ts,
+            exported_wh: m.exported_wh,
+            imported_wh: m.imported_wh,
+        };
         let out = HEAD.wrapping_add(applied.wrapping_mul(ITEM));
         // `applied <= i < count`, so the slot is inside the buffer.
         event[out..out.wrapping_add(ITEM)].copy_from_slice(bytemuck::bytes_of(&item));
@@ -167,7 +170,10 @@ fn field(data: &[u8], at: usize) -> [u8; 8] {
 /// `load_mut` (owner, writable, size, discriminator, alignment) without the
 /// borrow bookkeeping, which this loop does not need.
 #[inline(always)]
-fn meter_mut<'a>(account: &'a mut AccountView, program_id: &Address) -> Result<&'a mut Meter, ProgramError> {
+fn meter_mut<'a>(
+    account: &'a mut AccountView,
+    program_id: &Address,
+) -> Result<&'a mut Meter, ProgramError> {
     if !same_address(account.owner(), program_id) {
         return Err(RegistryError::MeterNotRegistered.into());
     }

@@ -23,7 +23,11 @@ pub fn propose(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         return Err(RegistryError::NotMeterOwner.into());
     }
     m.pending_owner = new_owner;
-    emit(&MeterTransferProposed { meter: key, owner: m.owner, pending_owner: new_owner });
+    emit(&MeterTransferProposed {
+        meter: key,
+        owner: m.owner,
+        pending_owner: new_owner,
+    });
     Ok(())
 }
 
@@ -43,6 +47,10 @@ pub fn accept(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -
     let old_owner = m.owner;
     m.owner = m.pending_owner;
     m.pending_owner = Address::default();
-    emit(&MeterTransferred { meter: key, old_owner, new_owner: m.owner });
+    emit(&MeterTransferred {
+        meter: key,
+        old_owner,
+        new_owner: m.owner,
+    });
     Ok(())
 }

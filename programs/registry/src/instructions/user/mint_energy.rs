@@ -22,7 +22,8 @@ use pinocchio::{cpi::Signer, AccountView, Address, ProgramResult};
 /// Accounts: `[config, meter (w), energy_mint (w), owner_token (w), token_program]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     Args::new(args).finish()?;
-    let ([config, meter, energy_mint, owner_token, token_program], _) = validate::take::<5>(accounts)?;
+    let ([config, meter, energy_mint, owner_token, token_program], _) =
+        validate::take::<5>(accounts)?;
     let cfg = load_config_unpaused(config, program_id, PAUSE_REGISTRY)?;
     let config_bump = cfg.bump;
     validate::address(energy_mint, &cfg.energy_mint)?;
@@ -35,7 +36,10 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         return Err(RegistryError::MeterNotActive.into());
     }
     token::token_account_of(owner_token, energy_mint.address(), &m.owner)?;
-    let amount = m.exported_wh.checked_sub(m.minted_wh).ok_or(RegistryError::ArithmeticOverflow)?;
+    let amount = m
+        .exported_wh
+        .checked_sub(m.minted_wh)
+        .ok_or(RegistryError::ArithmeticOverflow)?;
     if amount == 0 {
         return Ok(());
     }
@@ -53,7 +57,13 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
 
     let bump = [config_bump];
     let seeds = pinocchio::instruction::seeds!(SEED_CONFIG, &bump);
-    token::mint_to(energy_mint, owner_token, config, amount, Signer::from(&seeds))?;
+    token::mint_to(
+        energy_mint,
+        owner_token,
+        config,
+        amount,
+        Signer::from(&seeds),
+    )?;
     emit(&event);
     Ok(())
 }

@@ -45,7 +45,9 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         return Err(RegistryError::InsufficientTokens.into());
     }
     let before = m.redeemed_wh;
-    m.redeemed_wh = before.checked_add(amount).ok_or(RegistryError::ArithmeticOverflow)?;
+    m.redeemed_wh = before
+        .checked_add(amount)
+        .ok_or(RegistryError::ArithmeticOverflow)?;
     let event = ConsumptionRedeemed {
         meter: meter_key,
         owner: *owner.address(),

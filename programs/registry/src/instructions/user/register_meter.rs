@@ -2,7 +2,9 @@ use super::super::load_config_unpaused;
 use crate::{
     error::RegistryError,
     events::MeterRegistered,
-    state::{Meter, MeterKind, MeterStatus, MAX_RATED_POWER_W, PAUSE_REGISTRY, SEED_METER, STATE_VERSION},
+    state::{
+        Meter, MeterKind, MeterStatus, MAX_RATED_POWER_W, PAUSE_REGISTRY, SEED_METER, STATE_VERSION,
+    },
 };
 use joule_common::{
     account::{init_zeroed, AccountState},
@@ -11,11 +13,7 @@ use joule_common::{
     event::emit,
     pda, validate,
 };
-use pinocchio::{
-    cpi::Signer,
-    error::ProgramError,
-    AccountView, Address, ProgramResult,
-};
+use pinocchio::{cpi::Signer, error::ProgramError, AccountView, Address, ProgramResult};
 
 /// Arguments of `register_meter`.
 pub struct RegisterMeterArgs {
@@ -36,11 +34,18 @@ impl RegisterMeterArgs {
         let rated_power_w = args.u64()?;
         let bump = args.u8()?;
         args.finish()?;
-        let kind = MeterKind::from_u8(kind).ok_or(ProgramError::from(RegistryError::InvalidMeterKind))?;
+        let kind =
+            MeterKind::from_u8(kind).ok_or(ProgramError::from(RegistryError::InvalidMeterKind))?;
         if rated_power_w == 0 || rated_power_w > MAX_RATED_POWER_W {
             return Err(RegistryError::InvalidRatedPower.into());
         }
-        Ok(Self { meter_id, utility_id, kind, rated_power_w, bump })
+        Ok(Self {
+            meter_id,
+            utility_id,
+            kind,
+            rated_power_w,
+            bump,
+        })
     }
 }
 
@@ -55,7 +60,12 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     drop(load_config_unpaused(config, program_id, PAUSE_REGISTRY)?);
     validate::uninitialized(meter)?;
     system_program(system)?;
-    pda::verify_canonical(&[SEED_METER, &args.meter_id], args.bump, program_id, meter.address())?;
+    pda::verify_canonical(
+        &[SEED_METER, &args.meter_id],
+        args.bump,
+        program_id,
+        meter.address(),
+    )?;
 
     let bump = [args.bump];
     let seeds = pinocchio::instruction::seeds!(SEED_METER, &args.meter_id, &bump);
