@@ -13,6 +13,7 @@ fn demo_runs() {
     assert_eq!(report.readings_skipped, 4);
     assert!(report.minted_wh > 0 && report.redeemed_wh > 0 && report.retired_wh > 0);
     assert!(text.contains("energy token supply"));
+    assert!(report.invariants_hold && !text.contains("VIOLATED"));
     // The auction: 50 kWh match between 0.080 and 0.090; the tie-break picks the middle.
     assert_eq!((report.clearing_price, report.volume_wh), (85_000, 50_000));
 }

@@ -46,6 +46,8 @@ pub struct DemoReport {
     pub retired_wh: u64,
     pub clearing_price: u64,
     pub volume_wh: u64,
+    /// Every invariant checked at the end held.
+    pub invariants_hold: bool,
     pub readings_applied: u64,
     pub readings_skipped: u64,
     pub transactions: u64,
@@ -53,7 +55,10 @@ pub struct DemoReport {
 
 /// Runs the demo, writing a narrated report to `out`.
 pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
-    let mut report = DemoReport::default();
+    let mut report = DemoReport {
+        invariants_hold: true,
+        ..DemoReport::default()
+    };
     let mut ctx = TestContext::new();
     writeln!(
         out,
@@ -430,16 +435,52 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
         if let Some(s) = cu::stat(&r.label) {
             writeln!(
                 out,
-                "  {:<22} {:>6} CU (max of {})",
+                "  {:<26} {:>6} CU (max of {})",
                 r.label, s.max, s.count
             )?;
         }
     }
+    writeln!(out, "\n8. Invariants, checked on the final state")?;
+    let mut minted = 0u64;
+    let mut redeemed = 0u64;
+    for p in &people {
+        let m = ctx.meter(&p.meter);
+        let ok = m.minted_wh <= m.exported_wh
+            && m.certified_wh <= m.exported_wh
+            && m.redeemed_wh <= m.imported_wh;
+        writeln!(
+            out,
+            "  {:<34} minted {} <= exported {}, certified {} <= exported, redeemed {} <= imported {}: {}",
+            p.name,
+            format_kwh(m.minted_wh),
+            format_kwh(m.exported_wh),
+            format_kwh(m.certified_wh),
+            format_kwh(m.redeemed_wh),
+            format_kwh(m.imported_wh),
+            verdict(ok)
+        )?;
+        report.invariants_hold &= ok;
+        minted += m.minted_wh;
+        redeemed += m.redeemed_wh;
+    }
+    let supply = ctx.supply(&ctx.energy_mint());
+    let supply_ok = minted.checked_sub(redeemed) == Some(supply);
     writeln!(
         out,
-        "\n{} transactions; every invariant checked by the test suite held here too.",
-        report.transactions
+        "  energy token supply {} kWh = minted {} - redeemed {}: {}",
+        format_kwh(supply),
+        format_kwh(minted),
+        format_kwh(redeemed),
+        verdict(supply_ok)
     )?;
+    let vaults_ok = ctx.vault_balances(&fx) == (0, 0);
+    writeln!(
+        out,
+        "  market vaults empty after settlement: {}",
+        verdict(vaults_ok)
+    )?;
+    report.invariants_hold &= supply_ok && vaults_ok;
+    writeln!(out, "\n{} transactions.", report.transactions)?;
     Ok(report)
 }
 
@@ -456,5 +497,13 @@ fn signed(before: &u64, after: u64, f: &dyn Fn(u64) -> String) -> String {
         format!("+{}", f(after - before))
     } else {
         format!("-{}", f(before - after))
+    }
+}
+
+fn verdict(ok: bool) -> &'static str {
+    if ok {
+        "ok"
+    } else {
+        "VIOLATED"
     }
 }

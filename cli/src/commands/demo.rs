@@ -8,6 +8,10 @@ impl DemoArgs {
     pub fn run(self, output: Output) -> Result {
         let mut text = Vec::new();
         let report = joule_tests::demo::run(&mut text).map_err(|e| e.to_string())?;
+        if !report.invariants_hold {
+            print!("{}", String::from_utf8_lossy(&text));
+            return Err("an invariant did not hold (see above)".into());
+        }
         match output {
             Output::Text => print!("{}", String::from_utf8_lossy(&text)),
             Output::Json => println!(
@@ -18,6 +22,10 @@ impl DemoArgs {
                     "readings_applied": report.readings_applied,
                     "readings_skipped": report.readings_skipped,
                     "transactions": report.transactions,
+                    "clearing_price": report.clearing_price,
+                    "volume_wh": report.volume_wh,
+                    "retired_wh": report.retired_wh,
+                    "invariants_hold": report.invariants_hold,
                 })
             ),
         }
