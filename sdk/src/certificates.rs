@@ -243,21 +243,17 @@ pub fn spec(name: &str) -> IxSpec {
         other => panic!("unknown certificates instruction {other}"),
     };
     IxSpec {
-        name: leak(name),
+        name: crate::spec::instruction_name(
+            joule_certificates::instructions::ix::NAMES,
+            "certificates",
+            name,
+        ),
         docs,
         accounts,
         remaining: None,
         args,
         returns: None,
     }
-}
-
-fn leak(name: &str) -> &'static str {
-    joule_certificates::instructions::ix::NAMES
-        .iter()
-        .find(|n| **n == name)
-        .copied()
-        .unwrap_or_else(|| panic!("unknown certificates instruction {name}"))
 }
 
 /// Every certificates instruction spec, in IDL order.

@@ -343,21 +343,13 @@ pub fn spec(name: &str) -> IxSpec {
         other => panic!("unknown market instruction {other}"),
     };
     IxSpec {
-        name: leak(name),
+        name: crate::spec::instruction_name(joule_market::instructions::ix::NAMES, "market", name),
         docs,
         accounts,
         remaining,
         args,
         returns,
     }
-}
-
-fn leak(name: &str) -> &'static str {
-    joule_market::instructions::ix::NAMES
-        .iter()
-        .find(|n| **n == name)
-        .copied()
-        .unwrap_or_else(|| panic!("unknown market instruction {name}"))
 }
 
 /// Every market instruction spec, in IDL order.

@@ -291,21 +291,17 @@ pub fn spec(name: &str) -> IxSpec {
             other => panic!("unknown registry instruction {other}"),
         };
     IxSpec {
-        name: leak(name),
+        name: crate::spec::instruction_name(
+            joule_registry::instructions::ix::NAMES,
+            "registry",
+            name,
+        ),
         docs,
         accounts,
         remaining,
         args,
         returns,
     }
-}
-
-fn leak(name: &str) -> &'static str {
-    joule_registry::instructions::ix::NAMES
-        .iter()
-        .find(|n| **n == name)
-        .copied()
-        .unwrap_or_else(|| panic!("unknown registry instruction {name}"))
 }
 
 /// Every registry instruction spec, in IDL order.

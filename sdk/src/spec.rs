@@ -143,6 +143,17 @@ impl IxSpec {
     }
 }
 
+/// `name` as the `'static` entry of a program's instruction `NAMES` table
+/// (the table the program dispatches on), or a panic naming `program`: a
+/// spec can only exist for an instruction the program has.
+pub fn instruction_name(names: &'static [&'static str], program: &str, name: &str) -> &'static str {
+    names
+        .iter()
+        .find(|n| **n == name)
+        .copied()
+        .unwrap_or_else(|| panic!("unknown {program} instruction {name}"))
+}
+
 /// IDL type shorthands.
 pub mod ty {
     use super::*;
