@@ -3,9 +3,7 @@ use crate::{certificates as certs, registry as reg, spec::ty};
 use anchor_lang_idl_spec::IdlType::{Bytes, Pubkey, String, I64, U64, U8};
 
 fn events() -> Vec<IdlTypeDef> {
-    let ev = |name: &str, docs: &str, fields: Vec<(&str, IdlType)>| {
-        struct_type(name, docs, IdlSerialization::Borsh, None, fields)
-    };
+    let ev = borsh_type;
     vec![
         ev(
             "Initialized",

@@ -3,9 +3,7 @@ use crate::{market as mkt, spec::ty};
 use anchor_lang_idl_spec::IdlType::{Pubkey, I64, U16, U32, U64, U8};
 
 fn events() -> Vec<IdlTypeDef> {
-    let ev = |name: &str, docs: &str, fields: Vec<(&str, IdlType)>| {
-        struct_type(name, docs, IdlSerialization::Borsh, None, fields)
-    };
+    let ev = borsh_type;
     vec![
         ev(
             "MarketCreated",

@@ -124,6 +124,11 @@ pub(crate) fn struct_type(
     }
 }
 
+/// A Borsh struct type (events, return data and argument structs).
+pub(crate) fn borsh_type(name: &str, docs: &str, fields: Vec<(&str, IdlType)>) -> IdlTypeDef {
+    struct_type(name, docs, IdlSerialization::Borsh, None, fields)
+}
+
 /// A fieldless enum type (Borsh: one byte).
 pub(crate) fn enum_type(name: &str, docs: &str, variants: &[&str]) -> IdlTypeDef {
     IdlTypeDef {
