@@ -434,22 +434,68 @@ fn open_epoch_rejects_a_bad_epoch_account() {
         E::InvalidEpochAccount as u32,
     );
     // No account created at all.
-    let ix = mkt::open_epoch(&payer.pubkey(), &fx.keys.market, &Pubkey::new_unique());
+    let nobody = Keypair::new();
+    let ix = mkt::open_epoch(&payer.pubkey(), &fx.keys.market, &nobody.pubkey());
     assert_error(
-        &ctx.send("open_epoch", &[ix], &[]),
+        &ctx.send("open_epoch", &[ix], &[&nobody]),
         E::InvalidEpochAccount as u32,
     );
     ctx.assert_unchanged(&before);
     // An epoch already initialised cannot be opened again.
-    let epoch = ctx.open_epoch(&fx);
+    let k = Keypair::new();
+    let rent = ctx.svm.minimum_balance_for_rent_exemption(space);
+    let ixs =
+        mkt::open_epoch_with_account(&payer.pubkey(), &fx.keys.market, &market, &k.pubkey(), rent);
+    expect_ok(ctx.send("open_epoch", &ixs, &[&k]));
     ctx.advance(3_600);
-    let before = ctx.snapshot(&[fx.keys.market, epoch]);
-    let ix = mkt::open_epoch(&payer.pubkey(), &fx.keys.market, &epoch);
+    let before = ctx.snapshot(&[fx.keys.market, k.pubkey()]);
+    let ix = mkt::open_epoch(&payer.pubkey(), &fx.keys.market, &k.pubkey());
     assert_error(
-        &ctx.send("open_epoch", &[ix], &[]),
+        &ctx.send("open_epoch", &[ix], &[&k]),
         E::InvalidEpochAccount as u32,
     );
     ctx.assert_unchanged(&before);
+}
+
+/// Attack (audit defect 3): Mallory finds a zeroed account of the epoch's
+/// size that Alice created for this program (in a separate transaction
+/// from her `open_epoch`) and opens it herself, to collect its rent at
+/// close. The epoch account must sign `open_epoch`: without Alice's key
+/// nothing happens; Alice then opens it.
+#[test]
+fn open_epoch_rejects_an_epoch_account_that_does_not_sign() {
+    let mut ctx = TestContext::new();
+    let fx = ctx.default_market();
+    let market = ctx.market(&fx);
+    let space = mkt::epoch_space(market.tick_count, market.order_capacity);
+    let alice = ctx.new_user();
+    let k = Keypair::new();
+    let rent = ctx.svm.minimum_balance_for_rent_exemption(space);
+    expect_ok(ctx.send_unrecorded(
+        &[joule_sdk::token::create_account(
+            &alice.pubkey(),
+            &k.pubkey(),
+            rent,
+            space as u64,
+            &mkt::ID,
+        )],
+        &[&alice, &k],
+    ));
+    let mallory = ctx.new_user();
+    let before = ctx.snapshot(&[fx.keys.market, k.pubkey(), mallory.pubkey(), alice.pubkey()]);
+    let mut ix = mkt::open_epoch(&mallory.pubkey(), &fx.keys.market, &k.pubkey());
+    ix.accounts[3].is_signer = false;
+    assert_error(
+        &ctx.send("open_epoch", &[ix], &[&mallory]),
+        F::ConstraintSigner as u32,
+    );
+    ctx.assert_unchanged(&before);
+    let ix = mkt::open_epoch(&alice.pubkey(), &fx.keys.market, &k.pubkey());
+    expect_ok(ctx.send("open_epoch", &[ix], &[&alice, &k]));
+    assert_eq!(
+        ctx.epoch_account(&k.pubkey()).header.rent_payer,
+        alice.pubkey()
+    );
 }
 
 #[test]
@@ -763,6 +809,7 @@ fn place_order_rejects_oversized_orders() {
     let mut e = env_with(|p| {
         p.min_price = 1;
         p.tick_size = 1;
+        p.min_order_value = 1;
     });
     let whale = e.ctx.trader(&e.fx, 0, u64::MAX / 2);
     let before = e.ctx.snapshot(&e.watched());
@@ -1174,9 +1221,11 @@ fn settle_orders_ok_pays_fills_refunds_and_fees() {
 
 #[test]
 fn settle_orders_sweeps_rounding_dust_to_the_fee_recipient() {
-    // One seller of 1 kWh, three buyers of 1 kWh at the same tick: each buyer's
-    // exact share is 333.33 Wh. Buyers receive 333 Wh and pay for 333.33 Wh
-    // rounded up (6,667 units at 0.020 per kWh); the seller is paid for 1 kWh.
+    // One seller of 1 kWh, three buyers of 1 kWh at the same tick: each
+    // buyer's exact share is 333.33 Wh. In order id order they receive 333,
+    // 333 and 334 Wh (the rounding carried), the whole 1 kWh, and each pays
+    // for exactly what it received at 0.020 per kWh; the seller is paid for
+    // 1 kWh less its fee. No energy dust is left.
     let mut e = env();
     let s = e.place_ok(Who::Seller, Side::Sell, 10, 1_000);
     let buyers: Vec<Trader> = (0..3).map(|_| e.ctx.trader(&e.fx, 0, QUOTE_UNIT)).collect();
@@ -1198,21 +1247,114 @@ fn settle_orders_sweeps_rounding_dust_to_the_fee_recipient() {
         Some(EpochState::Cleared)
     );
     expect_ok(e.ctx.settle(&e.fx, &e.epoch, &ids[..1]));
-    for b in &buyers {
+    for (b, wh) in buyers.iter().zip([333, 333, 334]) {
         assert_eq!(
             (e.ctx.balance(&b.energy), e.ctx.balance(&b.quote)),
-            (333, QUOTE_UNIT - 6_667)
+            (wh, QUOTE_UNIT - wh * 20)
         );
     }
     assert_eq!(e.ctx.balance(&e.seller.quote), 20_000 - 100);
-    // 1 Wh and 1 unit of dust plus the 100-unit fee.
+    // The 100-unit fee; no dust of either token.
     assert_eq!(
         (
             e.ctx.balance(&e.fx.fee_energy),
             e.ctx.balance(&e.fx.fee_quote)
         ),
-        (1, 101)
+        (0, 100)
     );
+    assert_eq!(e.ctx.vault_balances(&e.fx), (0, 0));
+}
+
+/// Attack (audit defect 7): twelve 1 Wh bids share 9 Wh at the marginal
+/// tick. Under the old rule every buyer received `floor(0.75) = 0` Wh, paid
+/// for 0.75 Wh, and the fee recipient swept all 9 Wh. Now nine buyers
+/// receive 1 Wh each and pay for exactly 1 Wh, three receive nothing and
+/// pay nothing, and no energy is left for the sweep.
+#[test]
+fn settle_orders_pro_rata_buyers_never_pay_for_energy_they_do_not_receive() {
+    let mut e = env();
+    let s = e.place_ok(Who::Seller, Side::Sell, 10, 9);
+    let buyers: Vec<Trader> = (0..12)
+        .map(|_| e.ctx.trader(&e.fx, 0, QUOTE_UNIT))
+        .collect();
+    let mut ids = vec![s];
+    for b in &buyers {
+        ids.push(e.ctx.place_ok(&e.fx, &e.epoch, b, Side::Buy, 10, 1));
+    }
+    e.end_epoch();
+    expect_ok(e.ctx.clear(&e.epoch));
+    let c = e.ctx.epoch_account(&e.epoch).clearing().unwrap();
+    assert_eq!((c.volume_wh, c.buy_fill_num, c.buy_fill_den), (9, 9, 12));
+    let price = c.price;
+    e.ctx.settle_all(&e.fx, &e.epoch, 29, false);
+    let mut received = 0;
+    for b in &buyers {
+        let (wh, paid) = (
+            e.ctx.balance(&b.energy),
+            QUOTE_UNIT - e.ctx.balance(&b.quote),
+        );
+        assert!(wh <= 1);
+        // Each pays exactly for what it received: ceil(wh × price / 1000).
+        assert_eq!(
+            paid,
+            (wh * price).div_ceil(1_000),
+            "paid {paid} for {wh} Wh"
+        );
+        received += wh;
+    }
+    assert_eq!(received, 9, "the matched volume is delivered");
+    // In order id order, buyer k receives floor(9k/12) − floor(9(k−1)/12).
+    let got: Vec<u64> = buyers.iter().map(|b| e.ctx.balance(&b.energy)).collect();
+    assert_eq!(got, [0, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1, 1]);
+    assert_eq!(e.ctx.balance(&e.fx.fee_energy), 0, "no energy swept");
+    assert_eq!(e.ctx.vault_balances(&e.fx), (0, 0));
+}
+
+/// The pro-rata orders must settle in ascending order id: a crank cannot
+/// skip one (the carried rounding would change) or go back; the others
+/// settle in any order.
+#[test]
+fn settle_orders_rejects_pro_rata_orders_out_of_sequence() {
+    let mut e = env();
+    let s = e.place_ok(Who::Seller, Side::Sell, 10, 10);
+    let buyers: Vec<Trader> = (0..3).map(|_| e.ctx.trader(&e.fx, 0, QUOTE_UNIT)).collect();
+    let ids: Vec<u32> = buyers
+        .iter()
+        .map(|b| e.ctx.place_ok(&e.fx, &e.epoch, b, Side::Buy, 10, 7))
+        .collect();
+    e.end_epoch();
+    expect_ok(e.ctx.clear(&e.epoch));
+    assert!(ids
+        .iter()
+        .all(|id| e.ctx.epoch_account(&e.epoch).is_pro_rata_order(*id)));
+    let mut watched = e.watched();
+    watched.extend(buyers.iter().flat_map(|b| [b.energy, b.quote, b.pubkey()]));
+    let before = e.ctx.snapshot(&watched);
+    for bad in [
+        vec![ids[1]],
+        vec![ids[2]],
+        vec![ids[1], ids[0]],
+        vec![ids[0], ids[2]],
+    ] {
+        assert_error(
+            &e.ctx.settle(&e.fx, &e.epoch, &bad),
+            E::MarginalOrderOutOfSequence as u32,
+        );
+    }
+    e.ctx.assert_unchanged(&before);
+    // The seller (fills in full) settles whenever; then the buyers in order.
+    expect_ok(e.ctx.settle(&e.fx, &e.epoch, &[s]));
+    expect_ok(e.ctx.settle(&e.fx, &e.epoch, &[ids[0]]));
+    let before = e.ctx.snapshot(&watched);
+    assert_error(
+        &e.ctx.settle(&e.fx, &e.epoch, &[ids[2]]),
+        E::MarginalOrderOutOfSequence as u32,
+    );
+    e.ctx.assert_unchanged(&before);
+    expect_ok(e.ctx.settle(&e.fx, &e.epoch, &[ids[1], ids[2]]));
+    // 10 Wh over 21 Wh of bids: 3, 3 and 4 Wh.
+    let got: Vec<u64> = buyers.iter().map(|b| e.ctx.balance(&b.energy)).collect();
+    assert_eq!(got, [3, 3, 4]);
     assert_eq!(e.ctx.vault_balances(&e.fx), (0, 0));
 }
 
@@ -1331,7 +1473,7 @@ fn settle_orders_rejects_order_of_another_epoch() {
     let ix = e.ctx.settle_ix(&e.fx, &e.epoch, &items);
     assert_error(
         &e.ctx.send("settle_orders", &[ix], &[]),
-        F::ConstraintTokenOwner as u32,
+        E::OwnerAccountMismatch as u32,
     );
     e.ctx.assert_unchanged(&before);
 }
@@ -1379,10 +1521,12 @@ fn settle_orders_rejects_payouts_to_someone_elses_accounts() {
     watched.extend([crank.energy, crank.quote]);
     let before = e.ctx.snapshot(&watched);
     for id in [s, b] {
+        let owner = e.ctx.epoch_account(&e.epoch).orders[id as usize].owner;
         let items = [SettleOrder {
             order_id: id,
             energy_account: crank.energy,
             quote_account: crank.quote,
+            owner,
         }];
         let ix = e.ctx.settle_ix(&e.fx, &e.epoch, &items);
         assert_error(
@@ -1476,6 +1620,7 @@ fn settle_orders_pays_an_owner_who_closed_an_account_into_a_new_one() {
         order_id: b,
         energy_account: fresh,
         quote_account: e.buyer.quote,
+        owner: buyer.pubkey(),
     }];
     let ix = e.ctx.settle_ix(&e.fx, &e.epoch, &items);
     expect_ok(e.ctx.send("settle_orders", &[ix], &[]));
@@ -1599,7 +1744,7 @@ fn random_grid(rng: &mut StdRng) -> Grid {
     let top = (tick_count - 1) as u64;
     let (min_price, tick_size) = match rng.gen_range(0..4) {
         // Prices of a few units per kWh: rounding matters on every order.
-        0 => (rng.gen_range(0..=3), rng.gen_range(1..=3)),
+        0 => (rng.gen_range(1..=3), rng.gen_range(1..=3)),
         1 => (10_000, 1_000),
         2 => (rng.gen_range(0..1_000_000), rng.gen_range(1..10_000)),
         // The very top of the price range.
@@ -1633,6 +1778,8 @@ fn program_math(grid: &Grid, book: &[RefOrder]) -> (Option<Clearing>, Vec<math::
     let clearing = math::clear(&demand, &supply, total_buy, grid.min_price, grid.tick_size)
         .expect("consistent book");
     let c = clearing.unwrap_or_default();
+    // The pro-rata orders in book order, as the program requires.
+    let mut prefix = 0u64;
     let settlements = book
         .iter()
         .map(|o| {
@@ -1641,15 +1788,21 @@ fn program_math(grid: &Grid, book: &[RefOrder]) -> (Option<Clearing>, Vec<math::
             } else {
                 o.quantity_wh
             };
-            math::settle(
+            let pro_rata = math::is_pro_rata(&c, o.is_buy, o.limit_tick);
+            let s = math::settle(
                 &c,
                 grid.fee_bps,
                 o.is_buy,
                 o.limit_tick,
                 o.quantity_wh,
                 escrow,
+                prefix,
             )
-            .expect("settle")
+            .expect("settle");
+            if pro_rata {
+                prefix += o.quantity_wh;
+            }
+            s
         })
         .collect();
     (clearing, settlements)
@@ -1665,11 +1818,12 @@ fn reference_answer(
 ) {
     let rc = reference::clear(book, grid.tick_count, grid.min_price, grid.tick_size);
     let shares = reference::shares(book, grid.tick_count, rc.as_ref());
+    let filled = reference::allocate(book, &shares);
     let price = rc.map(|c| c.price).unwrap_or(0);
     let payouts = book
         .iter()
-        .zip(&shares)
-        .map(|(o, s)| reference::settle(o, *s, price, grid.fee_bps, grid.price(o.limit_tick)))
+        .zip(&filled)
+        .map(|(o, f)| reference::settle(o, *f, price, grid.fee_bps, grid.price(o.limit_tick)))
         .collect();
     (rc, payouts)
 }
@@ -1701,9 +1855,10 @@ fn same_payout(r: &reference::RefSettlement, p: &math::Settlement) -> bool {
     )
 }
 
-/// The conservation identities of one settled book: buyers receive at
-/// most the volume and sellers deliver at least it; buyers pay at least
-/// what sellers are paid; every dust is under one unit per order.
+/// The conservation identities of one settled book: buyers receive exactly
+/// the volume and sellers deliver exactly it (whole Wh, no energy dust);
+/// buyers pay at least what sellers are paid, the quote dust under one unit
+/// per order.
 fn check_conservation(book: &[RefOrder], volume: u64, payouts: &[reference::RefSettlement]) {
     let (mut bought, mut sold, mut paid, mut gross) = (0u128, 0u128, 0u128, 0u128);
     for (o, p) in book.iter().zip(payouts) {
@@ -1717,13 +1872,8 @@ fn check_conservation(book: &[RefOrder], volume: u64, payouts: &[reference::RefS
     }
     let n = book.len() as u128;
     assert!(
-        bought <= volume as u128 && volume as u128 <= sold,
+        bought == volume as u128 && volume as u128 == sold,
         "energy: bought {bought}, volume {volume}, sold {sold}"
-    );
-    assert!(
-        sold - bought <= n,
-        "energy dust {} above one Wh per order",
-        sold - bought
     );
     assert!(
         gross <= paid && paid - gross <= n,
@@ -1919,6 +2069,8 @@ fn reference_clearing_matches_the_chain_on_random_books() {
             (p.tick_count, p.min_price, p.tick_size, p.fee_bps) =
                 (g.tick_count, g.min_price, g.tick_size, g.fee_bps);
             (p.epoch_length_secs, p.order_capacity) = (60, 64);
+            // Books of 1 Wh at a price of a few units per kWh.
+            p.min_order_value = 1;
             ctx.create_market_with(p)
         })
         .collect();
@@ -2033,9 +2185,14 @@ fn reference_clearing_matches_the_chain_on_random_books() {
                     order_id: id,
                     energy_account: pool[t].energy,
                     quote_account: quote_atas[m][t],
+                    owner: pool[t].pubkey(),
                 }
             })
             .collect();
+        // The pro-rata orders settle last, in ascending order id.
+        let cleared_book = ctx.epoch_account(&epoch);
+        let mut items = items;
+        items.sort_by_key(|o| (cleared_book.is_pro_rata_order(o.order_id), o.order_id));
         for chunk in items.chunks(per_tx) {
             let ix = mkt::settle_orders(&fx.keys, &epoch, &fx.fee_energy, &fx.fee_quote, chunk);
             let logs = if v0 {
@@ -2137,6 +2294,7 @@ fn conservation_to_the_unit_over_many_epochs() {
         p.fee_bps,
         p.epoch_length_secs,
     ) = (7, 3, 32, 77, 600);
+    p.min_order_value = 1;
     let fx = ctx.create_market_with(p);
     let grid = Grid {
         tick_count: 32,
@@ -2185,10 +2343,21 @@ fn conservation_to_the_unit_over_many_epochs() {
         let (rc, rp) = reference_answer(&grid, &live);
         ctx.set_time(ctx.epoch_account(&epoch).header.end_ts);
         expect_ok(ctx.clear(&epoch));
-        // Settle in a shuffled order, three at a time.
+        // Settle in a shuffled order, three at a time; the pro-rata orders
+        // keep their random places but among them ascend by order id, the
+        // only order the program accepts.
         let mut ids: Vec<u32> = placed.iter().map(|(id, _, _)| *id).collect();
         for i in (1..ids.len()).rev() {
             ids.swap(i, rng.gen_range(0..=i));
+        }
+        let cleared = ctx.epoch_account(&epoch);
+        let slots: Vec<usize> = (0..ids.len())
+            .filter(|&i| cleared.is_pro_rata_order(ids[i]))
+            .collect();
+        let mut marginal: Vec<u32> = slots.iter().map(|&i| ids[i]).collect();
+        marginal.sort();
+        for (&i, id) in slots.iter().zip(marginal) {
+            ids[i] = id;
         }
         for chunk in ids.chunks(3) {
             expect_ok(ctx.settle(&fx, &epoch, chunk));
@@ -2289,6 +2458,7 @@ fn scale_2000_orders_from_200_users_clear_and_fully_settle() {
     let ids: Vec<u32> = (0..2_000).collect();
     let items = ctx.settle_items(&fx, &epoch, &ids);
     let plan = mkt::plan_settlement(
+        &ctx.epoch_account(&epoch),
         &items,
         mkt::MAX_SETTLE_OWNER_ACCOUNTS_V0,
         mkt::MAX_SETTLE_ORDERS_PER_TX,
@@ -2444,92 +2614,128 @@ fn settle_fixture(ctx: &mut TestContext, pairs: usize) -> (MarketFixture, Pubkey
     (fx, epoch, ids)
 }
 
-/// `settle_orders` ≤ 4,500 CU per order, every order making two transfers:
-/// 11 orders of distinct owners fit a legacy transaction (1,232 bytes; 12
-/// do not) and 27 a v0 transaction with a lookup table (64 account locks;
-/// 28 do not).
+/// The compute-budget instructions a real sender adds (a limit and a
+/// price): they take a place in the instruction trace and the compute-budget
+/// program takes an account lock.
+fn compute_budget_ixs() -> [Instruction; 2] {
+    let program = Pubkey::from_str_const("ComputeBudget111111111111111111111111111111");
+    let mut limit = vec![2u8];
+    limit.extend(1_400_000u32.to_le_bytes());
+    let mut price = vec![3u8];
+    price.extend(1u64.to_le_bytes());
+    [
+        Instruction::new_with_bytes(program, &limit, vec![]),
+        Instruction::new_with_bytes(program, &price, vec![]),
+    ]
+}
+
+/// `settle_orders` ≤ 4,500 CU per order, every order making two transfers
+/// and refunding its deposit: `MAX_SETTLE_ORDERS_LEGACY` (7) orders of
+/// distinct owners fit a legacy transaction (1,232 bytes; 8 do not) and
+/// `MAX_SETTLE_ORDERS_V0` (17) a v0 transaction with a lookup table and the
+/// compute-budget instructions (62 of 64 account locks; 18 do not fit).
+/// More than `MAX_SETTLE_ORDERS` (29, the instruction-trace limit) is
+/// refused by the program even when the accounts would fit.
 #[test]
 fn settle_orders_fit_legacy_and_v0_transactions_within_budget() {
     let mut ctx = TestContext::new();
     let (fx, epoch, ids) = settle_fixture(&mut ctx, 30);
     let payer = ctx.payer.insecure_clone();
+    let (nl, nv) = (mkt::MAX_SETTLE_ORDERS_LEGACY, mkt::MAX_SETTLE_ORDERS_V0);
+    assert_eq!((nl, nv, mkt::MAX_SETTLE_ORDERS), (7, 17, 29));
     // Legacy.
     let size = |ctx: &TestContext, n: usize| {
         let items = ctx.settle_items(&fx, &epoch, &ids[..n]);
         ctx.legacy_tx_size_paid_by(&[ctx.settle_ix(&fx, &epoch, &items)], &[&payer])
     };
-    let (s11, s12) = (
-        size(&ctx, mkt::MAX_SETTLE_ORDERS_LEGACY),
-        size(&ctx, mkt::MAX_SETTLE_ORDERS_LEGACY + 1),
-    );
-    println!("legacy settle_orders: 11 orders {s11} bytes, 12 orders {s12} bytes (limit 1,232)");
-    assert!(s11 <= 1_232 && s12 > 1_232);
-    let legacy = expect_ok(ctx.settle(&fx, &epoch, &ids[..11]));
-    // v0 with a lookup table.
-    let items = ctx.settle_items(&fx, &epoch, &ids[11..38]);
-    let ix = ctx.settle_ix(&fx, &epoch, &items);
-    let tx = ctx.send_v0("settle_orders x27 (v0)", &[ix], &[]);
+    let (fits, over) = (size(&ctx, nl), size(&ctx, nl + 1));
     println!(
-        "v0 settle_orders: 27 orders, {} accounts, {} bytes",
+        "legacy settle_orders: {nl} orders {fits} bytes, {} orders {over} bytes (limit 1,232)",
+        nl + 1
+    );
+    assert!(fits <= 1_232 && over > 1_232);
+    let legacy = expect_ok(ctx.settle(&fx, &epoch, &ids[..nl]));
+    // Too many orders for one transaction's instruction trace, even from
+    // one owner whose accounts repeat.
+    let before = ctx.snapshot(&[
+        fx.keys.market,
+        fx.keys.energy_vault,
+        fx.keys.quote_vault,
+        epoch,
+    ]);
+    let one = ctx.settle_items(&fx, &epoch, &ids[nl..nl + 1]);
+    let too_many = vec![one[0]; mkt::MAX_SETTLE_ORDERS + 1];
+    let ix = ctx.settle_ix(&fx, &epoch, &too_many);
+    assert_error(
+        &ctx.send("settle_orders", &[ix], &[]),
+        E::TooManyOrders as u32,
+    );
+    ctx.assert_unchanged(&before);
+    // v0 with a lookup table and the compute-budget instructions.
+    let items = ctx.settle_items(&fx, &epoch, &ids[nl..nl + nv]);
+    let mut ixs = compute_budget_ixs().to_vec();
+    ixs.push(ctx.settle_ix(&fx, &epoch, &items));
+    let tx = ctx.send_v0("settle_orders (v0, 17 owners)", &ixs, &[]);
+    println!(
+        "v0 settle_orders: {nv} orders, {} accounts, {} bytes",
         tx.accounts, tx.size
     );
-    assert_eq!(tx.accounts, 64);
+    assert_eq!(tx.accounts, 62);
     let v0 = expect_ok(tx.result);
-    let items = ctx.settle_items(&fx, &epoch, &ids[38..]);
-    assert_eq!(items.len(), 22);
-    // 28 owners need 66 account locks.
-    let before = ctx.snapshot(&[fx.keys.energy_vault, fx.keys.quote_vault, epoch]);
-    let over = ctx.settle_items(&fx, &epoch, &ids[38..60]);
-    let more = [
-        over.as_slice(),
-        ctx.settle_items(&fx, &epoch, &ids[..6]).as_slice(),
-    ]
-    .concat();
-    let ix = ctx.settle_ix(&fx, &epoch, &more);
-    let tx = ctx.send_v0("settle_orders x28 (v0)", &[ix], &[]);
+    // 18 owners need 65 account locks.
+    let before = ctx.snapshot(&[
+        fx.keys.market,
+        fx.keys.energy_vault,
+        fx.keys.quote_vault,
+        epoch,
+    ]);
+    let items = ctx.settle_items(&fx, &epoch, &ids[nl + nv..nl + 2 * nv + 1]);
+    let mut ixs = compute_budget_ixs().to_vec();
+    ixs.push(ctx.settle_ix(&fx, &epoch, &items));
+    let tx = ctx.send_v0("settle_orders (v0, 18 owners)", &ixs, &[]);
     println!(
-        "28 owners: {} accounts: {:?}",
+        "18 owners: {} accounts: {:?}",
         tx.accounts,
         tx.result.as_ref().map(|_| ()).map_err(|e| &e.err)
     );
+    assert_eq!(tx.accounts, 65);
     assert!(tx.result.is_err());
     ctx.assert_unchanged(&before);
     // The rest, with the final sweep.
+    let rest = &ids[nl + nv..];
+    assert_eq!(rest.len(), 36);
+    let (a, b) = rest.split_at(nv);
+    for chunk in [a, &b[..nv]] {
+        let items = ctx.settle_items(&fx, &epoch, chunk);
+        let ix = ctx.settle_ix(&fx, &epoch, &items);
+        expect_ok(ctx.send_v0("settle_orders (v0)", &[ix], &[]).result);
+    }
+    let items = ctx.settle_items(&fx, &epoch, &b[nv..]);
     let ix = ctx.settle_ix(&fx, &epoch, &items);
-    let last = expect_ok(
-        ctx.send_v0("settle_orders x22 (v0, final)", &[ix], &[])
-            .result,
-    );
+    let last = expect_ok(ctx.send("settle_orders (final sweep)", &[ix], &[]));
     assert_eq!(ctx.vault_balances(&fx), (0, 0));
 
-    let per_legacy = legacy.cu / 11;
-    let per_v0 = v0.cu / 27;
-    let marginal = (v0.cu - legacy.cu) / 16;
-    let per_last = last.cu / 22;
+    let per_legacy = legacy.cu / nl as u64;
+    let per_v0 = v0.cu / nv as u64;
+    let marginal = (v0.cu - legacy.cu) / (nv - nl) as u64;
     cu::record(
         TokenImpl::PToken,
-        "settle_orders per order (legacy, 11 orders)",
+        "settle_orders per order (legacy, 7 orders)",
         per_legacy,
     );
     cu::record(
         TokenImpl::PToken,
-        "settle_orders per order (v0, 27 orders)",
+        "settle_orders per order (v0, 17 orders)",
         per_v0,
     );
-    cu::record(
-        TokenImpl::PToken,
-        "settle_orders per order (v0, 22 orders + final sweep)",
-        per_last,
-    );
     println!(
-        "settle_orders: legacy 11 orders {} CU ({per_legacy}/order); v0 27 orders {} CU ({per_v0}/order); \
-         {marginal} CU per extra order; final 22 with the sweep {} CU ({per_last}/order)",
+        "settle_orders: legacy {nl} orders {} CU ({per_legacy}/order); v0 {nv} orders {} CU ({per_v0}/order); \
+         {marginal} CU per extra order; final 2 orders with the sweep {} CU",
         legacy.cu, v0.cu, last.cu
     );
     for l in [
-        "settle_orders per order (legacy, 11 orders)",
-        "settle_orders per order (v0, 27 orders)",
-        "settle_orders per order (v0, 22 orders + final sweep)",
+        "settle_orders per order (legacy, 7 orders)",
+        "settle_orders per order (v0, 17 orders)",
     ] {
         cu_budget(l, 4_500);
     }
@@ -2656,6 +2862,7 @@ fn market_idl_is_current_and_describes_the_bytes() {
         order_id: 3,
         energy_account: me,
         quote_account: me,
+        owner: me,
     };
     let ixs: Vec<(&str, Instruction)> = vec![
         ("create_market", mkt::create_market(&me, &k, &e.fx.params)),

@@ -13,24 +13,32 @@ use anchor_lang_idl_spec::IdlType;
 pub use joule_market::{
     error::MarketError,
     events::*,
-    instructions::{admin::create_market::MarketParams, keeper::settle_orders::ACCOUNTS_PER_ORDER},
+    instructions::{
+        admin::create_market::MarketParams,
+        keeper::settle_orders::{ACCOUNTS_PER_ORDER, MAX_SETTLE_ORDERS},
+    },
     math::{self, Clearing, Settlement},
     state::*,
     ID,
 };
 
-/// Accounts `settle_orders` always takes (before the two per order).
+/// Accounts `settle_orders` always takes (before the three per order).
 pub const SETTLE_FIXED_ACCOUNTS: usize = 8;
 /// Most accounts one transaction may lock.
 pub const MAX_TX_ACCOUNT_LOCKS: usize = 64;
+/// Accounts a settlement transaction locks besides the instruction's own:
+/// the fee payer, the market program and the compute-budget program.
+pub const SETTLE_TX_OTHER_ACCOUNTS: usize = 3;
 /// Orders of distinct owners one v0 transaction (with an address lookup
-/// table) can settle: 64 locks − fee payer − program − 8 fixed, 2 per order.
+/// table) can settle: 64 locks − fee payer − market program − compute
+/// budget program − 8 fixed, 3 per order.
 pub const MAX_SETTLE_ORDERS_V0: usize =
-    (MAX_TX_ACCOUNT_LOCKS - 2 - SETTLE_FIXED_ACCOUNTS) / ACCOUNTS_PER_ORDER;
+    (MAX_TX_ACCOUNT_LOCKS - SETTLE_TX_OTHER_ACCOUNTS - SETTLE_FIXED_ACCOUNTS) / ACCOUNTS_PER_ORDER;
 /// Orders of distinct owners one legacy transaction (1,232 bytes) can
-/// settle: each takes two 32-byte account keys, two account indexes and a
-/// 4-byte id (the tests hold this number to the real transaction size).
-pub const MAX_SETTLE_ORDERS_LEGACY: usize = 11;
+/// settle: each takes three 32-byte account keys, three account indexes
+/// and a 4-byte id (the tests hold this number to the real transaction
+/// size).
+pub const MAX_SETTLE_ORDERS_LEGACY: usize = 7;
 
 // ---------------------------------------------------------------- addresses
 
@@ -168,19 +176,66 @@ impl EpochAccount {
             .collect()
     }
 
-    /// What settling `order` will move, once the epoch is cleared.
-    pub fn settlement(&self, order: &Order) -> Option<Settlement> {
-        let clearing = self.clearing()?;
-        let is_buy = order.side == Side::Buy as u8;
-        math::settle(
-            &clearing,
-            self.header.fee_bps,
-            is_buy,
-            order.limit_tick,
-            order.quantity_wh,
-            order.escrow,
-        )
-        .ok()
+    /// The side and tick whose orders share a pro-rata fill, if any (they
+    /// settle in ascending order id: see [`math::fill_wh`]).
+    pub fn pro_rata(&self) -> Option<(Side, u16)> {
+        let c = self.clearing()?;
+        if math::is_pro_rata(&c, true, c.buy_marginal_tick) {
+            Some((Side::Buy, c.buy_marginal_tick))
+        } else if math::is_pro_rata(&c, false, c.sell_marginal_tick) {
+            Some((Side::Sell, c.sell_marginal_tick))
+        } else {
+            None
+        }
+    }
+
+    /// Whether the open order `order_id` is one of the pro-rata orders.
+    pub fn is_pro_rata_order(&self, order_id: u32) -> bool {
+        let (Some((side, tick)), Some(o)) = (self.pro_rata(), self.orders.get(order_id as usize))
+        else {
+            return false;
+        };
+        o.status == OrderStatus::Open as u8 && o.side == side as u8 && o.limit_tick == tick
+    }
+
+    /// What settling each open order will move once the epoch is cleared,
+    /// with the pro-rata orders settled in ascending order id (the only
+    /// order the program accepts).
+    pub fn settlements(&self) -> Vec<(u32, Settlement)> {
+        let Some(clearing) = self.clearing() else {
+            return vec![];
+        };
+        let pro_rata = self.pro_rata().map(|(side, tick)| (side as u8, tick));
+        let mut prefix = self.header.marginal_prefix_wh;
+        let mut out = Vec::new();
+        for (id, o) in self.open_orders() {
+            let marginal = pro_rata == Some((o.side, o.limit_tick));
+            let Ok(s) = math::settle(
+                &clearing,
+                self.header.fee_bps,
+                o.side == Side::Buy as u8,
+                o.limit_tick,
+                o.quantity_wh,
+                o.escrow,
+                prefix,
+            ) else {
+                continue;
+            };
+            if marginal {
+                prefix += o.quantity_wh;
+            }
+            out.push((id, s));
+        }
+        out
+    }
+
+    /// What settling the open order `order_id` will move (see
+    /// [`settlements`](Self::settlements)).
+    pub fn settlement(&self, order_id: u32) -> Option<Settlement> {
+        self.settlements()
+            .into_iter()
+            .find(|(id, _)| *id == order_id)
+            .map(|(_, s)| s)
     }
 }
 
@@ -246,9 +301,12 @@ pub fn spec(name: &str) -> IxSpec {
     let arg = |name, ty| ArgSpec { name, ty };
     let order_accounts = |docs_token: &'static str| {
         vec![
-            s("owner", "The order owner."),
+            ws(
+                "owner",
+                "The order owner; pays (place) or gets back (cancel) the order's lamport deposit.",
+            ),
             CONFIG,
-            r("market", "The Market PDA."),
+            w("market", "The Market PDA; holds the order deposits."),
             EPOCH_W,
             w("owner_token", docs_token),
             w(
@@ -282,15 +340,19 @@ pub fn spec(name: &str) -> IxSpec {
                 s("payer", "Paid the epoch account's rent; gets it back from close_epoch."),
                 CONFIG,
                 w("market", "The Market PDA."),
-                w("epoch", "The new epoch account (created, not yet initialised)."),
+                ws("epoch", "The new epoch account (created in this transaction from a fresh keypair, which signs)."),
             ],
             vec![],
             None,
             None,
         ),
         "place_order" => (
-            "Places a limit order in an open epoch before its end time. Escrows everything it could owe: a sell its quantity of energy, a buy ceil(quantity_wh × limit price / 1000) quote units. Returns the order id (the book slot).",
-            order_accounts("The owner's token account of the escrowed mint (energy for a sell, quote for a buy)."),
+            "Places a limit order in an open epoch before its end time. Escrows everything it could owe: a sell its quantity of energy, a buy ceil(quantity_wh × limit price / 1000) quote units. Its value at the limit price must reach the market's min_order_value, and the owner deposits order_deposit_lamports with the market account (refunded by cancel or settlement). Returns the order id (the book slot).",
+            {
+                let mut a = order_accounts("The owner's token account of the escrowed mint (energy for a sell, quote for a buy).");
+                a.push(fixed("system_program", SYSTEM_PROGRAM_ID));
+                a
+            },
             vec![
                 arg("side", ty::defined("Side")),
                 arg("limit_tick", U16),
@@ -301,7 +363,7 @@ pub fn spec(name: &str) -> IxSpec {
             Some(U32),
         ),
         "cancel_order" => (
-            "The owner cancels an open order before the epoch's end time (or, while the market is paused, until the epoch is cleared): full refund, slot freed.",
+            "The owner cancels an open order before the epoch's end time (or, while the market is paused, until the epoch is cleared): full refund of the escrow and the deposit, slot freed.",
             order_accounts("The owner's token account of the escrowed mint; receives the refund."),
             vec![arg("order_id", U32), arg("client_order_id", U64)],
             None,
@@ -315,10 +377,10 @@ pub fn spec(name: &str) -> IxSpec {
             None,
         ),
         "settle_orders" => (
-            "Permissionless crank: settles a list of open orders of a cleared epoch (fills, refunds, seller fees). The last settlement sweeps fees and dust to the fee recipient and marks the epoch settled.",
+            "Permissionless crank: settles a list of at most 29 open orders of a cleared epoch (fills in whole Wh, refunds, seller fees, deposits back to the owners). The long side's pro-rata orders must be settled in ascending order id. The last settlement sweeps fees and dust to the fee recipient and marks the epoch settled; while the market is paused only pure refunds settle and the sweep waits for an empty order list once unpaused.",
             vec![
                 CONFIG,
-                r("market", "The Market PDA (vault authority)."),
+                w("market", "The Market PDA (vault authority; holds the order deposits)."),
                 EPOCH_W,
                 w("energy_vault", "The market's energy vault."),
                 w("quote_vault", "The market's quote vault."),
@@ -329,7 +391,7 @@ pub fn spec(name: &str) -> IxSpec {
             vec![arg("order_ids", ty::vec(U32))],
             Some(w(
                 "owner_accounts",
-                "Two per order, in order: the owner's energy token account, then the owner's quote token account (checked by mint and owner when they receive something).",
+                "Three per order, in order: the owner's energy token account, the owner's quote token account (both checked by mint and owner when they receive something), the owner's wallet (receives the order's deposit).",
             )),
             None,
         ),
@@ -377,6 +439,8 @@ pub fn encode_params(p: &MarketParams) -> Borsh {
         .u16(p.fee_bps)
         .u32(p.order_capacity)
         .pubkey(&p.fee_recipient)
+        .u64(p.min_order_value)
+        .u64(p.order_deposit_lamports)
 }
 
 pub fn create_market(admin: &Pubkey, keys: &MarketKeys, params: &MarketParams) -> Instruction {
@@ -445,6 +509,7 @@ pub fn place_order(
         *owner_token,
         vault,
         TOKEN_PROGRAM_ID,
+        SYSTEM_PROGRAM_ID,
     ];
     let args = Borsh::new()
         .u8(side as u8)
@@ -500,6 +565,8 @@ pub struct SettleOrder {
     pub energy_account: Pubkey,
     /// The owner's quote token account (any account if it pays no quote).
     pub quote_account: Pubkey,
+    /// The order's owner (receives the order's lamport deposit).
+    pub owner: Pubkey,
 }
 
 /// `settle_orders` for `orders` of one cleared epoch. `fee_energy` and
@@ -528,6 +595,7 @@ pub fn settle_orders(
             [
                 AccountMeta::new(o.energy_account, false),
                 AccountMeta::new(o.quote_account, false),
+                AccountMeta::new(o.owner, false),
             ]
         })
         .collect();
@@ -539,35 +607,45 @@ pub fn close_epoch(epoch: &Pubkey, rent_payer: &Pubkey) -> Instruction {
     build("close_epoch", &[*epoch, *rent_payer], vec![], Borsh::new())
 }
 
-/// Most orders one settlement transaction can hold whoever owns them: a
-/// transaction's instruction trace (the instruction and every CPI it makes)
-/// is capped at 64, and an order makes up to two token transfers, the final
-/// sweep two more.
-pub const MAX_SETTLE_ORDERS_PER_TX: usize = 30;
+/// Most orders one settlement transaction can hold whoever owns them: the
+/// program's [`MAX_SETTLE_ORDERS`], set by the instruction-trace limit (an
+/// order makes up to two token transfers, the final sweep two more).
+pub const MAX_SETTLE_ORDERS_PER_TX: usize = MAX_SETTLE_ORDERS;
 
-/// Owner token accounts one v0 settlement transaction can lock: 64 − fee
-/// payer − program − the 8 fixed accounts.
-pub const MAX_SETTLE_OWNER_ACCOUNTS_V0: usize = MAX_TX_ACCOUNT_LOCKS - 2 - SETTLE_FIXED_ACCOUNTS;
+/// Owner accounts one v0 settlement transaction can lock: 64 − fee payer −
+/// market program − compute-budget program − the 8 fixed accounts.
+pub const MAX_SETTLE_OWNER_ACCOUNTS_V0: usize =
+    MAX_TX_ACCOUNT_LOCKS - SETTLE_TX_OTHER_ACCOUNTS - SETTLE_FIXED_ACCOUNTS;
 
-/// Groups orders into settlement transactions of at most `max_orders`
-/// orders that together name at most `max_accounts` distinct owner token
-/// accounts. Orders of one owner share their two accounts, so the planner
-/// keeps an owner's orders together: a v0 transaction settles 27 orders of
-/// distinct owners, or up to [`MAX_SETTLE_ORDERS_PER_TX`] when owners have
-/// several orders.
+/// Groups an epoch's orders into settlement transactions of at most
+/// `max_orders` orders that together name at most `max_accounts` distinct
+/// owner accounts. Orders of one owner share their accounts, so the
+/// planner keeps an owner's orders together; the pro-rata orders (see
+/// [`EpochAccount::pro_rata`]) come last, in ascending order id, and the
+/// batches must be sent in the order returned.
 pub fn plan_settlement(
+    epoch: &EpochAccount,
     orders: &[SettleOrder],
     max_accounts: usize,
     max_orders: usize,
 ) -> Vec<Vec<SettleOrder>> {
     let mut sorted = orders.to_vec();
-    sorted.sort_by_key(|o| (o.energy_account, o.quote_account, o.order_id));
+    sorted.sort_by_key(|o| {
+        if epoch.is_pro_rata_order(o.order_id) {
+            (1, Pubkey::default(), Pubkey::default(), o.order_id)
+        } else {
+            (0, o.owner, o.energy_account, o.order_id)
+        }
+    });
     let mut batches: Vec<Vec<SettleOrder>> = Vec::new();
     let mut current: Vec<SettleOrder> = Vec::new();
     let mut accounts: std::collections::BTreeSet<Pubkey> = Default::default();
     for o in sorted {
-        let new = [o.energy_account, o.quote_account]
+        let keys = [o.energy_account, o.quote_account, o.owner];
+        let new = keys
             .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
             .filter(|k| !accounts.contains(k))
             .count();
         if !current.is_empty()
@@ -576,8 +654,7 @@ pub fn plan_settlement(
             batches.push(std::mem::take(&mut current));
             accounts.clear();
         }
-        accounts.insert(o.energy_account);
-        accounts.insert(o.quote_account);
+        accounts.extend(keys);
         current.push(o);
     }
     if !current.is_empty() {
@@ -784,40 +861,63 @@ pub mod reference {
         (quantity_wh as u128 * limit_price as u128).div_ceil(1000)
     }
 
-    /// The payout of one order with exact share `share`, by the documented
-    /// rounding (buyer: floor Wh, ceil cost; seller: ceil Wh, floor gross,
-    /// ceil fee).
+    /// Whole Wh each order fills: in full, not at all, or (the long side's
+    /// marginal orders, share strictly between 0 and 1) its share with the
+    /// rounding carried from order to order in book order:
+    /// `floor((P + q) × num / den) − floor(P × num / den)`, `P` the
+    /// quantity of the marginal orders before it. `orders` must be in order
+    /// id order.
+    pub fn allocate(orders: &[RefOrder], shares: &[Share]) -> Vec<u64> {
+        let mut prefix: u128 = 0;
+        orders
+            .iter()
+            .zip(shares)
+            .map(|(o, s)| {
+                let q = o.quantity_wh as u128;
+                if s.num == 0 {
+                    0
+                } else if s.num >= s.den {
+                    o.quantity_wh
+                } else {
+                    let before = prefix * s.num / s.den;
+                    prefix += q;
+                    let after = prefix * s.num / s.den;
+                    (after - before) as u64
+                }
+            })
+            .collect()
+    }
+
+    /// The payout of one order that fills `filled_wh` whole Wh, by the
+    /// documented rounding (buyer pays `ceil(filled × price / 1000)`;
+    /// seller is paid `floor(filled × price / 1000)` less a fee rounded up).
     pub fn settle(
         order: &RefOrder,
-        share: Share,
+        filled_wh: u64,
         price: u64,
         fee_bps: u16,
         limit_price: u64,
     ) -> RefSettlement {
-        let q = order.quantity_wh as u128;
-        let exact_wh_num = q * share.num;
-        let value_num = exact_wh_num * price as u128;
-        let value_den = share.den * 1000;
+        let filled = filled_wh as u128;
+        let value_num = filled * price as u128;
         if order.is_buy {
             let escrow = buy_escrow(order.quantity_wh, limit_price);
-            let filled = exact_wh_num / share.den;
-            let cost = value_num.div_ceil(value_den);
+            let cost = value_num.div_ceil(1000);
             RefSettlement {
-                filled_wh: filled as u64,
+                filled_wh,
                 quote_amount: cost as u64,
                 fee: 0,
-                energy_out_wh: filled as u64,
+                energy_out_wh: filled_wh,
                 quote_out: (escrow - cost) as u64,
             }
         } else {
-            let filled = exact_wh_num.div_ceil(share.den);
-            let gross = value_num / value_den;
+            let gross = value_num / 1000;
             let fee = (gross * fee_bps as u128).div_ceil(10_000);
             RefSettlement {
-                filled_wh: filled as u64,
+                filled_wh,
                 quote_amount: gross as u64,
                 fee: fee as u64,
-                energy_out_wh: (q - filled) as u64,
+                energy_out_wh: order.quantity_wh - filled_wh,
                 quote_out: (gross - fee) as u64,
             }
         }

@@ -284,7 +284,7 @@ impl TestContext {
     pub fn new_user(&mut self) -> Keypair {
         let k = Keypair::new();
         self.svm
-            .airdrop(&k.pubkey(), 10 * LAMPORTS_PER_SOL)
+            .airdrop(&k.pubkey(), 100 * LAMPORTS_PER_SOL)
             .expect("airdrop");
         k
     }

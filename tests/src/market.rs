@@ -58,9 +58,16 @@ impl Trader {
     }
 }
 
+/// The order deposit of the default market: 0.01 SOL.
+pub const DEFAULT_ORDER_DEPOSIT_LAMPORTS: u64 = 10_000_000;
+/// The minimum order value of the default market: 10 quote units (1 Wh at
+/// the lowest price).
+pub const DEFAULT_MIN_ORDER_VALUE: u64 = 10;
+
 /// Default market parameters: hourly epochs; 1,024 ticks from 0.010 to
 /// 1.033 quote tokens per kWh in steps of 0.001; 1 Wh minimum lot; 0.5 %
-/// seller fee; 256 orders per epoch.
+/// seller fee; 256 orders per epoch; orders worth at least 10 quote
+/// units; a 0.01 SOL deposit per order.
 pub fn default_params(fee_recipient: &Pubkey) -> MarketParams {
     MarketParams {
         epoch_length_secs: 3_600,
@@ -71,6 +78,8 @@ pub fn default_params(fee_recipient: &Pubkey) -> MarketParams {
         fee_bps: 50,
         order_capacity: 256,
         fee_recipient: *fee_recipient,
+        min_order_value: DEFAULT_MIN_ORDER_VALUE,
+        order_deposit_lamports: DEFAULT_ORDER_DEPOSIT_LAMPORTS,
     }
 }
 
@@ -367,6 +376,7 @@ impl TestContext {
                     order_id: id,
                     energy_account: associated_token_address(&owner, &fx.keys.energy_mint),
                     quote_account: associated_token_address(&owner, &fx.keys.quote_mint),
+                    owner,
                 }
             })
             .collect()
@@ -389,8 +399,8 @@ impl TestContext {
     }
 
     /// Settles every open order of a cleared epoch, `per_tx` orders per
-    /// transaction (v0 with a lookup table, or legacy). Returns the number
-    /// of transactions.
+    /// transaction (v0 with a lookup table, or legacy), the pro-rata orders
+    /// last in ascending order id. Returns the number of transactions.
     pub fn settle_all(
         &mut self,
         fx: &MarketFixture,
@@ -398,12 +408,9 @@ impl TestContext {
         per_tx: usize,
         v0: bool,
     ) -> usize {
-        let ids: Vec<u32> = self
-            .epoch_account(epoch)
-            .open_orders()
-            .iter()
-            .map(|(id, _)| *id)
-            .collect();
+        let book = self.epoch_account(epoch);
+        let mut ids: Vec<u32> = book.open_orders().iter().map(|(id, _)| *id).collect();
+        ids.sort_by_key(|id| (book.is_pro_rata_order(*id), *id));
         let mut txs = 0;
         for chunk in ids.chunks(per_tx.max(1)) {
             let items = self.settle_items(fx, epoch, chunk);

@@ -5,7 +5,7 @@ joule_common::define_errors! {
         NotAdmin = 6000 => "The signer is not the registry config admin.",
         MarketPaused = 6001 => "The market is paused; only cancellations and refunds are allowed.",
         InvalidEpochLength = 6002 => "The epoch length must be between 1 second and 31 days.",
-        InvalidPriceGrid = 6003 => "The price grid needs 1 to 4,096 ticks, a tick size of at least 1 and a highest price of at most 2^40 quote units per kWh.",
+        InvalidPriceGrid = 6003 => "The price grid needs 1 to 4,096 ticks, a lowest price and a tick size of at least 1, and a highest price of at most 2^40 quote units per kWh.",
         InvalidMinLot = 6004 => "The minimum lot must be between 1 Wh and the largest order size.",
         InvalidFee = 6005 => "The fee may be at most 1,000 basis points (10 %).",
         InvalidOrderCapacity = 6006 => "The order capacity of an epoch must be between 1 and 32,768.",
@@ -39,7 +39,12 @@ joule_common::define_errors! {
         ArithmeticOverflow = 6034 => "An amount overflowed.",
         BookInconsistent = 6035 => "The epoch's histograms disagree with its order book.",
         EscrowTooLarge = 6036 => "The order's escrow (quantity × limit price) exceeds a 64-bit amount.",
-        TooManyOrders = 6037 => "At most 128 orders can be settled in one instruction.",
+        TooManyOrders = 6037 => "At most 29 orders can be settled in one instruction (the runtime's instruction-trace limit).",
+        BelowMinimumValue = 6038 => "The order's value at its limit price is below the market's minimum order value.",
+        InvalidMinOrderValue = 6039 => "The minimum order value must be at least 1 quote unit.",
+        InvalidOrderDeposit = 6040 => "The order deposit must be at least the rent-exempt minimum of an empty account and at most 1 SOL.",
+        MarginalOrderOutOfSequence = 6041 => "Orders at the pro-rata tick settle in ascending order id; an earlier one is still open.",
+        OwnerAccountMismatch = 6042 => "The owner account does not match the order's owner (it receives the order's deposit).",
     }
 }
 

@@ -21,6 +21,8 @@ event!(
         order_capacity: u32,
         tick_count: u16,
         fee_bps: u16,
+        min_order_value: u64,
+        order_deposit_lamports: u64,
     }
 );
 event!(

@@ -9,22 +9,38 @@
 //!
 //! Quantities are Wh (energy token base units). Prices are quote base units
 //! per kWh: tick `t` costs `min_price + t × tick_size`. So the value of
-//! `q` Wh at price `p` is `q × p / 1000` quote units, and every rounding is
-//! in the market's favour:
+//! `q` Wh at price `p` is `q × p / 1000` quote units, and every rounding of
+//! value is in the market's favour:
 //!
 //! - a buy escrows `ceil(q × limit / 1000)` quote units, a sell its `q` Wh;
-//! - a buyer receives `floor(share)` Wh and pays `ceil(share × p / 1000)`;
-//! - a seller delivers `ceil(share)` Wh and is paid `floor(share × p / 1000)`
-//!   less a fee of `ceil(gross × fee_bps / 10,000)`;
+//! - every order trades whole Wh ([`fill_wh`]): in full, not at all, or, at
+//!   the long side's marginal tick, its pro-rata share rounded to a whole
+//!   Wh so that the shares add up to exactly the matched volume;
+//! - a buyer receiving `f` Wh pays `ceil(f × p / 1000)`; a seller
+//!   delivering `f` Wh is paid `floor(f × p / 1000)` less a fee of
+//!   `ceil(gross × fee_bps / 10,000)`.
 //!
-//! where `share = quantity × fill_num / fill_den` is the order's exact
-//! (rational) fill. The buyers' exact shares and the sellers' exact shares
-//! both add up to the matched volume, so the energy vault keeps
-//! `Σ ceil(seller share) − Σ floor(buyer share) ≥ 0` Wh and the quote vault
-//! keeps the fees plus `Σ ceil(buyer cost) − Σ floor(seller gross) ≥ 0`.
-//! That remainder (each order contributes less than 1 Wh and 1 quote unit
-//! of dust) goes to the fee recipient when the epoch's last order settles,
-//! leaving the epoch's share of both vaults at exactly zero.
+//! So nobody pays for energy it does not receive, the buyers receive
+//! exactly what the sellers deliver (the energy vault returns to zero with
+//! no dust), and the quote vault keeps the fees plus
+//! `Σ ceil(buyer cost) − Σ floor(seller gross) ≥ 0` (less than 1 quote unit
+//! per order), which goes to the fee recipient when the epoch's last order
+//! settles, leaving the epoch's share of both vaults at exactly zero.
+//!
+//! # Pro-rata allocation in whole Wh
+//!
+//! The marginal orders of the long side share `num` Wh among `den` Wh of
+//! orders. Taken in ascending slot (order id) order, each receives
+//! `floor((P + q) × num / den) − floor(P × num / den)` where `P` is the
+//! quantity of the marginal orders before it: its exact share rounded down
+//! or up, the rounding carried from one order to the next, the total
+//! exactly `num`. Largest-remainder rounding would need every marginal
+//! order's remainder before the first one is paid, which a permissionless
+//! crank settling any subset cannot have without a pass over the whole
+//! book; the carried rounding needs only the running prefix, which the
+//! epoch keeps (`marginal_prefix_wh`, `marginal_cursor`), and settlement
+//! refuses to skip an open marginal order. The result depends only on the
+//! book, never on who cranks or in which batches.
 //!
 //! # Clearing
 //!
@@ -423,14 +439,63 @@ pub fn fill_ratio(clearing: &Clearing, is_buy: bool, limit_tick: u16) -> (u64, u
     }
 }
 
+/// Whether orders of this side at `limit_tick` share a pro-rata fill
+/// (`0 < num < den`): they are the long side's marginal orders, which
+/// receive whole Wh by [`fill_wh`]'s cumulative rounding and must be
+/// settled in ascending slot order.
+#[inline(always)]
+pub fn is_pro_rata(clearing: &Clearing, is_buy: bool, limit_tick: u16) -> bool {
+    let (num, den) = fill_ratio(clearing, is_buy, limit_tick);
+    num != 0 && num < den
+}
+
+/// Whole Wh an order fills. Orders better than the marginal tick fill in
+/// full, worse ones not at all. The marginal orders of the long side share
+/// `num` Wh among `den` Wh of orders: taken in ascending slot order, with
+/// `prefix_wh` the quantity of the marginal orders before this one, an
+/// order of `q` Wh fills
+///
+/// `floor((prefix + q) × num / den) − floor(prefix × num / den)`,
+///
+/// which is its exact share `q × num / den` rounded down or up, and which
+/// adds up over all of them to exactly `num`: the matched volume is
+/// delivered in whole Wh and nobody is charged for a fraction.
+#[inline(always)]
+pub fn fill_wh(
+    clearing: &Clearing,
+    is_buy: bool,
+    limit_tick: u16,
+    quantity_wh: u64,
+    prefix_wh: u64,
+) -> Result<u64, MathError> {
+    let (num, den) = fill_ratio(clearing, is_buy, limit_tick);
+    if num == 0 {
+        return Ok(0);
+    }
+    if num > den {
+        return Err(MathError::Inconsistent);
+    }
+    if num == den {
+        return Ok(quantity_wh);
+    }
+    let end = prefix_wh
+        .checked_add(quantity_wh)
+        .ok_or(MathError::Overflow)?;
+    if end > den {
+        return Err(MathError::Inconsistent);
+    }
+    let hi = div(mul(end as u128, num as u128)?, den as u128, false)?;
+    let lo = div(mul(prefix_wh as u128, num as u128)?, den as u128, false)?;
+    hi.checked_sub(lo).ok_or(MathError::Inconsistent)
+}
+
 /// What settling one order moves.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Settlement {
-    /// Wh traded: a buyer receives `floor(share)`, a seller delivers
-    /// `ceil(share)`.
+    /// Wh traded, whole ([`fill_wh`]).
     pub filled_wh: u64,
-    /// Quote value of the fill: a buyer pays `ceil(share × price / 1000)`;
-    /// a seller's gross proceeds are `floor(share × price / 1000)`.
+    /// Quote value of the fill: a buyer pays `ceil(filled × price / 1000)`;
+    /// a seller's gross proceeds are `floor(filled × price / 1000)`.
     pub quote_amount: u64,
     /// Seller fee, `ceil(gross × fee_bps / 10,000)` (0 for buyers).
     pub fee: u64,
@@ -442,7 +507,8 @@ pub struct Settlement {
     pub quote_out: u64,
 }
 
-/// The settlement of an order (`escrow` as recorded when it was placed).
+/// The settlement of an order (`escrow` as recorded when it was placed;
+/// `prefix_wh` as in [`fill_wh`], ignored unless the order is pro rata).
 #[inline(always)]
 pub fn settle(
     clearing: &Clearing,
@@ -451,9 +517,10 @@ pub fn settle(
     limit_tick: u16,
     quantity_wh: u64,
     escrow: u64,
+    prefix_wh: u64,
 ) -> Result<Settlement, MathError> {
-    let (num, den) = fill_ratio(clearing, is_buy, limit_tick);
-    if num == 0 {
+    let filled = fill_wh(clearing, is_buy, limit_tick, quantity_wh, prefix_wh)?;
+    if filled == 0 {
         // Nothing filled: everything escrowed goes back.
         return Ok(if is_buy {
             Settlement {
@@ -467,14 +534,10 @@ pub fn settle(
             }
         });
     }
-    // The exact share is `quantity_wh × num / den`; its value at the
-    // clearing price is `share_num × price / (den × 1000)`.
-    let share_num = mul(quantity_wh as u128, num as u128)?;
-    let value_num = mul(share_num, clearing.price as u128)?;
-    let value_den = mul(den as u128, WH_PER_KWH as u128)?;
+    // Everyone pays or is paid for exactly the Wh it trades.
+    let value_num = mul(filled as u128, clearing.price as u128)?;
     if is_buy {
-        let filled = div(share_num, den as u128, false)?;
-        let cost = div(value_num, value_den, true)?;
+        let cost = div(value_num, WH_PER_KWH as u128, true)?;
         let refund = escrow.checked_sub(cost).ok_or(MathError::Inconsistent)?;
         Ok(Settlement {
             filled_wh: filled,
@@ -484,8 +547,7 @@ pub fn settle(
             quote_out: refund,
         })
     } else {
-        let filled = div(share_num, den as u128, true)?;
-        let gross = div(value_num, value_den, false)?;
+        let gross = div(value_num, WH_PER_KWH as u128, false)?;
         let fee = div(
             mul(gross as u128, fee_bps as u128)?,
             BPS_DENOMINATOR as u128,

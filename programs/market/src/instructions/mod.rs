@@ -57,3 +57,28 @@ pub(crate) fn epoch_data<'a>(
     }
     epoch.try_borrow_mut()
 }
+
+/// Moves `lamports` from `from` (an account this program owns: the market,
+/// which holds the order deposits) to `to` (any writable account): how
+/// order deposits are refunded.
+#[inline(always)]
+pub(crate) fn move_lamports(
+    from: &mut AccountView,
+    to: &mut AccountView,
+    lamports: u64,
+) -> Result<(), ProgramError> {
+    if lamports == 0 {
+        return Ok(());
+    }
+    let from_after = from
+        .lamports()
+        .checked_sub(lamports)
+        .ok_or(MarketError::BookInconsistent)?;
+    from.set_lamports(from_after);
+    let to_after = to
+        .lamports()
+        .checked_add(lamports)
+        .ok_or(MarketError::ArithmeticOverflow)?;
+    to.set_lamports(to_after);
+    Ok(())
+}

@@ -92,6 +92,14 @@ pub struct Epoch {
     pub sell_fill_den: u64,
     /// Seller fees collected so far, quote units.
     pub fees_quote: u64,
+    /// Lamports each order deposits here (copied from the market).
+    pub order_deposit_lamports: u64,
+    /// Order deposits of this epoch's live orders, lamports, held by the
+    /// market account.
+    pub deposits_lamports: u64,
+    /// Pro-rata allocation: Wh of the long side's marginal orders settled
+    /// so far (they settle in ascending slot order; see `math::fill_wh`).
+    pub marginal_prefix_wh: u64,
     /// Slots ever used (the high-water mark of the book).
     pub order_count: u32,
     /// Orders placed and neither cancelled nor settled.
@@ -107,8 +115,10 @@ pub struct Epoch {
     /// `EpochState`.
     pub state: u8,
     pub version: u8,
-    pub _padding: [u8; 4],
-    pub reserved: [u8; 64],
+    /// Pro-rata allocation: every slot below it has been checked, so an
+    /// open marginal order can only sit at or above it.
+    pub marginal_cursor: u32,
+    pub reserved: [u8; 40],
 }
 
 const _: () = assert!(core::mem::size_of::<Epoch>() == 304);

@@ -9,6 +9,10 @@ use pinocchio::Address;
 /// payout; the vaults hold the escrow of every open and unsettled epoch, and
 /// each epoch keeps its own ledger of what it holds there.
 ///
+/// Holding a book slot costs `order_deposit_lamports` (refundable) and at
+/// least `min_order_value` in escrow, and the lowest price is above zero:
+/// filling a book costs `order_capacity × (deposit + minimum value)`.
+///
 /// Set once by the registry admin in `create_market`; afterwards only the
 /// epoch cursor (`current_epoch`, `current_epoch_end_ts`,
 /// `next_epoch_index`) changes, in `open_epoch`.
@@ -39,6 +43,16 @@ pub struct Market {
     pub current_epoch_end_ts: i64,
     /// Index the next opened epoch gets (0, 1, 2, …).
     pub next_epoch_index: u64,
+    /// Smallest order value, quote units: `ceil(quantity × limit price /
+    /// 1000)` of every order must reach it (≥ 1, so no order escrows
+    /// nothing).
+    pub min_order_value: u64,
+    /// Lamports every order deposits with this account while it holds a
+    /// book slot; refunded to the owner's wallet by cancel and by
+    /// settlement. This account's balance is its rent plus the deposits of
+    /// every live order of every epoch. At least the rent-exempt minimum of an empty account, so
+    /// the refund can always be paid.
+    pub order_deposit_lamports: u64,
     pub epoch_length_secs: u32,
     /// Order slots of every epoch of this market.
     pub order_capacity: u32,
@@ -49,7 +63,7 @@ pub struct Market {
     pub bump: u8,
     pub energy_vault_bump: u8,
     pub quote_vault_bump: u8,
-    pub reserved: [u8; 64],
+    pub reserved: [u8; 48],
 }
 
 const _: () = assert!(core::mem::size_of::<Market>() == 312);

@@ -39,6 +39,8 @@ pub const MAX_ORDER_WH: u64 = 1 << 40;
 pub const MAX_EPOCH_SIDE_WH: u64 = 1 << 40;
 /// Longest epoch: 31 days.
 pub const MAX_EPOCH_LENGTH_SECS: u32 = 31 * 24 * 3_600;
+/// Largest order deposit: 1 SOL.
+pub const MAX_ORDER_DEPOSIT_LAMPORTS: u64 = 1_000_000_000;
 /// Highest seller fee: 10 %.
 pub const MAX_FEE_BPS: u16 = 1_000;
 

@@ -4,8 +4,8 @@ use crate::{
     events::MarketCreated,
     math,
     state::{
-        Market, MAX_EPOCH_LENGTH_SECS, MAX_FEE_BPS, MAX_ORDER_CAPACITY, MAX_ORDER_WH, MAX_PRICE,
-        MAX_TICKS, SEED_MARKET, SEED_VAULT, STATE_VERSION,
+        Market, MAX_EPOCH_LENGTH_SECS, MAX_FEE_BPS, MAX_ORDER_CAPACITY, MAX_ORDER_DEPOSIT_LAMPORTS,
+        MAX_ORDER_WH, MAX_PRICE, MAX_TICKS, SEED_MARKET, SEED_VAULT, STATE_VERSION,
     },
 };
 use joule_common::{
@@ -32,6 +32,11 @@ pub struct MarketParams {
     pub fee_bps: u16,
     pub order_capacity: u32,
     pub fee_recipient: Address,
+    /// Smallest order value at its limit price, quote units (≥ 1).
+    pub min_order_value: u64,
+    /// Refundable lamports each order deposits while it holds a book slot
+    /// (from the rent-exempt minimum of an empty account up to 1 SOL).
+    pub order_deposit_lamports: u64,
 }
 
 impl MarketParams {
@@ -47,6 +52,8 @@ impl MarketParams {
             fee_bps: args.u16()?,
             order_capacity: args.u32()?,
             fee_recipient: *args.address()?,
+            min_order_value: args.u64()?,
+            order_deposit_lamports: args.u64()?,
         };
         args.finish()?;
         params.validate()?;
@@ -64,6 +71,7 @@ impl MarketParams {
             .ok_or(MarketError::InvalidPriceGrid)?;
         let max_price = math::tick_price(self.min_price, self.tick_size, top_tick);
         if self.tick_count > MAX_TICKS
+            || self.min_price == 0
             || self.tick_size == 0
             || !max_price.is_some_and(|p| p <= MAX_PRICE)
         {
@@ -80,6 +88,16 @@ impl MarketParams {
         }
         if self.fee_recipient == Address::default() {
             return Err(MarketError::InvalidFeeRecipient.into());
+        }
+        if self.min_order_value == 0 {
+            return Err(MarketError::InvalidMinOrderValue.into());
+        }
+        // The rent-exempt lower bound is checked on-chain (it needs the
+        // Rent sysvar).
+        if self.order_deposit_lamports == 0
+            || self.order_deposit_lamports > MAX_ORDER_DEPOSIT_LAMPORTS
+        {
+            return Err(MarketError::InvalidOrderDeposit.into());
         }
         Ok(())
     }
@@ -142,6 +160,11 @@ impl<'a> CreateMarketAccounts<'a> {
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     let params = MarketParams::parse(args)?;
     let ctx = CreateMarketAccounts::parse(accounts)?;
+    // A deposit refunded into an emptied wallet must make it rent-exempt,
+    // or one owner could block the settlement of a whole epoch.
+    if params.order_deposit_lamports < joule_common::sysvar::minimum_balance(0)? {
+        return Err(MarketError::InvalidOrderDeposit.into());
+    }
 
     let energy_key = *ctx.energy_mint.address();
     let quote_key = *ctx.quote_mint.address();
@@ -214,6 +237,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         min_lot_wh: params.min_lot_wh,
         current_epoch_end_ts: 0,
         next_epoch_index: 0,
+        min_order_value: params.min_order_value,
+        order_deposit_lamports: params.order_deposit_lamports,
         epoch_length_secs: params.epoch_length_secs,
         order_capacity: params.order_capacity,
         tick_count: params.tick_count,
@@ -222,7 +247,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         bump,
         energy_vault_bump,
         quote_vault_bump,
-        reserved: [0; 64],
+        reserved: [0; 48],
     };
     init(ctx.market, &body)?;
     emit(&MarketCreated {
@@ -239,6 +264,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         order_capacity: params.order_capacity,
         tick_count: params.tick_count,
         fee_bps: params.fee_bps,
+        min_order_value: params.min_order_value,
+        order_deposit_lamports: params.order_deposit_lamports,
     });
     Ok(())
 }

@@ -27,6 +27,10 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     if !validate::same_address(&e.header.rent_payer, rent_payer.address()) {
         return Err(MarketError::NotRentPayer.into());
     }
+    // Every deposit went back with its order's settlement.
+    if e.header.deposits_lamports != 0 {
+        return Err(MarketError::BookInconsistent.into());
+    }
     drop(data);
     let lamports = epoch.lamports();
     close_account(epoch, rent_payer)?;

@@ -26,9 +26,11 @@ use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 /// may create by CPI). This instruction checks that it is this program's,
 /// of exactly that size and never initialised, and writes its header. The
 /// payer is recorded as the rent payer and gets the rent back from
-/// `close_epoch` once the epoch is settled.
+/// `close_epoch` once the epoch is settled. The epoch account must sign:
+/// otherwise anyone could open (and later collect the rent of) a zeroed
+/// account someone else created.
 ///
-/// Accounts: `[payer (s), config, market (w), epoch (w)]`.
+/// Accounts: `[payer (s), config, market (w), epoch (s, w)]`.
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     Args::new(args).finish()?;
@@ -46,7 +48,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         .checked_add(m.epoch_length_secs as i64)
         .ok_or(MarketError::ArithmeticOverflow)?;
 
-    validate::writable(epoch)?;
+    validate::writable_signer(epoch)?;
     if !epoch.owned_by(program_id)
         || epoch.data_len() != epoch_space(m.tick_count, m.order_capacity)
     {
@@ -74,6 +76,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         header.order_capacity = m.order_capacity;
         header.tick_count = m.tick_count;
         header.fee_bps = m.fee_bps;
+        header.order_deposit_lamports = m.order_deposit_lamports;
         header.state = EpochState::Open as u8;
         header.version = STATE_VERSION;
     }

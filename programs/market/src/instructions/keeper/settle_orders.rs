@@ -3,7 +3,7 @@ use crate::{
     error::MarketError,
     events::{EpochSettled, OrderSettlement, ORDERS_SETTLED},
     math::{self, Clearing},
-    state::{split_epoch, EpochState, Market, OrderStatus, Side, SEED_MARKET},
+    state::{split_epoch, EpochState, Market, Order, OrderStatus, Side, SEED_MARKET},
 };
 use alloc::vec::Vec;
 use joule_common::{
@@ -15,12 +15,24 @@ use joule_common::{
 };
 use pinocchio::{cpi::Signer, AccountView, Address, ProgramResult};
 
-/// Token accounts each settled order takes: the owner's energy account,
-/// then the owner's quote account.
-pub const ACCOUNTS_PER_ORDER: usize = 2;
-/// Most orders one `settle_orders` takes (its event and the compute budget
-/// bound it long before the transaction size does).
-pub const MAX_SETTLE_ORDERS: usize = 128;
+/// Accounts each settled order takes: the owner's energy token account, the
+/// owner's quote token account, the owner's wallet (its deposit refund).
+pub const ACCOUNTS_PER_ORDER: usize = 3;
+/// Most instructions a transaction's instruction trace may hold: its
+/// top-level instructions and every CPI they make.
+pub const MAX_INSTRUCTION_TRACE_LENGTH: usize = 64;
+/// Top-level instructions a settlement transaction carries besides
+/// `settle_orders`: the compute-unit limit and price.
+pub const SETTLE_TX_OTHER_INSTRUCTIONS: usize = 2;
+/// Most orders one `settle_orders` takes: what one transaction can run.
+/// Each order makes up to two token transfers (CPIs), the final sweep two
+/// more, and the trace also holds `settle_orders` itself and the compute
+/// budget instructions: (64 − 2 − 1 − 2) / 2 = 29. The account-lock limit
+/// (64 per transaction) allows fewer orders of distinct owners (3 accounts
+/// each), but orders of one owner share theirs.
+pub const MAX_SETTLE_ORDERS: usize =
+    (MAX_INSTRUCTION_TRACE_LENGTH - SETTLE_TX_OTHER_INSTRUCTIONS - 1 - 2) / 2;
+const _: () = assert!(MAX_SETTLE_ORDERS == 29);
 
 /// Bytes of the `OrdersSettled` event before its list: discriminator,
 /// epoch, four held amounts, the list's length.
@@ -39,26 +51,36 @@ const QUOTE_OUT_AT: usize = RECORD - 8;
 /// - a seller receives the filled quantity × clearing price less the fee,
 ///   and its unfilled energy back.
 ///
-/// Order `i` of the list takes remaining accounts `2i` (the owner's energy
-/// token account) and `2i + 1` (the owner's quote token account). They are
-/// checked by mint and owner, not by address, and only when they receive
-/// something: a crank passes any placeholder for an account that receives
-/// nothing (a buyer with no fill needs no energy account), and can pay an
-/// owner who closed an account into a new one. Each order's slot is marked
-/// settled, so it can never be settled twice.
+/// Order `i` of the list takes remaining accounts `3i` (the owner's energy
+/// token account), `3i + 1` (the owner's quote token account) and `3i + 2`
+/// (the owner's wallet, which gets the order's lamport deposit back). The
+/// token accounts are checked by mint and owner, not by address, and only
+/// when they receive something: a crank passes any placeholder for an
+/// account that receives nothing (a buyer with no fill needs no energy
+/// account), and can pay an owner who closed an account into a new one.
+/// Each order's slot is marked settled, so it can never be settled twice.
+///
+/// The long side's marginal orders (pro rata, see `math::fill_wh`) must be
+/// settled in ascending order id: the epoch keeps the running prefix of
+/// their quantities and a cursor below which every slot has been checked,
+/// and an order is refused (`MarginalOrderOutOfSequence`) while an earlier
+/// marginal order is still open. Other orders settle in any order.
 ///
 /// When the epoch's last order settles, everything the epoch still holds in
 /// the vaults (seller fees and rounding dust, see `math`) goes to the fee
 /// recipient's accounts and the epoch becomes `Settled`. An epoch where
 /// nothing crossed refunds everyone. While the market is paused only orders
-/// with no fill (pure refunds) can be settled.
+/// with no fill (pure refunds) can be settled and nothing is swept; the
+/// sweep is then finished by a later `settle_orders` with an empty list
+/// once the market is unpaused.
 ///
 /// Everything is checked and computed first, then one `OrdersSettled` event
 /// (and `EpochSettled` for the last batch) is logged, then the transfers
 /// run.
 ///
-/// Accounts: `[config, market, epoch (w), energy_vault (w), quote_vault (w),
-/// fee_energy (w), fee_quote (w), token_program, (energy_i (w), quote_i (w))…]`.
+/// Accounts: `[config, market (w), epoch (w), energy_vault (w), quote_vault (w),
+/// fee_energy (w), fee_quote (w), token_program, (energy_i (w), quote_i (w),
+/// owner_i (w))…]`.
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     let mut args = Args::new(args);
@@ -70,6 +92,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     ) = validate::take::<8>(accounts)?;
     let (_, paused) = read_config(config)?;
     validate::program(token_program, &TOKEN_PROGRAM_ID)?;
+    validate::writable(market)?;
     let m = load::<Market>(market, program_id)?;
     if !validate::same_address(energy_vault.address(), &m.energy_vault)
         || !validate::same_address(quote_vault.address(), &m.quote_vault)
@@ -80,9 +103,6 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let (energy_mint, quote_mint, fee_recipient, bump) =
         (m.energy_mint, m.quote_mint, m.fee_recipient, [m.bump]);
     drop(m);
-    if count == 0 {
-        return Err(MarketError::NoOrders.into());
-    }
     if count > MAX_SETTLE_ORDERS {
         return Err(MarketError::TooManyOrders.into());
     }
@@ -103,6 +123,15 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         Some(EpochState::Open) => return Err(MarketError::EpochNotCleared.into()),
         _ => return Err(MarketError::EpochAlreadySettled.into()),
     }
+    // An empty list only finishes a sweep that a pause held back.
+    if count == 0 {
+        if h.live_orders != 0 {
+            return Err(MarketError::NoOrders.into());
+        }
+        if paused {
+            return Err(MarketError::MarketPaused.into());
+        }
+    }
     let clearing = Clearing {
         tick: h.clearing_tick,
         price: h.clearing_price,
@@ -116,9 +145,17 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         sell_fill_num: h.sell_fill_num,
         sell_fill_den: h.sell_fill_den,
     };
+    // The side and tick whose orders share a pro-rata fill, if any.
+    let pro_rata = if math::is_pro_rata(&clearing, true, h.buy_marginal_tick) {
+        Some((Side::Buy as u8, h.buy_marginal_tick))
+    } else if math::is_pro_rata(&clearing, false, h.sell_marginal_tick) {
+        Some((Side::Sell as u8, h.sell_marginal_tick))
+    } else {
+        None
+    };
 
     // The event, built while every order is checked and settled in the book.
-    // `count` ≤ 128: no overflow.
+    // `count` ≤ 29: no overflow.
     let mut event: Vec<u8> =
         Vec::with_capacity(EVENT_HEAD.saturating_add(RECORD.saturating_mul(count)));
     event.extend_from_slice(&ORDERS_SETTLED);
@@ -130,19 +167,38 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     event.extend_from_slice(&(count as u32).to_le_bytes());
 
     let (ids, _) = ids.as_chunks::<4>();
-    let (pairs, _) = owners.as_chunks::<ACCOUNTS_PER_ORDER>();
-    for (id_bytes, [energy_to, quote_to]) in ids.iter().zip(pairs.iter()) {
+    let (triples, _) = owners.as_chunks::<ACCOUNTS_PER_ORDER>();
+    for (id_bytes, [energy_to, quote_to, owner_to]) in ids.iter().zip(triples.iter()) {
         let order_id = u32::from_le_bytes(*id_bytes);
-        let slot = e
+        let slot = *e
             .orders
-            .get_mut(order_id as usize)
+            .get(order_id as usize)
             .ok_or(MarketError::OrderNotFound)?;
         match OrderStatus::from_u8(slot.status) {
             Some(OrderStatus::Open) => {}
             Some(OrderStatus::Settled) => return Err(MarketError::OrderAlreadySettled.into()),
             _ => return Err(MarketError::OrderNotFound.into()),
         }
+        if !validate::same_address(owner_to.address(), &slot.owner) || !owner_to.is_writable() {
+            return Err(MarketError::OwnerAccountMismatch.into());
+        }
         let side = slot.side;
+        let mut prefix_wh = 0;
+        if pro_rata == Some((side, slot.limit_tick)) {
+            // Marginal orders settle in slot order: none may be skipped.
+            let cursor = h.marginal_cursor;
+            let key = (side as u32) << 16 | slot.limit_tick as u32;
+            if order_id < cursor || marginal_open_between(e.orders, cursor, order_id, key) {
+                return Err(MarketError::MarginalOrderOutOfSequence.into());
+            }
+            prefix_wh = h.marginal_prefix_wh;
+            h.marginal_prefix_wh = prefix_wh
+                .checked_add(slot.quantity_wh)
+                .ok_or(MarketError::ArithmeticOverflow)?;
+            h.marginal_cursor = order_id
+                .checked_add(1)
+                .ok_or(MarketError::ArithmeticOverflow)?;
+        }
         let s = math::settle(
             &clearing,
             h.fee_bps,
@@ -150,6 +206,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
             slot.limit_tick,
             slot.quantity_wh,
             slot.escrow,
+            prefix_wh,
         )?;
         if paused && (s.filled_wh != 0 || s.quote_amount != 0) {
             return Err(MarketError::MarketPaused.into());
@@ -160,7 +217,10 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         if s.quote_out > 0 {
             token::token_account_of(quote_to, &quote_mint, &slot.owner)?;
         }
-        slot.status = OrderStatus::Settled as u8;
+        e.orders
+            .get_mut(order_id as usize)
+            .ok_or(MarketError::OrderNotFound)?
+            .status = OrderStatus::Settled as u8;
         h.quote_held = h
             .quote_held
             .checked_sub(s.quote_out)
@@ -193,9 +253,18 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     event[64..72].copy_from_slice(&h.energy_held_wh.to_le_bytes());
     log_data(&event);
 
-    // The last order: fees and dust go to the fee recipient.
+    let deposit = h.order_deposit_lamports;
+    // `count` ≤ 29 deposits of at most 1 SOL each: no overflow.
+    let deposits_out = deposit.saturating_mul(count as u64);
+    h.deposits_lamports = h
+        .deposits_lamports
+        .checked_sub(deposits_out)
+        .ok_or(MarketError::BookInconsistent)?;
+
+    // The last order: fees and dust go to the fee recipient, unless the
+    // market is paused (then a later empty `settle_orders` sweeps).
     let (mut quote_swept, mut energy_swept) = (0, 0);
-    if h.live_orders == 0 {
+    if h.live_orders == 0 && !paused {
         (quote_swept, energy_swept) = (h.quote_held, h.energy_held_wh);
         if quote_swept > 0 {
             token::token_account_of(fee_quote, &quote_mint, &fee_recipient)?;
@@ -225,7 +294,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         &bump
     );
     let (records, _) = event[EVENT_HEAD..].as_chunks::<RECORD>();
-    for (record, [energy_to, quote_to]) in records.iter().zip(pairs.iter()) {
+    let (triples, _) = owners.as_chunks::<ACCOUNTS_PER_ORDER>();
+    for (record, [energy_to, quote_to, _]) in records.iter().zip(triples.iter()) {
         let energy_out = u64::from_le_bytes(field(record, ENERGY_OUT_AT));
         let quote_out = u64::from_le_bytes(field(record, QUOTE_OUT_AT));
         if energy_out > 0 {
@@ -265,7 +335,33 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
             Signer::from(&seeds),
         )?;
     }
+    // Deposits last: the runtime checks at every CPI that the lamports of
+    // this instruction's accounts add up, and the owners' wallets are not
+    // named by the transfers (so not synced until the instruction ends).
+    let (triples, _) = owners.as_chunks_mut::<ACCOUNTS_PER_ORDER>();
+    for [_, _, owner_to] in triples.iter_mut() {
+        super::super::move_lamports(market, owner_to, deposit)?;
+    }
     Ok(())
+}
+
+/// Whether an open order whose `side << 16 | limit_tick` is `key` sits in
+/// a slot in `from..to`: a plain indexed loop, about a dozen CU per slot.
+/// Five register arguments at most (the slice takes two): SBF passes
+/// nothing on the stack between frames.
+#[inline(never)]
+fn marginal_open_between(orders: &[Order], from: u32, to: u32, key: u32) -> bool {
+    let end = (to as usize).min(orders.len());
+    let (side, tick) = ((key >> 16) as u8, key as u16);
+    let mut i = from as usize;
+    while i < end {
+        let o = &orders[i];
+        if o.status == OrderStatus::Open as u8 && o.side == side && o.limit_tick == tick {
+            return true;
+        }
+        i = i.wrapping_add(1);
+    }
+    false
 }
 
 #[inline(always)]

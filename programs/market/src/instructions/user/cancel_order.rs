@@ -1,4 +1,4 @@
-use super::super::{epoch_data, read_config};
+use super::super::{epoch_data, move_lamports, read_config};
 use crate::{
     error::MarketError,
     events::OrderCancelled,
@@ -19,10 +19,11 @@ use pinocchio::{cpi::Signer, AccountView, Address, ProgramResult};
 /// the book is final for clearing), except while the market is paused:
 /// then cancellation stays available until the epoch is cleared, so funds
 /// are never stuck behind a pause. Refunds the escrow exactly, removes the
-/// order from its histogram and frees its slot for reuse. `client_order_id`
-/// must match, so a stale id cannot cancel another order.
+/// order from its histogram and frees its slot for reuse, and returns the
+/// order's lamport deposit to the owner. `client_order_id` must match, so a
+/// stale id cannot cancel another order.
 ///
-/// Accounts: `[owner (s), config, market, epoch (w), owner_token (w), vault (w), token_program]`;
+/// Accounts: `[owner (s, w), config, market (w), epoch (w), owner_token (w), vault (w), token_program]`;
 /// `owner_token` receives the refund (the owner's account of the escrowed mint).
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
@@ -32,9 +33,10 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     args.finish()?;
     let ([owner, config, market, epoch, owner_token, vault, token_program], _) =
         validate::take::<7>(accounts)?;
-    validate::signer(owner)?;
+    validate::writable_signer(owner)?;
     let (_, paused) = read_config(config)?;
     validate::program(token_program, &TOKEN_PROGRAM_ID)?;
+    validate::writable(market)?;
     let m = load::<Market>(market, program_id)?;
     let now = sysvar::unix_timestamp()?;
     let market_key = *market.address();
@@ -102,6 +104,11 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     slot.status = OrderStatus::Free as u8;
     slot.next_free = h.free_head;
     h.free_head = order_id;
+    let deposit = h.order_deposit_lamports;
+    h.deposits_lamports = h
+        .deposits_lamports
+        .checked_sub(deposit)
+        .ok_or(MarketError::BookInconsistent)?;
     drop(data);
 
     if escrow > 0 {
@@ -113,6 +120,10 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         );
         token::transfer_signed(vault, owner_token, market, escrow, Signer::from(&seeds))?;
     }
+    // After the CPI: the runtime checks at every CPI that the lamports of
+    // this instruction's accounts still add up, and an account the CPI does
+    // not name (the owner) is only synced at the end.
+    move_lamports(market, owner, deposit)?;
     emit(&OrderCancelled {
         epoch: epoch_key,
         owner: *owner.address(),

@@ -11,12 +11,14 @@ use crate::{
 use joule_common::{
     account::load,
     args::Args,
+    cpi::system_program,
     event::{emit, set_return_data},
     sysvar,
     token::{self, TOKEN_PROGRAM_ID},
     validate,
 };
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
+use pinocchio_system::instructions::Transfer;
 
 /// Arguments of `place_order`.
 pub struct PlaceOrderArgs {
@@ -56,24 +58,33 @@ impl PlaceOrderArgs {
 /// its tick. Returns the order id (`u32`, the slot index) as return data
 /// and in `OrderPlaced`.
 ///
-/// Accounts: `[owner (s), config, market, epoch (w), owner_token (w), vault (w), token_program]`;
+/// Holding a slot costs: the order's value at its limit price
+/// (`ceil(quantity_wh × limit price / 1000)`) must reach the market's
+/// minimum order value, and the owner deposits the market's
+/// `order_deposit_lamports` with the market account (not the epoch account:
+/// a CPI is charged for the size of every account it names, and a book can
+/// be 2 MiB), refunded by cancel or settlement.
+///
+/// Accounts: `[owner (s, w), config, market (w), epoch (w), owner_token (w), vault (w), token_program, system_program]`;
 /// `owner_token` is the owner's token account of the escrowed mint (energy
 /// for a sell, quote for a buy) and `vault` the market's vault of that mint.
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     let args = PlaceOrderArgs::parse(args)?;
-    let ([owner, config, market, epoch, owner_token, vault, token_program], _) =
-        validate::take::<7>(accounts)?;
-    validate::signer(owner)?;
+    let ([owner, config, market, epoch, owner_token, vault, token_program, system], _) =
+        validate::take::<8>(accounts)?;
+    validate::writable_signer(owner)?;
     require_unpaused(config)?;
     validate::program(token_program, &TOKEN_PROGRAM_ID)?;
+    system_program(system)?;
+    validate::writable(market)?;
     let m = load::<Market>(market, program_id)?;
     let (vault_key, mint) = m.vault_and_mint(args.side);
     if !validate::same_address(vault.address(), vault_key) {
         return Err(MarketError::WrongVault.into());
     }
     let balance = token::token_account_of(owner_token, mint, owner.address())?.amount;
-    let min_lot_wh = m.min_lot_wh;
+    let (min_lot_wh, min_order_value) = (m.min_lot_wh, m.min_order_value);
     drop(m);
     let now = sysvar::unix_timestamp()?;
     let market_key = *market.address();
@@ -102,14 +113,15 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     }
     let price = math::tick_price(h.min_price, h.tick_size, args.limit_tick)
         .ok_or(MarketError::ArithmeticOverflow)?;
+    // The order's value at its limit (what a buy escrows).
+    let value = math::buy_escrow(args.quantity_wh, price)
+        .map_err(|_| ProgramError::from(MarketError::EscrowTooLarge))?;
+    if value < min_order_value || value == 0 {
+        return Err(MarketError::BelowMinimumValue.into());
+    }
+    let deposit = h.order_deposit_lamports;
     let (escrow, total, bins, held) = match args.side {
-        Side::Buy => (
-            math::buy_escrow(args.quantity_wh, price)
-                .map_err(|_| ProgramError::from(MarketError::EscrowTooLarge))?,
-            &mut h.total_buy_wh,
-            e.demand,
-            &mut h.quote_held,
-        ),
+        Side::Buy => (value, &mut h.total_buy_wh, e.demand, &mut h.quote_held),
         Side::Sell => (
             args.quantity_wh,
             &mut h.total_sell_wh,
@@ -170,10 +182,20 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         .live_orders
         .checked_add(1)
         .ok_or(MarketError::ArithmeticOverflow)?;
+    h.deposits_lamports = h
+        .deposits_lamports
+        .checked_add(deposit)
+        .ok_or(MarketError::ArithmeticOverflow)?;
     drop(data);
 
-    if escrow > 0 {
-        token::transfer(owner_token, vault, owner, escrow)?;
+    token::transfer(owner_token, vault, owner, escrow)?;
+    if deposit > 0 {
+        Transfer {
+            from: owner,
+            to: market,
+            lamports: deposit,
+        }
+        .invoke()?;
     }
     emit(&OrderPlaced {
         epoch: epoch_key,
