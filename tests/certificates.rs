@@ -266,7 +266,12 @@ fn issue_certificate_ok() {
     let ok = expect_ok(res);
     let c = ctx.certificate(&cert);
     assert_eq!(c.id, id);
-    assert_eq!(c.parent_id, 0);
+    assert_eq!(
+        (c.parent, c.split_count, c.split_index),
+        (Pubkey::default(), 0, 0)
+    );
+    assert!(!c.is_split_part());
+    assert_eq!(certs::address_of(&c), Some(cert));
     assert_eq!(
         c.owner,
         producer.pubkey(),
@@ -635,12 +640,12 @@ fn issue_and_split_work_when_the_new_address_was_prefunded() {
         assert_eq!(ctx.lamports(&key), rent.max(lamports));
     }
     let cert = ctx.all_certificates()[0].0;
-    let new_id = ctx.next_certificate_id();
-    let key = certs::certificate_key(new_id);
+    let index = ctx.next_split_index(&cert);
+    let key = certs::split_key(&cert, index);
     let gift = joule_sdk::token::transfer_lamports(&griefer.pubkey(), &key, dust);
     expect_ok(ctx.send_unrecorded(&[gift], &[&griefer]));
     let me = producer.pubkey();
-    let ix = certs::split_certificate(&me, &me, &cert, new_id, 400, 600, &me);
+    let ix = certs::split_certificate(&me, &me, &cert, index, 400, 600, &me);
     let ok = expect_ok(ctx.send("split_certificate (prefunded address)", &[ix], &[&producer]));
     println!("split_certificate into a prefunded address: {} CU", ok.cu);
     assert_eq!(ctx.certificate(&key).amount_wh, 600);
@@ -750,19 +755,38 @@ fn split_certificate_ok() {
     let (mut ctx, _, producer, meter, cert) = with_certificate(9_000);
     let buyer = ctx.new_user();
     let original = ctx.certificate(&cert);
-    let new_id = ctx.next_certificate_id();
+    let next_id = ctx.cert_config().next_certificate_id;
+    let index = ctx.next_split_index(&cert);
     let (part, res) = ctx.split_certificate(&producer, &cert, 5_500, 3_500, &buyer.pubkey());
     let ok = expect_ok(res);
+    assert_eq!(part, certs::split_key(&cert, index));
+    assert_eq!(
+        Pubkey::find_program_address(
+            &[certs::SEED_SPLIT, cert.as_ref(), &index.to_le_bytes()],
+            &certs::ID
+        ),
+        (part, 255)
+    );
     let a = ctx.certificate(&cert);
     let b = ctx.certificate(&part);
     assert_eq!(
-        (a.amount_wh, a.owner, a.id),
-        (5_500, producer.pubkey(), original.id)
+        (a.amount_wh, a.owner, a.id, a.split_count),
+        (5_500, producer.pubkey(), original.id, index + 1)
     );
+    assert_eq!(a.parent, Pubkey::default());
     assert_eq!(
-        (b.amount_wh, b.owner, b.id, b.parent_id),
-        (3_500, buyer.pubkey(), new_id, original.id)
+        (
+            b.amount_wh,
+            b.owner,
+            b.id,
+            b.parent,
+            b.split_index,
+            b.split_count
+        ),
+        (3_500, buyer.pubkey(), original.id, cert, index, 0)
     );
+    assert!(b.is_split_part());
+    assert_eq!(certs::address_of(&b), Some(part));
     for c in [&a, &b] {
         assert_eq!(c.meter, meter);
         assert_eq!(
@@ -781,14 +805,18 @@ fn split_certificate_ok() {
         assert_eq!(c.bump, certs::CERTIFICATE_BUMP);
     }
     assert_eq!(a.amount_wh + b.amount_wh, original.amount_wh);
-    assert_eq!(ctx.cert_config().next_certificate_id, new_id + 1);
+    assert_eq!(
+        ctx.cert_config().next_certificate_id,
+        next_id,
+        "a split takes no issuance id"
+    );
     assert_eq!(
         ctx.meter(&meter).certified_wh,
         9_000,
         "a split certifies nothing new"
     );
     let ev: certs::CertificateSplit = joule_sdk::events::decode(&ok.logs).expect("event");
-    assert_eq!(({ ev.id }, { ev.new_id }), (original.id, new_id));
+    assert_eq!(({ ev.certificate }, { ev.split_index }), (cert, index));
     assert_eq!({ ev.new_owner }, buyer.pubkey());
     assert_eq!(
         ({ ev.amount_wh_before }, { ev.amount_wh_after }, {
@@ -799,7 +827,9 @@ fn split_certificate_ok() {
     // Each part is a full certificate: split again, to oneself this time.
     let (part2, res) = ctx.split_certificate(&buyer, &part, 3_499, 1, &buyer.pubkey());
     expect_ok(res);
-    assert_eq!(ctx.certificate(&part2).parent_id, new_id);
+    let c2 = ctx.certificate(&part2);
+    assert_eq!((c2.parent, c2.id), (part, original.id));
+    assert_eq!(certs::address_of(&c2), Some(part2));
     assert_eq!(
         (
             ctx.certificate(&part).amount_wh,
@@ -807,17 +837,82 @@ fn split_certificate_ok() {
         ),
         (3_499, 1)
     );
+    // The original's next part takes its next index, not the first one again.
+    let (part3, res) = ctx.split_certificate(&producer, &cert, 5_000, 500, &producer.pubkey());
+    expect_ok(res);
+    assert_ne!(part3, part);
+    assert!(ctx.certificate(&part3).split_index > index);
+}
+
+/// The audit's attack: a holder splits into the address of the id the
+/// authority is about to issue (before the fix, splits and issues shared one
+/// id counter, so this took the id and made the issue fail). The split's
+/// seeds can never sign for an issued certificate's address, so the runtime
+/// refuses it, nothing moves, and the authority's prepared issue with that
+/// id then succeeds, however many splits happened since.
+#[test]
+fn split_rejects_the_address_of_the_next_issue() {
+    let (mut ctx, authority, producer, meter, cert) = with_certificate(4_000);
+    let me = producer.pubkey();
+    let payer = ctx.payer.pubkey();
+    // The authority prepares its next issue.
+    let next_before = ctx.cert_config().next_certificate_id;
+    let id = ctx.next_certificate_id();
+    let next_issue = certs::certificate_key(id);
+    let issue =
+        certs::issue_certificate(&authority.pubkey(), &payer, id, &meter, 1_000, START, END);
+    // The holder tries to take that address with a split, at every split
+    // index the program would accept and with the id itself as the index.
+    let before = ctx.snapshot(&[certs::config_address(), cert, next_issue, meter]);
+    let from = ctx.certificate(&cert).split_count;
+    let usable: Vec<u32> = (from..from + certs::MAX_SPLIT_INDEX_SKIP)
+        .filter(|i| certs::split_address(&cert, *i).is_some())
+        .take(4)
+        .collect();
+    for index in usable {
+        let mut ix = certs::split_certificate(&me, &me, &cert, index, 2_000, 2_000, &me);
+        ix.accounts[4].pubkey = next_issue;
+        assert_ix_error(
+            &ctx.send("split_certificate", &[ix], &[&producer]),
+            InstructionError::PrivilegeEscalation,
+        );
+    }
+    ctx.assert_unchanged(&before);
+    // Splits, splits of splits and retirements meanwhile do not touch the
+    // issuance id space...
+    let (part, res) = ctx.split_certificate(&producer, &cert, 3_000, 1_000, &me);
+    expect_ok(res);
+    let (_, res) = ctx.split_certificate(&producer, &part, 500, 500, &me);
+    expect_ok(res);
+    let (_, res) = ctx.split_certificate(&producer, &cert, 2_999, 1, &me);
+    expect_ok(res);
+    expect_ok(ctx.retire_certificate(&producer, &part, &me, "Producer Co", "own use"));
+    assert_eq!(ctx.cert_config().next_certificate_id, next_before);
+    assert!(!ctx.exists(&next_issue));
+    // ...so the authority's prepared issue goes through as signed.
+    expect_ok(ctx.send("issue_certificate", &[issue], &[&authority]));
+    let c = ctx.certificate(&next_issue);
+    assert_eq!(
+        (c.id, c.amount_wh, c.parent),
+        (id, 1_000, Pubkey::default())
+    );
+    let sum: u64 = ctx
+        .all_certificates()
+        .iter()
+        .map(|(_, c)| c.amount_wh)
+        .sum();
+    assert_eq!(sum, ctx.meter(&meter).certified_wh);
 }
 
 #[test]
 fn split_rejects_non_owner() {
     let (mut ctx, authority, _, _, cert) = with_certificate(9_000);
     let intruder = ctx.new_user();
-    let new_id = ctx.next_certificate_id();
+    let index = ctx.next_split_index(&cert);
     let before = ctx.snapshot(&[
         certs::config_address(),
         cert,
-        certs::certificate_key(new_id),
+        certs::split_key(&cert, index),
     ]);
     for who in [&intruder, &authority] {
         let (_, res) = ctx.split_certificate(who, &cert, 4_500, 4_500, &who.pubkey());
@@ -830,11 +925,11 @@ fn split_rejects_non_owner() {
 fn split_rejects_amounts_that_do_not_sum() {
     let (mut ctx, _, producer, _, cert) = with_certificate(9_000);
     let me = producer.pubkey();
-    let new_id = ctx.next_certificate_id();
+    let index = ctx.next_split_index(&cert);
     let before = ctx.snapshot(&[
         certs::config_address(),
         cert,
-        certs::certificate_key(new_id),
+        certs::split_key(&cert, index),
     ]);
     for (keep, split) in [
         (5_000, 3_999),
@@ -859,22 +954,22 @@ fn split_rejects_retired_and_revoked_certificates() {
     let (mut ctx, authority, producer, meter, cert) = with_certificate(4_000);
     let me = producer.pubkey();
     expect_ok(ctx.retire_certificate(&producer, &cert, &me, "Producer Co", "own use"));
-    let new_id = ctx.next_certificate_id();
+    let index = ctx.next_split_index(&cert);
     let before = ctx.snapshot(&[
         certs::config_address(),
         cert,
-        certs::certificate_key(new_id),
+        certs::split_key(&cert, index),
     ]);
     let (_, res) = ctx.split_certificate(&producer, &cert, 2_000, 2_000, &me);
     assert_error(&res, code(E::CertificateRetired));
     ctx.assert_unchanged(&before);
     let revoked = ctx.issue_ok(&authority, &meter, 4_000);
     expect_ok(ctx.revoke_certificate(&authority, &revoked, "duplicate claim"));
-    let new_id = ctx.next_certificate_id();
+    let index = ctx.next_split_index(&revoked);
     let before = ctx.snapshot(&[
         certs::config_address(),
         revoked,
-        certs::certificate_key(new_id),
+        certs::split_key(&revoked, index),
     ]);
     let (_, res) = ctx.split_certificate(&producer, &revoked, 2_000, 2_000, &me);
     assert_error(&res, code(E::CertificateRevoked));
@@ -885,14 +980,14 @@ fn split_rejects_retired_and_revoked_certificates() {
 fn split_rejects_wrong_new_certificate_accounts() {
     let (mut ctx, _, producer, _, cert) = with_certificate(4_000);
     let me = producer.pubkey();
-    let new_id = ctx.next_certificate_id();
+    let index = ctx.next_split_index(&cert);
     let before = ctx.snapshot(&[
         certs::config_address(),
         cert,
-        certs::certificate_key(new_id),
+        certs::split_key(&cert, index),
     ]);
     // An existing certificate cannot be overwritten.
-    let mut ix = certs::split_certificate(&me, &me, &cert, new_id, 2_000, 2_000, &me);
+    let mut ix = certs::split_certificate(&me, &me, &cert, index, 2_000, 2_000, &me);
     ix.accounts[4].pubkey = cert;
     assert_error(
         &ctx.send("split_certificate", &[ix], &[&producer]),
@@ -900,7 +995,7 @@ fn split_rejects_wrong_new_certificate_accounts() {
     );
     // A signing keypair cannot stand in for the new certificate's PDA.
     let kp = Keypair::new();
-    let mut ix = certs::split_certificate(&me, &me, &cert, new_id, 2_000, 2_000, &me);
+    let mut ix = certs::split_certificate(&me, &me, &cert, index, 2_000, 2_000, &me);
     ix.accounts[4].pubkey = kp.pubkey();
     ix.accounts[4].is_signer = true;
     assert_error(
@@ -908,10 +1003,10 @@ fn split_rejects_wrong_new_certificate_accounts() {
         F::ConstraintSeeds as u32,
     );
     assert!(!ctx.exists(&kp.pubkey()));
-    // Another id's address: the runtime refuses to sign for it (checking it
-    // in the program would cost a 200 CU hash; see split_certificate).
-    let mut ix = certs::split_certificate(&me, &me, &cert, new_id, 2_000, 2_000, &me);
-    let other = certs::certificate_key(certs::next_usable_id(new_id + 1));
+    // Another index's address: the runtime refuses to sign for it (checking
+    // it in the program would cost a 230 CU hash; see split_certificate).
+    let mut ix = certs::split_certificate(&me, &me, &cert, index, 2_000, 2_000, &me);
+    let other = certs::split_key(&cert, certs::next_split_index(&cert, index + 1));
     ix.accounts[4].pubkey = other;
     assert_ix_error(
         &ctx.send("split_certificate", &[ix], &[&producer]),
@@ -919,18 +1014,18 @@ fn split_rejects_wrong_new_certificate_accounts() {
     );
     assert!(!ctx.exists(&other));
     // A substituted rent sysvar.
-    let mut ix = certs::split_certificate(&me, &me, &cert, new_id, 2_000, 2_000, &me);
+    let mut ix = certs::split_certificate(&me, &me, &cert, index, 2_000, 2_000, &me);
     ix.accounts[5].pubkey = Pubkey::new_unique();
     assert_error(
         &ctx.send("split_certificate", &[ix], &[&producer]),
         F::ConstraintAddress as u32,
     );
-    // An id outside the window.
-    let far = certs::next_usable_id(new_id + certs::MAX_ID_SKIP);
+    // An index outside the window.
+    let far = certs::next_split_index(&cert, index + certs::MAX_SPLIT_INDEX_SKIP);
     let ix = certs::split_certificate(&me, &me, &cert, far, 2_000, 2_000, &me);
     assert_error(
         &ctx.send("split_certificate", &[ix], &[&producer]),
-        code(E::InvalidCertificateId),
+        code(E::InvalidSplitIndex),
     );
     ctx.assert_unchanged(&before);
 }
@@ -1117,11 +1212,13 @@ fn everything_but_revocation_rejects_while_paused() {
     let buyer = ctx.new_user().pubkey();
     expect_ok(ctx.set_certificates_pause(&authority, certs::PAUSE_ALL));
     let new_id = ctx.next_certificate_id();
+    let index = ctx.next_split_index(&cert);
     let before = ctx.snapshot(&[
         certs::config_address(),
         meter,
         cert,
         certs::certificate_key(new_id),
+        certs::split_key(&cert, index),
     ]);
     let (_, res) = ctx.issue_certificate(&authority, &meter, 1_000, START, END);
     assert_error(&res, code(E::Paused));
@@ -1197,7 +1294,15 @@ fn idl_is_current_and_describes_the_bytes() {
         ),
         (
             "split_certificate",
-            certs::split_certificate(&me, &me, &s.certificate, 7, 1, 2, &me),
+            certs::split_certificate(
+                &me,
+                &me,
+                &s.certificate,
+                certs::next_split_index(&s.certificate, 7),
+                1,
+                2,
+                &me,
+            ),
         ),
         (
             "transfer_certificate",

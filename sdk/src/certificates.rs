@@ -19,8 +19,8 @@ pub fn config_address() -> Pubkey {
     Pubkey::find_program_address(&[SEED_CONFIG], &ID).0
 }
 
-/// The `Certificate` PDA of `id` (`["certificate", id as u64 LE]`, bump
-/// 255), or `None` if `id` is not a usable certificate id (its bump-255
+/// The issued `Certificate` PDA of `id` (`["certificate", id as u64 LE]`,
+/// bump 255), or `None` if `id` is not a usable certificate id (its bump-255
 /// address is not a valid program address; see [`CERTIFICATE_BUMP`]).
 pub fn certificate_address(id: u64) -> Option<Pubkey> {
     Pubkey::create_program_address(
@@ -36,7 +36,7 @@ pub fn is_usable_id(id: u64) -> bool {
 }
 
 /// The first usable certificate id at or after `from` (pass the config's
-/// `next_certificate_id` to get the id the next certificate takes).
+/// `next_certificate_id` to get the id the next issued certificate takes).
 pub fn next_usable_id(from: u64) -> u64 {
     let mut id = from.max(FIRST_CERTIFICATE_ID);
     while !is_usable_id(id) {
@@ -45,8 +45,8 @@ pub fn next_usable_id(from: u64) -> u64 {
     id
 }
 
-/// The address of certificate `id`, which must be a usable id (as every
-/// existing certificate's is).
+/// The address of issued certificate `id`, which must be a usable id (as
+/// every issued certificate's is).
 ///
 /// # Panics
 ///
@@ -54,6 +54,56 @@ pub fn next_usable_id(from: u64) -> u64 {
 /// it, so pass them ids from [`next_usable_id`].
 pub fn certificate_key(id: u64) -> Pubkey {
     certificate_address(id).unwrap_or_else(|| panic!("{id} is not a usable certificate id"))
+}
+
+/// The PDA of the part split off `parent` at `index`
+/// (`["split", parent, index as u32 LE]`, bump 255), or `None` if `index`
+/// is not usable under `parent` (its bump-255 address is not a valid
+/// program address).
+pub fn split_address(parent: &Pubkey, index: u32) -> Option<Pubkey> {
+    Pubkey::create_program_address(
+        &[
+            SEED_SPLIT,
+            parent.as_ref(),
+            &index.to_le_bytes(),
+            &[CERTIFICATE_BUMP],
+        ],
+        &ID,
+    )
+    .ok()
+}
+
+/// The first usable split index under `parent` at or after `from` (pass the
+/// parent's `split_count` to get the index its next part takes).
+pub fn next_split_index(parent: &Pubkey, from: u32) -> u32 {
+    let mut index = from;
+    while split_address(parent, index).is_none() {
+        index = index
+            .checked_add(1)
+            .expect("a certificate's split indices never run out");
+    }
+    index
+}
+
+/// The address of the part split off `parent` at `index`, which must be
+/// usable (see [`next_split_index`]).
+///
+/// # Panics
+///
+/// If `index` is not usable under `parent`.
+pub fn split_key(parent: &Pubkey, index: u32) -> Pubkey {
+    split_address(parent, index)
+        .unwrap_or_else(|| panic!("{index} is not a usable split index under {parent}"))
+}
+
+/// The address a decoded certificate sits at: its parent's part at its
+/// split index, or the issued certificate of its id.
+pub fn address_of(cert: &Certificate) -> Option<Pubkey> {
+    if cert.is_split_part() {
+        split_address(&cert.parent, cert.split_index)
+    } else {
+        certificate_address(cert.id)
+    }
 }
 
 /// The signing PDA through which this program records certified energy in
@@ -164,12 +214,15 @@ const CONFIG_W: AccountSpec = w("config", "The certificates Config PDA [\"config
 const AUTHORITY: AccountSpec = s("authority", "The certificate authority.");
 const OWNER: AccountSpec = s("owner", "The certificate owner.");
 const PAYER: AccountSpec = ws("payer", "Pays the new certificate's rent.");
-const CERTIFICATE_W: AccountSpec = w("certificate", "The Certificate PDA [\"certificate\", id].");
+const CERTIFICATE_W: AccountSpec = w(
+    "certificate",
+    "The Certificate PDA ([\"certificate\", id] if issued, [\"split\", parent, index] if split off).",
+);
 const SYSTEM: AccountSpec = fixed("system_program", SYSTEM_PROGRAM_ID);
 
 /// The spec of one certificates instruction, by name.
 pub fn spec(name: &str) -> IxSpec {
-    use IdlType::{Pubkey, String, I64, U64, U8};
+    use IdlType::{Pubkey, String, I64, U32, U64, U8};
     let arg = |name, ty| ArgSpec { name, ty };
     let (docs, accounts, args): (&str, Vec<AccountSpec>, Vec<ArgSpec>) = match name {
         "initialize" => (
@@ -198,7 +251,7 @@ pub fn spec(name: &str) -> IxSpec {
             vec![arg("flags", U8)],
         ),
         "issue_certificate" => (
-            "Authority: certifies amount_wh of a renewable meter's exported energy not yet certified, over [period_start, period_end] (end no later than the meter's last reading). The registry records it in the meter's certified_wh (CPI signed by the PDA [\"certifier\"]); the new Certificate PDA [\"certificate\", id] (bump 255) belongs to the meter owner. id must be a usable id (its bump-255 address is a valid PDA) from the config's next_certificate_id up to 63 past it.",
+            "Authority: certifies amount_wh of a renewable meter's exported energy not yet certified, over [period_start, period_end] (end no later than the meter's last reading). The registry records it in the meter's certified_wh (CPI signed by the PDA [\"certifier\"]); the new Certificate PDA [\"certificate\", id] (bump 255) belongs to the meter owner. id must be a usable id (its bump-255 address is a valid PDA) from the config's next_certificate_id up to 63 past it. Only this instruction consumes ids, so no holder can take the one the authority is issuing.",
             vec![
                 AUTHORITY,
                 PAYER,
@@ -218,17 +271,17 @@ pub fn spec(name: &str) -> IxSpec {
             vec![arg("new_owner", Pubkey)],
         ),
         "split_certificate" => (
-            "Owner: splits an active certificate in two. The original keeps keep_wh; a new Certificate PDA [\"certificate\", new_id] with the same meter, period and source receives split_wh and belongs to new_owner. Both non-zero, summing exactly to the original amount. new_id must be a usable id, as for issue_certificate.",
+            "Owner: splits an active certificate in two. The original keeps keep_wh; a new Certificate PDA [\"split\", certificate, split_index as u32 LE] (bump 255) with the same meter, period, source and issuance id receives split_wh, belongs to new_owner and records the original as its parent. Both non-zero, summing exactly to the original amount. split_index must be a usable index (its bump-255 address is a valid PDA) from the original's split_count up to 63 past it. Takes no issuance id.",
             vec![
                 OWNER,
                 PAYER,
-                CONFIG_W,
+                CONFIG,
                 CERTIFICATE_W,
-                w("new_certificate", "The Certificate PDA [\"certificate\", new_id], created here."),
+                w("new_certificate", "The Certificate PDA [\"split\", certificate, split_index], created here."),
                 fixed("rent", RENT_SYSVAR_ID),
                 SYSTEM,
             ],
-            vec![arg("keep_wh", U64), arg("split_wh", U64), arg("new_owner", Pubkey), arg("new_id", U64)],
+            vec![arg("keep_wh", U64), arg("split_wh", U64), arg("new_owner", Pubkey), arg("split_index", U32)],
         ),
         "retire_certificate" => (
             "Owner: retires an active certificate for a beneficiary (key, default if none, and a 1 to 64 byte name) with a 1 to 128 byte reason. Final.",
@@ -346,14 +399,14 @@ pub fn transfer_certificate(
     )
 }
 
-/// Splits `certificate`: it keeps `keep_wh`; certificate `new_id`
-/// (`next_usable_id(config.next_certificate_id)`) receives `split_wh` for
-/// `new_owner`.
+/// Splits `certificate`: it keeps `keep_wh`; its part at `split_index`
+/// (`next_split_index(certificate, its split_count)`) receives `split_wh`
+/// for `new_owner`.
 pub fn split_certificate(
     owner: &Pubkey,
     payer: &Pubkey,
     certificate: &Pubkey,
-    new_id: u64,
+    split_index: u32,
     keep_wh: u64,
     split_wh: u64,
     new_owner: &Pubkey,
@@ -363,7 +416,7 @@ pub fn split_certificate(
         *payer,
         config_address(),
         *certificate,
-        certificate_key(new_id),
+        split_key(certificate, split_index),
         RENT_SYSVAR_ID,
         SYSTEM_PROGRAM_ID,
     ];
@@ -371,7 +424,7 @@ pub fn split_certificate(
         .u64(keep_wh)
         .u64(split_wh)
         .pubkey(new_owner)
-        .u64(new_id);
+        .u32(split_index);
     build("split_certificate", &keys, args)
 }
 

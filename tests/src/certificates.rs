@@ -34,13 +34,25 @@ impl TestContext {
             .expect("certificate layout")
     }
 
-    /// The id the next certificate (issued or split off) takes: the first
-    /// usable id at or after the config's `next_certificate_id`.
+    /// The id the next issued certificate takes: the first usable id at or
+    /// after the config's `next_certificate_id`.
     pub fn next_certificate_id(&self) -> u64 {
         certs::next_usable_id(self.cert_config().next_certificate_id)
     }
 
-    /// Every certificate ever created, by id.
+    /// The index the next part split off `parent` takes: the first usable
+    /// index at or after its `split_count` (0 if `parent` is no certificate).
+    pub fn next_split_index(&self, parent: &Pubkey) -> u32 {
+        let from = self
+            .data(parent)
+            .and_then(|d| certs::decode_certificate(&d))
+            .map(|c| c.split_count)
+            .unwrap_or(0);
+        certs::next_split_index(parent, from)
+    }
+
+    /// Every certificate ever created: each issued one (by id) followed by
+    /// the parts split off it, depth first.
     pub fn all_certificates(&self) -> Vec<(Pubkey, Certificate)> {
         let next = self
             .data(&certs::config_address())
@@ -48,10 +60,23 @@ impl TestContext {
         let next = next
             .map(|c| c.next_certificate_id)
             .unwrap_or(certs::FIRST_CERTIFICATE_ID);
-        (certs::FIRST_CERTIFICATE_ID..next)
-            .filter_map(certs::certificate_address)
-            .filter_map(|key| Some((key, certs::decode_certificate(&self.data(&key)?)?)))
-            .collect()
+        let mut out = Vec::new();
+        for key in (certs::FIRST_CERTIFICATE_ID..next).filter_map(certs::certificate_address) {
+            self.collect_certificate(key, &mut out);
+        }
+        out
+    }
+
+    fn collect_certificate(&self, key: Pubkey, out: &mut Vec<(Pubkey, Certificate)>) {
+        let Some(cert) = self.data(&key).and_then(|d| certs::decode_certificate(&d)) else {
+            return;
+        };
+        out.push((key, cert));
+        for index in 0..cert.split_count {
+            if let Some(part) = certs::split_address(&key, index) {
+                self.collect_certificate(part, out);
+            }
+        }
     }
 
     /// The registry admin initialises the certificates program with `authority`.
@@ -126,18 +151,18 @@ impl TestContext {
         split_wh: u64,
         new_owner: &Pubkey,
     ) -> (Pubkey, TxResult) {
-        let id = self.next_certificate_id();
+        let index = self.next_split_index(certificate);
         let ix = certs::split_certificate(
             &owner.pubkey(),
             &owner.pubkey(),
             certificate,
-            id,
+            index,
             keep_wh,
             split_wh,
             new_owner,
         );
         (
-            certs::certificate_key(id),
+            certs::split_key(certificate, index),
             self.send("split_certificate", &[ix], &[owner]),
         )
     }

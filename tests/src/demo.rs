@@ -384,9 +384,11 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
     let p = ctx.certificate(&part);
     writeln!(
         out,
-        "  Chen splits off #{} ({} kWh) to Dana",
+        "  Chen splits off #{}.{} ({} kWh, its own address under #{}, so no split can take an issuance id) to Dana",
         p.id,
-        format_kwh(p.amount_wh)
+        p.split_index,
+        format_kwh(p.amount_wh),
+        p.id
     )?;
     expect_ok(ctx.retire_certificate(
         &dana,
@@ -400,8 +402,9 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
     let p = ctx.certificate(&part);
     writeln!(
         out,
-        "  Dana retires #{} for \"{}\" ({:?}, final)",
+        "  Dana retires #{}.{} for \"{}\" ({:?}, final)",
         p.id,
+        p.split_index,
         String::from_utf8_lossy(&p.beneficiary_name[..p.beneficiary_name_len as usize]),
         p.status().expect("a known status")
     )?;

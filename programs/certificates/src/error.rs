@@ -24,5 +24,6 @@ joule_common::define_errors! {
         InvalidReason = 6019 => "The reason must be 1 to 128 bytes of UTF-8.",
         ArithmeticOverflow = 6020 => "An amount or id overflowed a 64-bit counter.",
         InvalidCertificateId = 6021 => "The new certificate id must be a usable id from the config's next id up to 63 past it.",
+        InvalidSplitIndex = 6022 => "The split part's index must be a usable index from the certificate's split count up to 63 past it.",
     }
 }

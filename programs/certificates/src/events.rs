@@ -64,14 +64,14 @@ event!(
     }
 );
 event!(
-    /// A certificate was split in two: the original (`id`, owner unchanged)
-    /// keeps `amount_wh_after`, the new certificate (`new_id`, owned by
-    /// `new_owner`) holds `new_amount_wh`. Certificate addresses follow from
-    /// their ids. (Lean: every byte logged costs a compute unit, and a split
-    /// must fit 2,000 CU with its account creation.)
+    /// A certificate was split in two: the original (`certificate`, owner
+    /// unchanged) keeps `amount_wh_after`; the new part, PDA
+    /// `["split", certificate, split_index]` owned by `new_owner`, holds
+    /// `new_amount_wh`. (Lean: every byte logged costs a compute unit, and a
+    /// split must fit 2,000 CU with its account creation.)
     CertificateSplit {
-        id: u64,
-        new_id: u64,
+        certificate: Address,
+        split_index: u32,
         new_owner: Address,
         amount_wh_before: u64,
         amount_wh_after: u64,

@@ -11,9 +11,13 @@
 //!
 //! Accounts: the `Config` PDA `["config"]` (authority, pending authority,
 //! pause flags, next certificate id), created by the registry admin; one
-//! `Certificate` PDA `["certificate", id as u64 LE]` per certificate, always
-//! at bump 255 (ids whose bump-255 address is not a valid PDA are skipped,
-//! see [`state::CERTIFICATE_BUMP`]). Per meter, the amounts of its
+//! `Certificate` PDA per certificate, always at bump 255: an issued one at
+//! `["certificate", id as u64 LE]` (ids whose bump-255 address is not a
+//! valid PDA are skipped, see [`state::CERTIFICATE_BUMP`]), a split part at
+//! `["split", parent certificate, index as u32 LE]`, indexed by its parent's
+//! own split counter. Only the authority consumes issuance ids and only a
+//! certificate's owner consumes its split indices, so nobody can take the
+//! address of someone else's next certificate. Per meter, the amounts of its
 //! certificates (active, retired and revoked) sum to its `certified_wh`.
 //!
 //! `lib.rs` only dispatches; each instruction lives in `instructions/`.

@@ -1,6 +1,6 @@
 use super::*;
 use crate::{certificates as certs, registry as reg, spec::ty};
-use anchor_lang_idl_spec::IdlType::{Bytes, Pubkey, String, I64, U64, U8};
+use anchor_lang_idl_spec::IdlType::{Bytes, Pubkey, String, I64, U32, U64, U8};
 
 fn events() -> Vec<IdlTypeDef> {
     let ev = borsh_type;
@@ -51,10 +51,10 @@ fn events() -> Vec<IdlTypeDef> {
         ),
         ev(
             "CertificateSplit",
-            "A certificate was split in two: the original (owner unchanged) keeps amount_wh_after, the new certificate (owned by new_owner) holds new_amount_wh. Certificate addresses follow from their ids.",
+            "A certificate was split in two: the original (owner unchanged) keeps amount_wh_after; the new part, PDA [\"split\", certificate, split_index] owned by new_owner, holds new_amount_wh.",
             vec![
-                ("id", U64),
-                ("new_id", U64),
+                ("certificate", Pubkey),
+                ("split_index", U32),
                 ("new_owner", Pubkey),
                 ("amount_wh_before", U64),
                 ("amount_wh_after", U64),
@@ -107,7 +107,7 @@ pub fn certificates_idl() -> Idl {
     let mut types = vec![
         struct_type(
             "Config",
-            "Certificates config, PDA [\"config\"]: the certificate authority, pause flags and the next certificate id.",
+            "Certificates config, PDA [\"config\"]: the certificate authority, pause flags and the lowest id the next issued certificate may take.",
             IdlSerialization::Bytemuck,
             repr_c(),
             vec![
@@ -123,12 +123,13 @@ pub fn certificates_idl() -> Idl {
         ),
         struct_type(
             "Certificate",
-            "An energy renewable certificate, PDA [\"certificate\", id as u64 LE] with bump 255.",
+            "An energy renewable certificate, PDA [\"certificate\", id as u64 LE] if issued or [\"split\", parent, split_index as u32 LE] if split off, always with bump 255. id is the issuance id (a split part carries its root's); parent is the certificate a part was split off (default if issued); split_count is the lowest index the next part split off this one may take.",
             IdlSerialization::Bytemuck,
             repr_c(),
             vec![
                 ("id", U64),
-                ("parent_id", U64),
+                ("split_count", U32),
+                ("split_index", U32),
                 ("amount_wh", U64),
                 ("period_start", I64),
                 ("period_end", I64),
@@ -147,7 +148,7 @@ pub fn certificates_idl() -> Idl {
                 ("version", U8),
                 ("bump", U8),
                 ("padding", ty::array(U8, 2)),
-                ("reserved", ty::array(U8, 32)),
+                ("parent", Pubkey),
             ],
         ),
         enum_type(
@@ -178,7 +179,9 @@ pub fn certificates_idl() -> Idl {
             constant("SEED_CONFIG", Bytes, format!("{:?}", certs::SEED_CONFIG)),
             constant("SEED_CERTIFICATE", Bytes, format!("{:?}", certs::SEED_CERTIFICATE)),
             constant("CERTIFICATE_BUMP", U8, certs::CERTIFICATE_BUMP),
+            constant("SEED_SPLIT", Bytes, format!("{:?}", certs::SEED_SPLIT)),
             constant("MAX_ID_SKIP", U64, certs::MAX_ID_SKIP),
+            constant("MAX_SPLIT_INDEX_SKIP", U32, certs::MAX_SPLIT_INDEX_SKIP),
             constant("MAX_BENEFICIARY_NAME_LEN", U8, certs::MAX_BENEFICIARY_NAME_LEN),
             constant("MAX_REASON_LEN", U8, certs::MAX_REASON_LEN),
             constant("PAUSE_ISSUE", U8, certs::PAUSE_ISSUE),

@@ -143,31 +143,45 @@ pub(crate) fn claim_certificate_id(config: &mut Config, id: u64) -> Result<u64, 
     Ok(id)
 }
 
-/// Creates the `Certificate` PDA `["certificate", id]` (bump 255) with
-/// `rent` lamports (its rent-exempt minimum), paid by `payer`. `account` must
-/// have passed [`uninitialized_pda`]: as it is not a transaction signer, the
-/// system program can only create it if it is exactly the address this
-/// program signs for, so the runtime proves the address (a bump-255 address
-/// that is not a valid PDA fails the signing).
+/// Takes `index` for a new part split off `parent`: it must lie in
+/// `[split_count, split_count + MAX_SPLIT_INDEX_SKIP)`; the parent's
+/// `split_count` becomes `index + 1`. Returns the index.
+#[inline(always)]
+pub(crate) fn claim_split_index(parent: &mut Certificate, index: u32) -> Result<u32, ProgramError> {
+    use crate::state::MAX_SPLIT_INDEX_SKIP;
+    let next = parent.split_count;
+    let limit = next
+        .checked_add(MAX_SPLIT_INDEX_SKIP)
+        .ok_or(CertificatesError::ArithmeticOverflow)?;
+    if index < next || index >= limit {
+        return Err(CertificatesError::InvalidSplitIndex.into());
+    }
+    parent.split_count = index
+        .checked_add(1)
+        .ok_or(CertificatesError::ArithmeticOverflow)?;
+    Ok(index)
+}
+
+/// Creates a `Certificate` PDA (bump 255) with `rent` lamports (its
+/// rent-exempt minimum), paid by `payer`, signing with `signer` (the
+/// account's seeds). `account` must have passed [`uninitialized_pda`]: as
+/// it is not a transaction signer, the system program can only create it if
+/// it is exactly the address this program signs for.
 #[inline(always)]
 pub(crate) fn create_certificate_account(
     payer: &AccountView,
     account: &AccountView,
-    id: u64,
+    signer: pinocchio::cpi::Signer,
     rent: u64,
     program_id: &Address,
 ) -> Result<(), ProgramError> {
-    use crate::state::{CERTIFICATE_BUMP, SEED_CERTIFICATE};
     use joule_common::account::AccountState;
-    let id_le = id.to_le_bytes();
-    let bump = [CERTIFICATE_BUMP];
-    let seeds = pinocchio::instruction::seeds!(SEED_CERTIFICATE, &id_le, &bump);
     joule_common::cpi::create_pda_account_with_rent(
         payer,
         account,
         Certificate::SPACE,
         program_id,
-        pinocchio::cpi::Signer::from(&seeds),
+        signer,
         rent,
     )
 }

@@ -37,19 +37,32 @@ impl CertificateStatus {
 }
 
 /// An energy renewable certificate (ERC) for `amount_wh` of one meter's
-/// renewable generation over `[period_start, period_end]`, PDA
-/// `["certificate", id as u64 LE]`.
+/// renewable generation over `[period_start, period_end]`.
 ///
-/// A split keeps the meter, period, source and issue time in both parts and
-/// records the original's id in the new part's `parent_id`, so per meter the
-/// amounts of all certificates (active, retired and revoked) always sum to
-/// the meter's `certified_wh`.
+/// Two address spaces, disjoint by construction:
+/// - an issued certificate is the PDA `["certificate", id as u64 LE]`, and
+///   only `issue_certificate` (the authority) creates one;
+/// - a split part is the PDA `["split", parent, index as u32 LE]`, under the
+///   certificate it was split off; only that parent's owner can create one,
+///   and the index comes from the parent's own `split_count`.
+///
+/// So no holder action can take the address of the authority's next issue.
+/// A split keeps the meter, period, source, utility, issue time and
+/// issuance `id` in both parts and links the new part to its parent, so per
+/// meter the amounts of all certificates (active, retired and revoked)
+/// always sum to the meter's `certified_wh`.
 #[repr(C)]
 #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
 pub struct Certificate {
+    /// Issuance id: an issued certificate's own id; a split part carries the
+    /// id of the issued certificate it descends from.
     pub id: u64,
-    /// The certificate this one was split off (0 = issued directly).
-    pub parent_id: u64,
+    /// Index the next part split off this certificate may take: parts
+    /// `["split", this, i]` exist only for `i < split_count` (indices whose
+    /// bump-255 address is not a valid PDA are skipped).
+    pub split_count: u32,
+    /// This part's index under `parent` (0 for an issued certificate).
+    pub split_index: u32,
     /// Certified energy, in whole Wh.
     pub amount_wh: u64,
     /// Generation period (unix seconds), `period_start < period_end`.
@@ -79,7 +92,8 @@ pub struct Certificate {
     pub version: u8,
     pub bump: u8,
     pub _padding: [u8; 2],
-    pub reserved: [u8; 32],
+    /// The certificate this part was split off (default = issued directly).
+    pub parent: Address,
 }
 
 const _: () = assert!(core::mem::size_of::<Certificate>() == 400);
@@ -92,6 +106,12 @@ impl Certificate {
     #[inline(always)]
     pub fn status(&self) -> Option<CertificateStatus> {
         CertificateStatus::from_u8(self.status)
+    }
+
+    /// Whether this certificate was split off another one.
+    #[inline(always)]
+    pub fn is_split_part(&self) -> bool {
+        self.parent != Address::default()
     }
 
     #[inline(always)]

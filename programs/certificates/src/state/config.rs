@@ -15,8 +15,9 @@ pub const PAUSE_ALL: u8 = PAUSE_ISSUE | PAUSE_TRANSFER | PAUSE_RETIRE;
 #[repr(C)]
 #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
 pub struct Config {
-    /// Id the next certificate (issued or split off) receives; ids start at 1
-    /// and are never reused.
+    /// Lowest id the next issued certificate may take; ids start at 1, are
+    /// never reused, and only `issue_certificate` moves this (split parts
+    /// live in their parent's own address space).
     pub next_certificate_id: u64,
     /// Issues and revokes certificates, pauses, hands the role over.
     pub authority: Address,

@@ -111,7 +111,8 @@ fn check_meter(meter: &AccountView, args: &IssueArgs) -> Result<MeterFacts, Prog
 /// `["certifier"]`, and creates the `Certificate` PDA `["certificate", id]`
 /// owned by the meter owner (rent paid by `payer`); `id` is the next usable
 /// id (see `CERTIFICATE_BUMP`), after which `Config::next_certificate_id`
-/// moves.
+/// moves. Only this instruction consumes ids (split parts have their own
+/// address space), so no holder can take the id the authority is issuing.
 ///
 /// Accounts: `[authority (s), payer (s, w), config (w), certificate (w),
 /// registry_config, meter (w), certifier, registry_program, system_program]`.
@@ -145,14 +146,17 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     drop(cfg);
     // The runtime would refuse a wrong address too (when signing the
     // creation); checking it here names the error.
-    pda::verify(
+    pda::verify_canonical(
         &[SEED_CERTIFICATE, &id.to_le_bytes()],
         CERTIFICATE_BUMP,
         program_id,
         certificate.address(),
     )?;
     let rent = joule_common::sysvar::minimum_balance(Certificate::SPACE)?;
-    create_certificate_account(payer, certificate, id, rent, program_id)?;
+    let id_le = id.to_le_bytes();
+    let bump = [CERTIFICATE_BUMP];
+    let seeds = pinocchio::instruction::seeds!(SEED_CERTIFICATE, &id_le, &bump);
+    create_certificate_account(payer, certificate, Signer::from(&seeds), rent, program_id)?;
 
     // record_certified(amount_wh, period_start, period_end), signed by ["certifier"].
     let mut data = [0u8; 32];
@@ -184,7 +188,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         .ok_or(CertificatesError::ArithmeticOverflow)?;
     let body = Certificate {
         id,
-        parent_id: 0,
+        split_count: 0,
+        split_index: 0,
         amount_wh: args.amount_wh,
         period_start: args.period_start,
         period_end: args.period_end,
@@ -203,7 +208,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         version: STATE_VERSION,
         bump: CERTIFICATE_BUMP,
         _padding: [0; 2],
-        reserved: [0; 32],
+        parent: Address::default(),
     };
     init(certificate, &body)?;
     emit(&CertificateIssued {

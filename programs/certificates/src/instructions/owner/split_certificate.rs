@@ -1,21 +1,21 @@
 use super::super::{
-    check_unpaused, claim_certificate_id, create_certificate_account, load_owned_certificate,
+    check_unpaused, claim_split_index, create_certificate_account, load_owned_certificate,
     uninitialized_pda,
 };
 use crate::{
     error::CertificatesError,
     events::CertificateSplit,
-    state::{Certificate, Config, PAUSE_TRANSFER},
+    state::{Certificate, Config, CERTIFICATE_BUMP, PAUSE_TRANSFER, SEED_SPLIT},
 };
 use joule_common::{
-    account::{init_zeroed, load_mut, AccountState},
+    account::{init_zeroed, load, AccountState},
     args::Args,
     cpi::system_program,
     event::emit,
     sysvar::minimum_balance_from_account,
     validate,
 };
-use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
+use pinocchio::{cpi::Signer, error::ProgramError, AccountView, Address, ProgramResult};
 
 /// Arguments of `split_certificate`.
 pub struct SplitArgs {
@@ -25,8 +25,8 @@ pub struct SplitArgs {
     pub split_wh: u64,
     /// Owner of the new certificate (may be the signer).
     pub new_owner: Address,
-    /// The new certificate's id (see `claim_certificate_id`).
-    pub new_id: u64,
+    /// The new part's index under the original (see `claim_split_index`).
+    pub split_index: u32,
 }
 
 impl SplitArgs {
@@ -36,7 +36,7 @@ impl SplitArgs {
         let keep_wh = args.u64()?;
         let split_wh = args.u64()?;
         let new_owner = *args.address()?;
-        let new_id = args.u64()?;
+        let split_index = args.u32()?;
         args.finish()?;
         if keep_wh == 0 || split_wh == 0 {
             return Err(CertificatesError::ZeroAmount.into());
@@ -48,21 +48,23 @@ impl SplitArgs {
             keep_wh,
             split_wh,
             new_owner,
-            new_id,
+            split_index,
         })
     }
 }
 
-/// `split_certificate(keep_wh, split_wh, new_owner, new_id)`: the owner
-/// splits an active certificate in two. The original keeps `keep_wh`; a new
-/// `Certificate` PDA `["certificate", new_id]` receives `split_wh` and
-/// belongs to `new_owner` (rent paid by `payer`). Both parts are non-zero
-/// and must sum exactly to the original amount; the new part keeps the
-/// meter, utility, period, source and issue time, and records the original
-/// as its parent. `new_id` is the next usable id, after which
-/// `Config::next_certificate_id` moves.
+/// `split_certificate(keep_wh, split_wh, new_owner, split_index)`: the
+/// owner splits an active certificate in two. The original keeps `keep_wh`;
+/// a new `Certificate` PDA `["split", certificate, split_index as u32 LE]`
+/// receives `split_wh` and belongs to `new_owner` (rent paid by `payer`).
+/// Both parts are non-zero and must sum exactly to the original amount; the
+/// new part keeps the meter, utility, period, source, issue time and
+/// issuance id, and records the original as its `parent`. `split_index` is
+/// the next usable index from the original's `split_count`, which moves
+/// past it. The config is only read (pause): splits take nothing from the
+/// issuance id space, so no split can block an issue.
 ///
-/// Accounts: `[owner (s), payer (s, w), config (w), certificate (w),
+/// Accounts: `[owner (s), payer (s, w), config, certificate (w),
 /// new_certificate (w), rent_sysvar, system_program]`. (The rent sysvar is
 /// read as an account: about 110 CU cheaper than the syscall, which keeps
 /// a split, account creation included, within 2,000 CU.)
@@ -71,8 +73,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let ([owner, payer, config, certificate, new_certificate, rent_sysvar, system], _) =
         validate::take::<7>(accounts)?;
     validate::writable_signer(payer)?;
-    let mut cfg = load_mut::<Config>(config, program_id)?;
-    check_unpaused(&cfg, PAUSE_TRANSFER)?;
+    check_unpaused(&*load::<Config>(config, program_id)?, PAUSE_TRANSFER)?;
+    let key = *certificate.address();
     let mut cert = load_owned_certificate(certificate, owner, program_id)?;
     let before = cert.amount_wh;
     if args.keep_wh.checked_add(args.split_wh) != Some(before) {
@@ -80,27 +82,37 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     }
     uninitialized_pda(new_certificate)?;
     system_program(system)?;
-    let new_id = claim_certificate_id(&mut cfg, args.new_id)?;
-    drop(cfg);
+    let index = claim_split_index(&mut cert, args.split_index)?;
+    let index_le = index.to_le_bytes();
+    // The runtime would refuse a wrong address too (when signing the
+    // creation); checking it here names the error.
     let rent = minimum_balance_from_account(rent_sysvar, Certificate::SPACE)?;
-    create_certificate_account(payer, new_certificate, new_id, rent, program_id)?;
+    let bump = [CERTIFICATE_BUMP];
+    let seeds = pinocchio::instruction::seeds!(SEED_SPLIT, key.as_ref(), &index_le, &bump);
+    create_certificate_account(
+        payer,
+        new_certificate,
+        Signer::from(&seeds),
+        rent,
+        program_id,
+    )?;
 
-    // The new part starts as a copy of the original (discriminator, meter,
-    // utility, period, source, issue time, bump), then takes its own id,
-    // parent, amount and owner.
-    let id = cert.id;
+    // The new part starts as a copy of the original (discriminator, issuance
+    // id, meter, utility, period, source, issue time, bump), then takes its
+    // own amount, owner, parent link and index, and no splits of its own.
     cert.amount_wh = args.keep_wh;
     {
         let mut part = init_zeroed::<Certificate>(new_certificate)?;
         *part = *cert;
-        part.id = new_id;
-        part.parent_id = id;
         part.amount_wh = args.split_wh;
         part.owner = args.new_owner;
+        part.parent = key;
+        part.split_index = index;
+        part.split_count = 0;
     }
     emit(&CertificateSplit {
-        id,
-        new_id,
+        certificate: key,
+        split_index: index,
         new_owner: args.new_owner,
         amount_wh_before: before,
         amount_wh_after: args.keep_wh,
