@@ -252,6 +252,32 @@ fn create_market_rejects_invalid_params() {
             |p| p.order_capacity = mkt::MAX_ORDER_CAPACITY + 1,
             E::InvalidOrderCapacity,
         ),
+        // Audit defect 2: a grid from price 0 let orders escrow nothing.
+        (
+            "lowest price zero",
+            |p| p.min_price = 0,
+            E::InvalidPriceGrid,
+        ),
+        (
+            "zero minimum order value",
+            |p| p.min_order_value = 0,
+            E::InvalidMinOrderValue,
+        ),
+        (
+            "no order deposit",
+            |p| p.order_deposit_lamports = 0,
+            E::InvalidOrderDeposit,
+        ),
+        (
+            "order deposit below the rent-exempt minimum of an empty account",
+            |p| p.order_deposit_lamports = 100_000,
+            E::InvalidOrderDeposit,
+        ),
+        (
+            "order deposit above 1 SOL",
+            |p| p.order_deposit_lamports = mkt::MAX_ORDER_DEPOSIT_LAMPORTS + 1,
+            E::InvalidOrderDeposit,
+        ),
     ];
     let mut ctx = TestContext::new();
     for (what, edit, err) in cases {
@@ -1589,6 +1615,67 @@ fn settle_orders_while_paused_only_refunds() {
     expect_ok(e.ctx.set_pause(0));
     expect_ok(e.ctx.settle(&e.fx, &e.epoch, &[s, b]));
     assert_eq!(e.ctx.vault_balances(&e.fx), (0, 0));
+}
+
+/// Attack (audit defect 4): while the market is paused, settling an
+/// epoch's last order as a pure refund used to sweep the fees and dust to
+/// the fee recipient too. Now only the refund moves; the epoch stays
+/// cleared with nothing live, an empty `settle_orders` is refused until the
+/// pause is lifted, and then sweeps.
+#[test]
+fn settle_orders_does_not_sweep_fees_while_paused() {
+    let mut e = env();
+    let s = e.place_ok(Who::Seller, Side::Sell, 10, 1_000);
+    let b = e.place_ok(Who::Buyer, Side::Buy, 10, 1_000);
+    let late = e.place_ok(Who::Buyer, Side::Buy, 5, 1_000);
+    e.end_epoch();
+    expect_ok(e.ctx.clear(&e.epoch));
+    // The trade settles (fee collected), the refund is left for last.
+    expect_ok(e.ctx.settle(&e.fx, &e.epoch, &[s, b]));
+    let fees = e.ctx.epoch_account(&e.epoch).header.fees_quote;
+    assert!(fees > 0);
+    expect_ok(e.ctx.set_pause(reg::PAUSE_MARKET));
+    let fee_accounts = [e.fx.fee_energy, e.fx.fee_quote];
+    let before = e.ctx.snapshot(&fee_accounts);
+    let q = e.ctx.balance(&e.buyer.quote);
+    expect_ok(e.ctx.settle(&e.fx, &e.epoch, &[late]));
+    assert_eq!(
+        e.ctx.balance(&e.buyer.quote) - q,
+        math::buy_escrow(1_000, e.price(5)).unwrap(),
+        "the refund moves"
+    );
+    e.ctx.assert_unchanged(&before);
+    let h = e.ctx.epoch_account(&e.epoch).header;
+    assert_eq!((h.state, h.live_orders), (EpochState::Cleared as u8, 0));
+    assert_eq!(
+        e.ctx.vault_balances(&e.fx),
+        (0, fees),
+        "the fees wait in the vault"
+    );
+    // Still paused: the sweep is refused.
+    let before = e.ctx.snapshot(&e.watched());
+    assert_error(&e.ctx.settle(&e.fx, &e.epoch, &[]), E::MarketPaused as u32);
+    e.ctx.assert_unchanged(&before);
+    let payer = e.ctx.payer.pubkey();
+    assert_error(
+        &e.ctx.close_epoch(&e.epoch, &payer),
+        E::EpochNotSettled as u32,
+    );
+    // Unpaused: an empty settlement sweeps and settles the epoch.
+    expect_ok(e.ctx.set_pause(0));
+    expect_ok(e.ctx.settle(&e.fx, &e.epoch, &[]));
+    assert_eq!(e.ctx.balance(&e.fx.fee_quote), fees);
+    assert_eq!(e.ctx.vault_balances(&e.fx), (0, 0));
+    assert_eq!(
+        e.ctx.epoch_account(&e.epoch).state(),
+        Some(EpochState::Settled)
+    );
+    // Nothing left to sweep twice.
+    assert_error(
+        &e.ctx.settle(&e.fx, &e.epoch, &[]),
+        E::EpochAlreadySettled as u32,
+    );
+    expect_ok(e.ctx.close_epoch(&e.epoch, &payer));
 }
 
 #[test]
