@@ -60,6 +60,8 @@ fn cu_table() {
         row("register_meter (bump 254)", Some(3_000)),
         row("activate_meter", None),
         row("suspend_meter", None),
+        row("reassign_meter", None),
+        row("close_meter", None),
         row("propose_meter_transfer", None),
         row("accept_meter_transfer", None),
         row("submit_readings x1", Some(1_000 + 250)),

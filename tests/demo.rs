@@ -8,9 +8,10 @@ fn demo_runs() {
     let report = demo::run(&mut out).expect("demo");
     let text = String::from_utf8(out).expect("utf-8");
     println!("{text}");
-    // 4 meters: one baseline + 24 hourly readings each; the resent batch is skipped whole.
+    // 4 meters: one baseline + 24 hourly readings each; the resent batch is
+    // skipped whole, and so is the reading backdated before activation.
     assert_eq!(report.readings_applied, 4 * 25);
-    assert_eq!(report.readings_skipped, 4);
+    assert_eq!(report.readings_skipped, 4 + 1);
     assert!(report.minted_wh > 0 && report.redeemed_wh > 0 && report.retired_wh > 0);
     assert!(text.contains("energy token supply"));
     assert!(report.invariants_hold && !text.contains("VIOLATED"));

@@ -242,7 +242,11 @@ fn registry_instruction_data_decodes_with_the_idl() {
             reg::register_meter(&a, &id, &utility, MeterKind::Hydro, 12_345),
             json!({"meter_id": id.to_vec(), "utility_id": utility.to_vec(), "kind": "Hydro", "rated_power_w": 12_345, "bump": reg::meter_address(&id).1}),
         ),
-        ("activate_meter", reg::activate_meter(&a, &m), json!({})),
+        (
+            "activate_meter",
+            reg::activate_meter(&a, &m, &b),
+            json!({"expected_owner": b.to_string()}),
+        ),
         ("suspend_meter", reg::suspend_meter(&a, &m), json!({})),
         (
             "propose_meter_transfer",
@@ -280,6 +284,12 @@ fn registry_instruction_data_decodes_with_the_idl() {
             reg::record_certified(&a, &m, 1, 2, 3),
             json!({"amount_wh": 1, "period_start": 2, "period_end": 3}),
         ),
+        (
+            "reassign_meter",
+            reg::reassign_meter(&a, &m, &b),
+            json!({"new_owner": b.to_string()}),
+        ),
+        ("close_meter", reg::close_meter(&a, &m, &b), json!({})),
     ];
     assert_eq!(
         cases.len(),
@@ -358,6 +368,10 @@ fn registry_accounts_events_and_return_data_decode_with_the_idl() {
     assert_eq!(m["exported_wh"], json!(5_000));
     assert_eq!(m["minted_wh"], json!(5_000));
     assert_eq!(m["last_reading_ts"], json!(GENESIS_TS));
+    assert_eq!(
+        m["activated_at"],
+        json!(GENESIS_TS - joule_tests::registry::METER_AGE_SECS)
+    );
     let data = ctx.data(&reg::config_address()).unwrap();
     let c = decode::decode_type(&idl, "Config", &data[8..]).unwrap();
     assert_eq!(c["admin"], json!(ctx.admin.pubkey().to_string()));

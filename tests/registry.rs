@@ -217,8 +217,13 @@ fn admin_actions_reject_non_admin() {
         ("propose_admin", reg::propose_admin(&me, &me)),
         ("set_oracles", reg::set_oracles(&me, &[me], &[])),
         ("set_pause", reg::set_pause(&me, reg::PAUSE_REGISTRY)),
-        ("activate_meter", reg::activate_meter(&me, &meter)),
+        ("activate_meter", reg::activate_meter(&me, &meter, &me)),
         ("suspend_meter", reg::suspend_meter(&me, &meter)),
+        ("reassign_meter", reg::reassign_meter(&me, &meter, &me)),
+        (
+            "close_meter",
+            reg::close_meter(&me, &meter, &owner.pubkey()),
+        ),
     ];
     let before = ctx.snapshot(&[reg::config_address(), meter]);
     for (name, ix) in cases {
@@ -234,7 +239,6 @@ fn admin_actions_reject_non_admin() {
         F::ConstraintSigner as u32,
     );
     ctx.assert_unchanged(&before);
-    let _ = owner;
 }
 
 // ------------------------------------------------------------------ oracles
@@ -412,7 +416,7 @@ fn register_meter_ok() {
     assert_eq!(m.kind(), Some(MeterKind::Wind));
     assert_eq!(m.status(), Some(MeterStatus::Pending));
     assert_eq!(m.rated_power_w, 7_500);
-    assert_eq!(m.registered_at, GENESIS_TS);
+    assert_eq!((m.registered_at, m.activated_at), (GENESIS_TS, 0));
     assert_eq!(
         (m.exported_wh, m.imported_wh, m.minted_wh, m.last_reading_ts),
         (0, 0, 0, 0)
@@ -924,6 +928,339 @@ fn submit_readings_batch_fits_legacy_tx_within_budget() {
         big.cu
     );
     assert!(per_reading <= 250, "{per_reading} CU per reading");
+}
+
+// ------------------------------------------------------------------ activation and baselines
+
+/// The audit's attack: a 5 kW meter registered and activated this second,
+/// a first reading backdated a year (register 0), then a reading now
+/// claiming a year of full output (43,800 kWh). Both are stale: dated at or
+/// before the activation, they neither set a baseline nor credit anything.
+#[test]
+fn submit_readings_rejects_backdated_first_reading() {
+    let mut ctx = TestContext::new();
+    let owner = ctx.new_user();
+    let (meter, res) = ctx.register_meter(&owner, "SN-BACKDATE", SOLAR, RATED_W);
+    expect_ok(res);
+    expect_ok(ctx.activate_meter_expecting(&meter, &owner.pubkey()));
+    assert_eq!(ctx.meter(&meter).activated_at, GENESIS_TS);
+    let year = 365 * 24 * 3_600;
+    let ata = ctx.energy_ata(&owner.pubkey());
+    let before = ctx.snapshot(&[meter, ata, ctx.energy_mint()]);
+    let ok = expect_ok(ctx.submit_readings(&[
+        (meter, r(GENESIS_TS - year, 0, 0)),
+        (meter, r(GENESIS_TS, 43_800_000, 0)),
+    ]));
+    assert_eq!(
+        result(&ok),
+        SubmitReadingsResult {
+            applied: 0,
+            skipped: 2,
+            skipped_mask: vec![0b11]
+        }
+    );
+    ctx.assert_unchanged(&before);
+    // Separately, too: the backdated baseline, then the claim.
+    let ok = expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS - year, 0, 0))]));
+    assert_eq!(result(&ok).skipped, 1);
+    let ok = expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS, 43_800_000, 0))]));
+    assert_eq!(result(&ok).skipped, 1);
+    expect_ok(ctx.mint_energy(&meter, &ata));
+    ctx.assert_unchanged(&before);
+    // The good path: the first reading after activation is the baseline
+    // (whatever its registers), the next is bounded by the real interval.
+    ctx.advance(3_600);
+    expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS + 1, 43_800_000, 7))]));
+    let m = ctx.meter(&meter);
+    assert_eq!((m.exported_wh, m.imported_wh), (0, 0));
+    assert_eq!(m.last_reading_ts, GENESIS_TS + 1);
+    let before = ctx.snapshot(&[meter]);
+    assert_error(
+        &ctx.submit_readings(&[(meter, r(GENESIS_TS + 3_601, 43_805_001, 7))]),
+        E::ImpossibleIncrease as u32,
+    );
+    ctx.assert_unchanged(&before);
+    expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS + 3_601, 43_805_000, 7))]));
+    expect_ok(ctx.mint_energy(&meter, &ata));
+    assert_eq!(ctx.balance(&ata), 5_000);
+}
+
+/// Energy a meter counted while suspended is never credited: the first
+/// reading after re-activation is a new baseline, readings dated during the
+/// suspension are stale, and credit earned before the suspension stays
+/// mintable.
+#[test]
+fn submit_readings_after_reactivation_only_sets_a_new_baseline() {
+    let (mut ctx, owner, meter) = with_meter();
+    expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS, 14_000, 20_000))]));
+    expect_ok(ctx.suspend_meter(&meter));
+    // A month suspended; the meter kept counting (720 h at 5 kW = 3.6 MWh).
+    let month = 30 * 24 * 3_600;
+    ctx.advance(month);
+    let ok = expect_ok(ctx.activate_meter(&meter));
+    let ev: reg::MeterStatusChanged = joule_sdk::events::decode(&ok.logs).unwrap();
+    assert_eq!((ev.status_before, ev.status_after), (2, 1));
+    let m = ctx.meter(&meter);
+    assert_eq!(m.activated_at, GENESIS_TS + month);
+    assert!(m.needs_baseline());
+    // Readings dated during the suspension or at the re-activation: stale.
+    let before = ctx.snapshot(&[meter]);
+    let ok = expect_ok(ctx.submit_readings(&[
+        (meter, r(GENESIS_TS + month / 2, 1_814_000, 20_000)),
+        (meter, r(GENESIS_TS + month, 3_614_000, 20_000)),
+    ]));
+    assert_eq!(result(&ok).skipped_mask, vec![0b11]);
+    ctx.assert_unchanged(&before);
+    // The first reading after it: a baseline, nothing credited.
+    let ok =
+        expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS + month + 60, 3_614_000, 20_000))]));
+    assert_eq!(result(&ok).applied, 1);
+    let m = ctx.meter(&meter);
+    assert_eq!((m.exported_wh, m.imported_wh), (4_000, 0));
+    assert_eq!(m.export_register_wh, 3_614_000);
+    assert!(!m.needs_baseline());
+    // Then increases count again, bounded by the real interval.
+    ctx.advance(3_600);
+    assert_error(
+        &ctx.submit_readings(&[(meter, r(GENESIS_TS + month + 3_660, 3_619_001, 20_000))]),
+        E::ImpossibleIncrease as u32,
+    );
+    expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS + month + 3_660, 3_619_000, 20_000))]));
+    let ata = ctx.energy_ata(&owner.pubkey());
+    expect_ok(ctx.mint_energy(&meter, &ata));
+    assert_eq!(ctx.balance(&ata), 4_000 + 5_000);
+}
+
+/// A reading may be dated up to five minutes ahead of the clock. If the
+/// meter is suspended and re-activated within those minutes, the stamp is
+/// the last reading's timestamp, so that reading cannot be the baseline
+/// across the suspension either.
+#[test]
+fn activate_meter_resets_baseline_even_after_a_future_dated_reading() {
+    let (mut ctx, _owner, meter) = with_meter();
+    let ahead = GENESIS_TS + reg::MAX_CLOCK_DRIFT_SECS;
+    expect_ok(ctx.submit_readings(&[(meter, r(ahead, 10_100, 20_000))]));
+    expect_ok(ctx.suspend_meter(&meter));
+    ctx.advance(10);
+    expect_ok(ctx.activate_meter(&meter));
+    assert_eq!(ctx.meter(&meter).activated_at, ahead);
+    let ok = expect_ok(ctx.submit_readings(&[(meter, r(ahead + 1, 10_101, 20_000))]));
+    assert_eq!(result(&ok).applied, 1);
+    let m = ctx.meter(&meter);
+    assert_eq!((m.exported_wh, m.export_register_wh), (100, 10_101));
+}
+
+// ------------------------------------------------------------------ squatted serials
+
+/// A squatter registered the real owner's public serial first. The admin,
+/// activating for the owner it verified, is refused: the squatter is never
+/// activated by mistake.
+#[test]
+fn activate_meter_rejects_unexpected_owner() {
+    let mut ctx = TestContext::new();
+    let squatter = ctx.new_user();
+    let rightful = ctx.new_user();
+    let (meter, res) = ctx.register_meter(&squatter, "SN-PUBLIC-0042", SOLAR, RATED_W);
+    expect_ok(res);
+    let before = ctx.snapshot(&[meter, reg::config_address()]);
+    assert_error(
+        &ctx.activate_meter_expecting(&meter, &rightful.pubkey()),
+        E::UnexpectedMeterOwner as u32,
+    );
+    ctx.assert_unchanged(&before);
+    // The owner cannot register the serial: it is taken.
+    let (_, res) = ctx.register_meter(&rightful, "SN-PUBLIC-0042", SOLAR, RATED_W);
+    assert_error(&res, F::AccountNotSystemOwned as u32);
+    // The check holds for re-activation too.
+    let owner = ctx.new_user();
+    let other = ctx.active_meter(&owner, "SN-OWNED", SOLAR, RATED_W);
+    expect_ok(ctx.suspend_meter(&other));
+    let before = ctx.snapshot(&[other]);
+    assert_error(
+        &ctx.activate_meter_expecting(&other, &squatter.pubkey()),
+        E::UnexpectedMeterOwner as u32,
+    );
+    ctx.assert_unchanged(&before);
+    expect_ok(ctx.activate_meter_expecting(&other, &owner.pubkey()));
+}
+
+#[test]
+fn reassign_meter_ok_gives_a_squatted_meter_to_its_owner() {
+    let mut ctx = TestContext::new();
+    let squatter = ctx.new_user();
+    let accomplice = ctx.new_user();
+    let rightful = ctx.new_user();
+    let (meter, res) = ctx.register_meter(&squatter, "SN-PUBLIC-0043", SOLAR, RATED_W);
+    expect_ok(res);
+    // The squatter lines up an accomplice; the reassignment clears that.
+    let ix = reg::propose_meter_transfer(&squatter.pubkey(), &meter, &accomplice.pubkey());
+    expect_ok(ctx.send("propose_meter_transfer", &[ix], &[&squatter]));
+    ctx.advance(60);
+    let ok = expect_ok(ctx.reassign_meter(&meter, &rightful.pubkey()));
+    let ev: reg::MeterReassigned = joule_sdk::events::decode(&ok.logs).unwrap();
+    assert_eq!(
+        (ev.meter, ev.owner_before, ev.owner_after, ev.status),
+        (meter, squatter.pubkey(), rightful.pubkey(), 0)
+    );
+    let m = ctx.meter(&meter);
+    assert_eq!(
+        (m.owner, m.pending_owner, m.status(), m.activated_at),
+        (
+            rightful.pubkey(),
+            Pubkey::default(),
+            Some(MeterStatus::Pending),
+            GENESIS_TS + 60
+        )
+    );
+    let before = ctx.snapshot(&[meter]);
+    let ix = reg::accept_meter_transfer(&accomplice.pubkey(), &meter);
+    assert_error(
+        &ctx.send("accept_meter_transfer", &[ix], &[&accomplice]),
+        E::NotPendingOwner as u32,
+    );
+    ctx.assert_unchanged(&before);
+    // Activated for the rightful owner, its energy is theirs.
+    expect_ok(ctx.activate_meter_expecting(&meter, &rightful.pubkey()));
+    expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS + 61, 500, 0))]));
+    ctx.advance(3_600);
+    expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS + 3_661, 2_500, 0))]));
+    let ata = ctx.energy_ata(&rightful.pubkey());
+    expect_ok(ctx.mint_energy(&meter, &ata));
+    assert_eq!(ctx.balance(&ata), 2_000);
+}
+
+/// An active meter, or one with credited energy not yet minted, cannot be
+/// reassigned: the admin can never redirect energy someone earned. The
+/// remedy (mint to the current owner, then reassign) fits one transaction.
+#[test]
+fn reassign_meter_rejects_active_meter_and_unminted_energy() {
+    let (mut ctx, owner, meter) = with_meter();
+    expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS, 14_000, 20_000))]));
+    let heir = ctx.new_user();
+    let ata = ctx.energy_ata(&owner.pubkey());
+    let before = ctx.snapshot(&[meter, ata, ctx.energy_mint()]);
+    assert_error(
+        &ctx.reassign_meter(&meter, &heir.pubkey()),
+        E::MeterIsActive as u32,
+    );
+    ctx.assert_unchanged(&before);
+    expect_ok(ctx.suspend_meter(&meter));
+    let before_suspended = ctx.snapshot(&[meter, ata, ctx.energy_mint()]);
+    assert_error(
+        &ctx.reassign_meter(&meter, &heir.pubkey()),
+        E::UnmintedEnergy as u32,
+    );
+    assert_error(
+        &ctx.reassign_meter(&meter, &Pubkey::default()),
+        E::InvalidNewAuthority as u32,
+    );
+    let stranger = ctx.new_user();
+    let ix = reg::reassign_meter(&stranger.pubkey(), &meter, &stranger.pubkey());
+    assert_error(
+        &ctx.send("reassign_meter", &[ix], &[&stranger]),
+        E::NotAdmin as u32,
+    );
+    ctx.assert_unchanged(&before_suspended);
+    // Activate, mint to the owner, suspend and reassign, atomically.
+    let admin = ctx.admin.insecure_clone();
+    let a = admin.pubkey();
+    expect_ok(ctx.send(
+        "reassign with mint",
+        &[
+            reg::activate_meter(&a, &meter, &owner.pubkey()),
+            reg::mint_energy(&meter, &ata),
+            reg::suspend_meter(&a, &meter),
+            reg::reassign_meter(&a, &meter, &heir.pubkey()),
+        ],
+        &[&admin],
+    ));
+    assert_eq!(ctx.balance(&ata), 4_000);
+    let m = ctx.meter(&meter);
+    assert_eq!(
+        (m.owner, m.status(), m.minted_wh),
+        (heir.pubkey(), Some(MeterStatus::Suspended), 4_000)
+    );
+    // Re-activated for the heir: a new baseline first.
+    ctx.advance(60);
+    expect_ok(ctx.activate_meter_expecting(&meter, &heir.pubkey()));
+    expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS + 61, 99_000, 20_000))]));
+    assert_eq!(ctx.meter(&meter).exported_wh, 4_000);
+}
+
+/// Closing a squatter's pending meter and the rightful owner's registration
+/// share one transaction, so the serial cannot be squatted again in
+/// between; the squatter gets the rent it paid back.
+#[test]
+fn close_meter_ok_and_owner_registers_in_the_same_transaction() {
+    let mut ctx = TestContext::new();
+    let squatter = ctx.new_user();
+    let rightful = ctx.new_user();
+    let serial = "SN-PUBLIC-0044";
+    let (meter, res) =
+        ctx.register_meter(&squatter, serial, MeterKind::Hydro, reg::MAX_RATED_POWER_W);
+    expect_ok(res);
+    let rent = ctx.lamports(&meter);
+    let squatter_before = ctx.lamports(&squatter.pubkey());
+    let admin = ctx.admin.insecure_clone();
+    let id = reg::meter_id_from_serial(serial);
+    let utility = reg::utility_id("TPDDL").unwrap();
+    let ok = expect_ok(ctx.send(
+        "close and register",
+        &[
+            reg::close_meter(&admin.pubkey(), &meter, &squatter.pubkey()),
+            reg::register_meter(&rightful.pubkey(), &id, &utility, SOLAR, RATED_W),
+        ],
+        &[&admin, &rightful],
+    ));
+    let ev: reg::MeterClosed = joule_sdk::events::decode(&ok.logs).unwrap();
+    assert_eq!(
+        (ev.meter, ev.owner, ev.lamports),
+        (meter, squatter.pubkey(), rent)
+    );
+    assert_eq!(ctx.lamports(&squatter.pubkey()), squatter_before + rent);
+    let m = ctx.meter(&meter);
+    assert_eq!(
+        (m.owner, m.kind(), m.rated_power_w),
+        (rightful.pubkey(), Some(SOLAR), RATED_W)
+    );
+    // Closed alone, the account is gone.
+    let (pending, res) = ctx.register_meter(&squatter, "SN-PUBLIC-0045", SOLAR, RATED_W);
+    expect_ok(res);
+    expect_ok(ctx.close_meter(&pending, &squatter.pubkey()));
+    assert!(!ctx.exists(&pending));
+}
+
+#[test]
+fn close_meter_rejects_activated_meter_and_wrong_destination() {
+    let (mut ctx, owner, meter) = with_meter();
+    let before = ctx.snapshot(&[meter, owner.pubkey()]);
+    assert_error(
+        &ctx.close_meter(&meter, &owner.pubkey()),
+        E::MeterNotPending as u32,
+    );
+    ctx.assert_unchanged(&before);
+    expect_ok(ctx.suspend_meter(&meter));
+    let before_suspended = ctx.snapshot(&[meter, owner.pubkey()]);
+    assert_error(
+        &ctx.close_meter(&meter, &owner.pubkey()),
+        E::MeterNotPending as u32,
+    );
+    ctx.assert_unchanged(&before_suspended);
+    // A pending meter's rent goes to its owner only.
+    let (pending, res) = ctx.register_meter(&owner, "SN-CLOSE", SOLAR, RATED_W);
+    expect_ok(res);
+    let thief = ctx.new_user();
+    let before = ctx.snapshot(&[pending, owner.pubkey(), thief.pubkey()]);
+    assert_error(
+        &ctx.close_meter(&pending, &thief.pubkey()),
+        F::ConstraintAddress as u32,
+    );
+    let ix = reg::close_meter(&thief.pubkey(), &pending, &thief.pubkey());
+    assert_error(
+        &ctx.send("close_meter", &[ix], &[&thief]),
+        E::NotAdmin as u32,
+    );
+    ctx.assert_unchanged(&before);
 }
 
 // ------------------------------------------------------------------ minting

@@ -220,15 +220,34 @@ pub fn spec(name: &str) -> IxSpec {
                 None,
             ),
             "activate_meter" => (
-                "Admin: verifies a pending meter or re-activates a suspended one.",
+                "Admin: verifies a pending meter or re-activates a suspended one; fails with UnexpectedMeterOwner unless the meter is owned by expected_owner. Every activation resets the reading baseline: readings dated at or before it are skipped and the first one after it credits nothing.",
                 vec![ADMIN, CONFIG, METER_W],
-                vec![],
+                vec![arg("expected_owner", Pubkey)],
                 None,
                 None,
             ),
             "suspend_meter" => (
                 "Admin: suspends a meter; readings, minting and redemption stop until it is re-activated.",
                 vec![ADMIN, CONFIG, METER_W],
+                vec![],
+                None,
+                None,
+            ),
+            "reassign_meter" => (
+                "Admin: gives a pending or suspended meter to new_owner (a squatted serial, a lost key); clears any pending transfer, resets the reading baseline, keeps the status. Refused for an active meter (MeterIsActive) and while exported energy is not yet minted (UnmintedEnergy).",
+                vec![ADMIN, CONFIG, METER_W],
+                vec![arg("new_owner", Pubkey)],
+                None,
+                None,
+            ),
+            "close_meter" => (
+                "Admin: closes a pending (never activated) meter and returns its rent to its owner; the serial can be registered again.",
+                vec![
+                    ADMIN,
+                    CONFIG,
+                    METER_W,
+                    w("owner", "The meter owner (the registrant); receives the rent."),
+                ],
                 vec![],
                 None,
                 None,
@@ -248,7 +267,7 @@ pub fn spec(name: &str) -> IxSpec {
                 None,
             ),
             "submit_readings" => (
-                "An oracle records cumulative readings; reading i is for remaining account i (a writable Meter). Stale or duplicate readings are skipped and reported in the return data; the first reading of a meter sets its baseline.",
+                "An oracle records cumulative readings; reading i is for remaining account i (a writable Meter). Stale or duplicate readings, and readings dated at or before the meter's activation, are skipped and reported in the return data; the first reading after each activation only sets a new baseline.",
                 vec![s("oracle", "A key of the current oracle set."), CONFIG],
                 vec![arg("readings", ty::vec(ty::defined("Reading")))],
                 Some(w("meters", "One writable Meter per reading, in order.")),
@@ -404,10 +423,29 @@ pub fn register_meter_with_bump(
     )
 }
 
-pub fn activate_meter(admin: &Pubkey, meter: &Pubkey) -> Instruction {
+/// Activates `meter` if, and only if, `expected_owner` owns it.
+pub fn activate_meter(admin: &Pubkey, meter: &Pubkey, expected_owner: &Pubkey) -> Instruction {
     build(
         "activate_meter",
         &[*admin, config_address(), *meter],
+        Borsh::new().pubkey(expected_owner),
+    )
+}
+
+/// Gives a pending or suspended meter to `new_owner`.
+pub fn reassign_meter(admin: &Pubkey, meter: &Pubkey, new_owner: &Pubkey) -> Instruction {
+    build(
+        "reassign_meter",
+        &[*admin, config_address(), *meter],
+        Borsh::new().pubkey(new_owner),
+    )
+}
+
+/// Closes a pending meter; its rent goes to `owner` (the meter's owner).
+pub fn close_meter(admin: &Pubkey, meter: &Pubkey, owner: &Pubkey) -> Instruction {
+    build(
+        "close_meter",
+        &[*admin, config_address(), *meter, *owner],
         Borsh::new(),
     )
 }

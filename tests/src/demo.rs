@@ -128,13 +128,18 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
 
     writeln!(
         out,
-        "\n1. Owners register their meters; the admin verifies them"
+        "\n1. Owners register their meters the day before; the admin verifies each one for the owner it checked"
     )?;
+    // The meters join a day (and a minute) before the readings start; the
+    // clock is put back to "now" before the readings.
+    let now = ctx.now();
+    let joined = now - 24 * 3_600 - 60;
+    ctx.set_time(joined);
     for (i, p) in people.iter_mut().enumerate() {
         let serial = format!("DL-{:06}", 400_100 + i);
         let (meter, res) = ctx.register_meter(&p.key, &serial, p.kind, p.rated_w);
         expect_ok(res);
-        expect_ok(ctx.activate_meter(&meter));
+        expect_ok(ctx.activate_meter_expecting(&meter, &p.key.pubkey()));
         report.transactions += 2;
         p.meter = meter;
         writeln!(
@@ -144,11 +149,33 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
         )?;
     }
 
+    ctx.set_time(now);
+
     writeln!(
         out,
         "\n2. The oracle feeds a day of hourly cumulative readings, one batch per hour"
     )?;
     let day_start = ctx.now() - 24 * 3_600;
+    // A reading dated before the meter joined is stale: it can neither set
+    // the baseline nor be credited, so a backdated baseline cannot stretch
+    // the rated-power bound over time the meter was not active.
+    let backdated = Reading {
+        timestamp: joined - 365 * 24 * 3_600,
+        exported_wh: 0,
+        imported_wh: 0,
+    };
+    let ok = expect_ok(ctx.submit_readings(&[(people[0].meter, backdated)]));
+    let res = SubmitReadingsResult::decode(&ok.return_data).expect("return data");
+    report.transactions += 1;
+    report.readings_skipped += u64::from(res.skipped);
+    if res.skipped != 1 {
+        report.invariants_hold = false;
+    }
+    writeln!(
+        out,
+        "  a reading backdated a year before activation: {} applied, {} skipped (never a baseline)",
+        res.applied, res.skipped
+    )?;
     let mut registers: Vec<(u64, u64)> = (0..people.len())
         .map(|i| (1_250_000 + i as u64 * 77_000, 830_000))
         .collect();

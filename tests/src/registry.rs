@@ -8,6 +8,10 @@ use joule_sdk::{
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
+/// How long before "now" [`TestContext::active_meter`] activates a meter: a
+/// week.
+pub const METER_AGE_SECS: i64 = 7 * 24 * 3_600;
+
 impl TestContext {
     pub fn config(&self) -> Config {
         reg::decode_config(&self.data(&reg::config_address()).expect("config"))
@@ -49,11 +53,42 @@ impl TestContext {
         (meter, self.send(&label, &[ix], &[owner]))
     }
 
+    /// Activates `meter`, expecting the owner it has on-chain (for tests
+    /// that are not about the owner check; see
+    /// [`activate_meter_expecting`](Self::activate_meter_expecting)).
     pub fn activate_meter(&mut self, meter: &Pubkey) -> TxResult {
+        let owner = self.meter(meter).owner;
+        self.activate_meter_expecting(meter, &owner)
+    }
+
+    /// Activates `meter` if `expected_owner` owns it.
+    pub fn activate_meter_expecting(
+        &mut self,
+        meter: &Pubkey,
+        expected_owner: &Pubkey,
+    ) -> TxResult {
         let admin = self.admin.insecure_clone();
         self.send(
             "activate_meter",
-            &[reg::activate_meter(&admin.pubkey(), meter)],
+            &[reg::activate_meter(&admin.pubkey(), meter, expected_owner)],
+            &[&admin],
+        )
+    }
+
+    pub fn reassign_meter(&mut self, meter: &Pubkey, new_owner: &Pubkey) -> TxResult {
+        let admin = self.admin.insecure_clone();
+        self.send(
+            "reassign_meter",
+            &[reg::reassign_meter(&admin.pubkey(), meter, new_owner)],
+            &[&admin],
+        )
+    }
+
+    pub fn close_meter(&mut self, meter: &Pubkey, owner: &Pubkey) -> TxResult {
+        let admin = self.admin.insecure_clone();
+        self.send(
+            "close_meter",
+            &[reg::close_meter(&admin.pubkey(), meter, owner)],
             &[&admin],
         )
     }
@@ -67,7 +102,10 @@ impl TestContext {
         )
     }
 
-    /// Registers and activates a meter.
+    /// Registers and activates a meter as if that had happened
+    /// [`METER_AGE_SECS`] ago (the clock is set back, then restored), so
+    /// tests can date its readings in the recent past: a reading dated at
+    /// or before a meter's activation is skipped.
     pub fn active_meter(
         &mut self,
         owner: &Keypair,
@@ -75,9 +113,12 @@ impl TestContext {
         kind: MeterKind,
         rated_power_w: u64,
     ) -> Pubkey {
+        let now = self.now();
+        self.set_time(now - METER_AGE_SECS);
         let (meter, res) = self.register_meter(owner, serial, kind, rated_power_w);
         expect_ok(res);
-        expect_ok(self.activate_meter(&meter));
+        expect_ok(self.activate_meter_expecting(&meter, &owner.pubkey()));
+        self.set_time(now);
         meter
     }
 
@@ -170,6 +211,12 @@ pub fn registry_scenario(ctx: &mut TestContext) {
     let (m254, res) = ctx.register_meter(&owner, &serial(254), MeterKind::Solar, 5_000);
     expect_ok(res);
     expect_ok(ctx.suspend_meter(&m254));
+    // Recovery of squatted serials: reassign a suspended meter, close a
+    // pending one.
+    expect_ok(ctx.reassign_meter(&m254, &buyer.pubkey()));
+    let (squatted, res) = ctx.register_meter(&buyer, "CU-SQUATTED", MeterKind::Solar, 5_000);
+    expect_ok(res);
+    expect_ok(ctx.close_meter(&squatted, &buyer.pubkey()));
     let now = ctx.now();
     expect_ok(ctx.submit_readings(&[(
         m255,

@@ -33,5 +33,9 @@ joule_common::define_errors! {
         InvalidCertificationPeriod = 6028 => "The certification period must start before it ends and end no later than the meter's last reading.",
         InvalidNewAuthority = 6029 => "The proposed authority must not be the default address.",
         NotUpgradeAuthority = 6030 => "Only the registry program's upgrade authority may initialize it.",
+        UnexpectedMeterOwner = 6031 => "The meter's owner is not the owner the admin expected.",
+        MeterIsActive = 6032 => "An active meter cannot be reassigned; suspend it first.",
+        UnmintedEnergy = 6033 => "The meter has exported energy not yet minted; mint it to its owner first.",
+        MeterNotPending = 6034 => "Only a pending meter, never activated, can be closed.",
     }
 }

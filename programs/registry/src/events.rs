@@ -63,6 +63,25 @@ event!(
     }
 );
 event!(
+    /// The admin reassigned a pending or suspended meter to another owner
+    /// (any pending transfer cleared, the reading baseline reset).
+    MeterReassigned {
+        meter: Address,
+        owner_before: Address,
+        owner_after: Address,
+        status: u8
+    }
+);
+event!(
+    /// The admin closed a pending (never credited) meter; its rent went back
+    /// to its owner and its serial can be registered again.
+    MeterClosed {
+        meter: Address,
+        owner: Address,
+        lamports: u64
+    }
+);
+event!(
     /// A meter owner proposed a new owner (default address = withdrawn).
     MeterTransferProposed {
         meter: Address,
@@ -115,8 +134,8 @@ event!(
 /// One applied reading inside [`READINGS_SUBMITTED`] (Borsh struct
 /// `ReadingApplied`): the meter's totals after the reading. The amounts
 /// before are the previous `ReadingApplied` of the same meter (a baseline
-/// reading leaves them at 0); 16 bytes fewer per reading keeps a full batch
-/// within its compute budget.
+/// reading leaves them unchanged: 0 on a new meter); 16 bytes fewer per
+/// reading keeps a full batch within its compute budget.
 #[repr(C, packed)]
 #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
 pub struct ReadingApplied {

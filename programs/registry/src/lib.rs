@@ -56,6 +56,8 @@ pub fn process_instruction(
         ix::SET_PAUSE => admin::set_pause::process(program_id, accounts, args),
         ix::ACTIVATE_METER => admin::meter_status::activate(program_id, accounts, args),
         ix::SUSPEND_METER => admin::meter_status::suspend(program_id, accounts, args),
+        ix::REASSIGN_METER => admin::reassign_meter::process(program_id, accounts, args),
+        ix::CLOSE_METER => admin::close_meter::process(program_id, accounts, args),
         _ => Err(ProgramError::from(
             FrameworkError::InstructionFallbackNotFound,
         )),

@@ -57,6 +57,21 @@ fn events() -> Vec<IdlTypeDef> {
             ],
         ),
         ev(
+            "MeterReassigned",
+            "The admin reassigned a pending or suspended meter to another owner (pending transfer cleared, reading baseline reset).",
+            vec![
+                ("meter", Pubkey),
+                ("owner_before", Pubkey),
+                ("owner_after", Pubkey),
+                ("status", ty::defined("MeterStatus")),
+            ],
+        ),
+        ev(
+            "MeterClosed",
+            "The admin closed a pending meter; its rent went back to its owner.",
+            vec![("meter", Pubkey), ("owner", Pubkey), ("lamports", U64)],
+        ),
+        ev(
             "MeterTransferProposed",
             "A meter owner proposed a new owner.",
             vec![
@@ -131,6 +146,8 @@ pub(crate) const EVENTS: &[&str] = &[
     "PauseSet",
     "MeterRegistered",
     "MeterStatusChanged",
+    "MeterReassigned",
+    "MeterClosed",
     "MeterTransferProposed",
     "MeterTransferred",
     "ReadingsSubmitted",
@@ -186,7 +203,8 @@ pub fn registry_idl() -> Idl {
                 ("version", U8),
                 ("bump", U8),
                 ("padding", ty::array(U8, 4)),
-                ("reserved", ty::array(U8, 64)),
+                ("activated_at", I64),
+                ("reserved", ty::array(U8, 56)),
             ],
         ),
         enum_type(

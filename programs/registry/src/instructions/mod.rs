@@ -23,6 +23,8 @@ pub mod ix {
         MINT_ENERGY = "mint_energy",
         REDEEM_CONSUMPTION = "redeem_consumption",
         RECORD_CERTIFIED = "record_certified",
+        REASSIGN_METER = "reassign_meter",
+        CLOSE_METER = "close_meter",
     }
 }
 

@@ -78,10 +78,18 @@ pub const MAX_RATED_POWER_W: u64 = 1_000_000_000;
 
 /// A physical meter, PDA `["meter", meter_id]`.
 ///
-/// The first reading after activation only sets the baseline
-/// (`*_register_wh`, the meter's raw cumulative registers); later readings
-/// add their increase to `exported_wh` / `imported_wh`. So energy a meter
-/// recorded before it joined is never credited.
+/// Activation rule: every activation (pending → active and suspended →
+/// active) stamps `activated_at` with the cluster time (or with the last
+/// reading's timestamp, if that is later). A reading dated at or before
+/// `activated_at` is stale: skipped, never a baseline, never credited. The
+/// first reading dated after `activated_at` only sets the baseline
+/// (`*_register_wh`, the meter's raw cumulative registers) and credits
+/// nothing; later readings add their increase to `exported_wh` /
+/// `imported_wh`, bounded by rated power × the time since the previous
+/// reading. So energy a meter recorded before it joined, or while it was
+/// suspended, is never credited, and a backdated baseline cannot widen the
+/// rated-power bound. "A baseline is needed" is exactly
+/// `last_reading_ts <= activated_at`.
 ///
 /// Invariants: `minted_wh <= exported_wh`, `certified_wh <= exported_wh`,
 /// `redeemed_wh <= imported_wh`.
@@ -120,10 +128,15 @@ pub struct Meter {
     pub version: u8,
     pub bump: u8,
     pub _padding: [u8; 4],
-    pub reserved: [u8; 64],
+    /// When the meter was last activated (or its owner reassigned): readings
+    /// dated at or before it are skipped, and the first one after it is a
+    /// new baseline. Carved out of `reserved` (0 on meters created before it).
+    pub activated_at: i64,
+    pub reserved: [u8; 56],
 }
 
 const _: () = assert!(core::mem::size_of::<Meter>() == 264);
+const _: () = assert!(core::mem::offset_of!(Meter, activated_at) == 200);
 
 impl AccountState for Meter {
     const DISCRIMINATOR: [u8; 8] = joule_common::disc::account("Meter");
@@ -155,6 +168,27 @@ impl Meter {
     #[inline(always)]
     pub fn redeemable_wh(&self) -> u64 {
         self.imported_wh.saturating_sub(self.redeemed_wh)
+    }
+
+    /// Whether the next applied reading only sets a new baseline (none was
+    /// applied since the last activation).
+    #[inline(always)]
+    pub fn needs_baseline(&self) -> bool {
+        self.last_reading_ts <= self.activated_at
+    }
+
+    /// Stamps an activation (or owner reassignment) at `now`: readings dated
+    /// at or before the stamp are skipped and the next one is a baseline.
+    /// The stamp is never earlier than the last applied reading (which may
+    /// be dated up to five minutes ahead of the clock), so that reading
+    /// cannot serve as the baseline across the activation.
+    #[inline(always)]
+    pub fn stamp_activation(&mut self, now: i64) {
+        self.activated_at = if now > self.last_reading_ts {
+            now
+        } else {
+            self.last_reading_ts
+        };
     }
 
     /// Exported energy not yet certified.

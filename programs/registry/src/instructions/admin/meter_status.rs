@@ -1,15 +1,19 @@
 use super::super::{load_config_as_admin, load_meter_mut};
-use crate::{error::RegistryError, events::MeterStatusChanged, state::MeterStatus};
+use crate::{
+    error::RegistryError,
+    events::MeterStatusChanged,
+    state::{Meter, MeterStatus},
+};
 use joule_common::{args::Args, event::emit, validate};
 use pinocchio::{AccountView, Address, ProgramResult};
 
+/// Accounts of `activate_meter` and `suspend_meter`: `[admin (s), config, meter (w)]`.
 fn set_status(
     program_id: &Address,
     accounts: &mut [AccountView],
-    args: &[u8],
     status: MeterStatus,
+    check: impl FnOnce(&mut Meter) -> ProgramResult,
 ) -> ProgramResult {
-    Args::new(args).finish()?;
     let ([admin, config, meter], _) = validate::take::<3>(accounts)?;
     drop(load_config_as_admin(config, admin, program_id)?);
     let key = *meter.address();
@@ -18,6 +22,7 @@ fn set_status(
     if before == status as u8 {
         return Err(RegistryError::InvalidStatusTransition.into());
     }
+    check(&mut m)?;
     m.status = status as u8;
     emit(&MeterStatusChanged {
         meter: key,
@@ -27,14 +32,39 @@ fn set_status(
     Ok(())
 }
 
-/// `activate_meter()`: the admin verifies a pending meter, or re-activates a
-/// suspended one. Readings, minting and redemption need an active meter.
+/// `activate_meter(expected_owner)`: the admin verifies a pending meter, or
+/// re-activates a suspended one. Readings, minting and redemption need an
+/// active meter.
+///
+/// Fails with `UnexpectedMeterOwner` unless the meter is owned by
+/// `expected_owner` (the owner the admin verified off-chain), so a meter
+/// whose public serial someone else registered first is never activated
+/// for them by mistake (see `reassign_meter` and `close_meter`).
+///
+/// Every activation stamps `Meter::activated_at` (the cluster time, or the
+/// last reading's timestamp if later): readings dated at or before it are
+/// skipped, and the first reading after it only sets a new baseline. So
+/// neither a backdated first reading nor the energy a meter counted while
+/// suspended is ever credited. Credited energy not yet minted stays
+/// mintable.
 pub fn activate(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    set_status(program_id, accounts, args, MeterStatus::Active)
+    let mut args = Args::new(args);
+    let expected_owner = *args.address()?;
+    args.finish()?;
+    let now = joule_common::sysvar::unix_timestamp()?;
+    set_status(program_id, accounts, MeterStatus::Active, |m| {
+        if m.owner != expected_owner {
+            return Err(RegistryError::UnexpectedMeterOwner.into());
+        }
+        m.stamp_activation(now);
+        Ok(())
+    })
 }
 
 /// `suspend_meter()`: the admin suspends a pending or active meter; its
-/// readings, minting and redemption stop until it is re-activated.
+/// readings, minting and redemption stop until it is re-activated (which
+/// resets its reading baseline).
 pub fn suspend(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    set_status(program_id, accounts, args, MeterStatus::Suspended)
+    Args::new(args).finish()?;
+    set_status(program_id, accounts, MeterStatus::Suspended, |_| Ok(()))
 }

@@ -31,12 +31,16 @@ const _: () = assert!(MAX_RATED_POWER_W < 1 << 30);
 /// meter account at position `2 + i`.
 ///
 /// Per reading: a timestamp not after the meter's last one (stale, or a
-/// duplicate inside the batch or of an earlier batch) is skipped and
+/// duplicate inside the batch or of an earlier batch), or not after the
+/// meter's last activation (`Meter::activated_at`), is skipped and
 /// reported, never failing the batch, so a keeper can resubmit safely. The
-/// first reading of a meter sets its baseline and credits nothing. Later
-/// readings credit the increase of each register, and fail the batch with
-/// `RegisterDecreased` or `ImpossibleIncrease` (above rated power × elapsed
-/// time) when it cannot be real.
+/// first reading after each activation (pending → active, suspended →
+/// active) or owner reassignment only sets a new baseline and credits
+/// nothing: neither a backdated first reading nor energy counted while the
+/// meter was suspended is ever credited. Later readings credit the increase
+/// of each register, and fail the batch with `RegisterDecreased` or
+/// `ImpossibleIncrease` (above rated power × elapsed time) when it cannot
+/// be real.
 ///
 /// Return data (Borsh `SubmitReadingsResult`): `applied: u16, skipped: u16,
 /// skipped_mask: Vec<u8>` (bit `i` set = reading `i` skipped). Emits
@@ -97,20 +101,29 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         if ts > latest_allowed {
             return Err(RegistryError::ReadingInFuture.into());
         }
-        if ts <= m.last_reading_ts {
+        let last_ts = m.last_reading_ts;
+        // A reading was applied since the last activation: this one
+        // credits. Otherwise it is the new baseline.
+        let credit = last_ts > m.activated_at;
+        // Stale: not after the meter's last reading, or dated at or before
+        // its activation (a backdated baseline would widen the rated-power
+        // bound over time the meter was not active). One of the two bounds
+        // implies the other, so one compare.
+        let floor = if credit { last_ts } else { m.activated_at };
+        if ts <= floor {
             skipped_mask[i >> 3] |= 1 << (i & 7);
             i = i.wrapping_add(1);
             continue;
         }
-        if m.last_reading_ts != 0 {
+        if credit {
             let (Some(d_export), Some(d_import)) = (
                 export_register.checked_sub(m.export_register_wh),
                 import_register.checked_sub(m.import_register_wh),
             ) else {
                 return Err(RegistryError::RegisterDecreased.into());
             };
-            // ts > last_reading_ts here, so the difference is positive.
-            let elapsed = ts.wrapping_sub(m.last_reading_ts) as u64;
+            // ts > last_ts here, so the difference is positive.
+            let elapsed = ts.wrapping_sub(last_ts) as u64;
             if !possible(m.rated_power_w, elapsed, d_export.max(d_import)) {
                 return Err(RegistryError::ImpossibleIncrease.into());
             }

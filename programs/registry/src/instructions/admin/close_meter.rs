@@ -1,0 +1,44 @@
+use super::super::{load_config_as_admin, load_meter_mut};
+use crate::{error::RegistryError, events::MeterClosed, state::MeterStatus};
+use joule_common::{args::Args, cpi::close_account, error::FrameworkError, event::emit, validate};
+use pinocchio::{AccountView, Address, ProgramResult};
+
+/// `close_meter()`: the admin closes a pending meter (never activated, so
+/// never credited) and returns its rent to its owner, the registrant. Its
+/// serial can then be registered again: the admin's remedy for a squatted
+/// serial when the squatter's declared kind or rated power is wrong too.
+/// Closing and the rightful owner's `register_meter` can share one
+/// transaction (signed by both), leaving no window to squat again.
+///
+/// Fails with `MeterNotPending` for an active or suspended meter (one that
+/// may hold credited energy) and `ConstraintAddress` unless `owner` is the
+/// meter's owner.
+///
+/// Accounts: `[admin (s), config, meter (w), owner (w)]`.
+pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
+    Args::new(args).finish()?;
+    let ([admin, config, meter, owner], _) = validate::take::<4>(accounts)?;
+    drop(load_config_as_admin(config, admin, program_id)?);
+    validate::writable(owner)?;
+    let key = *meter.address();
+    let m = load_meter_mut(meter, program_id)?;
+    if m.status != MeterStatus::Pending as u8
+        || m.exported_wh != 0
+        || m.imported_wh != 0
+        || m.last_reading_ts != 0
+    {
+        return Err(RegistryError::MeterNotPending.into());
+    }
+    if &m.owner != owner.address() || owner.address() == &key {
+        return Err(FrameworkError::ConstraintAddress.into());
+    }
+    drop(m);
+    let lamports = meter.lamports();
+    close_account(meter, owner)?;
+    emit(&MeterClosed {
+        meter: key,
+        owner: *owner.address(),
+        lamports,
+    });
+    Ok(())
+}

@@ -1,0 +1,55 @@
+use super::super::{load_config_as_admin, load_meter_mut};
+use crate::{error::RegistryError, events::MeterReassigned, state::MeterStatus};
+use joule_common::{args::Args, event::emit, validate};
+use pinocchio::{AccountView, Address, ProgramResult};
+
+/// `reassign_meter(new_owner)`: the admin's remedy for a squatted serial (or
+/// an owner who lost their key): gives a pending or suspended meter to
+/// `new_owner`. Clears any pending owner transfer, resets the reading
+/// baseline (as an activation does: readings dated up to now are skipped,
+/// the next one is a new baseline) and leaves the status unchanged; the
+/// meter still needs `activate_meter(new_owner)` before it can be credited.
+///
+/// Refused, with nothing changed:
+/// - `MeterIsActive` for an active meter: suspend it first, so readings
+///   and mints cannot race the change of owner;
+/// - `UnmintedEnergy` while exported energy is credited but not minted:
+///   that energy belongs to the current owner and must be minted to them
+///   first (activate, `mint_energy`, suspend and reassign can go in one
+///   transaction). The admin can never redirect credited energy.
+/// - `InvalidNewAuthority` for the default address.
+///
+/// Imported energy not yet redeemed and exported energy not yet certified
+/// follow the meter, as with `accept_meter_transfer`.
+///
+/// Accounts: `[admin (s), config, meter (w)]`.
+pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
+    let mut args = Args::new(args);
+    let new_owner = *args.address()?;
+    args.finish()?;
+    let ([admin, config, meter], _) = validate::take::<3>(accounts)?;
+    drop(load_config_as_admin(config, admin, program_id)?);
+    if new_owner == Address::default() {
+        return Err(RegistryError::InvalidNewAuthority.into());
+    }
+    let key = *meter.address();
+    let now = joule_common::sysvar::unix_timestamp()?;
+    let mut m = load_meter_mut(meter, program_id)?;
+    if m.status == MeterStatus::Active as u8 {
+        return Err(RegistryError::MeterIsActive.into());
+    }
+    if m.mintable_wh() != 0 {
+        return Err(RegistryError::UnmintedEnergy.into());
+    }
+    let owner_before = m.owner;
+    m.owner = new_owner;
+    m.pending_owner = Address::default();
+    m.stamp_activation(now);
+    emit(&MeterReassigned {
+        meter: key,
+        owner_before,
+        owner_after: new_owner,
+        status: m.status,
+    });
+    Ok(())
+}
