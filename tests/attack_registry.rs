@@ -400,7 +400,7 @@ fn set_oracles_rejects_default_oracle_address() {
         &[reg::set_oracles(&admin.pubkey(), &[Pubkey::default()], &[])],
         &[&admin],
     );
-    assert_error(&res, code(E::InvalidNewAuthority));
+    assert_error(&res, code(E::InvalidOracle));
     ctx.assert_unchanged(&before);
     assert!(!ctx.config().is_oracle(&Pubkey::default()));
 }

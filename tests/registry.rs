@@ -313,7 +313,7 @@ fn set_oracles_rejects_full_duplicate_and_unknown() {
             &[reg::set_oracles(&a, &[Pubkey::default()], &[])],
             &[&admin],
         ),
-        E::InvalidNewAuthority as u32,
+        E::InvalidOracle as u32,
     );
     ctx.assert_unchanged(&before);
 }

@@ -12,6 +12,7 @@ pub mod cpi;
 pub mod disc;
 pub mod error;
 pub mod event;
+pub mod handover;
 pub mod pda;
 #[cfg(feature = "runtime")]
 mod runtime;

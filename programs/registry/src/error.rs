@@ -37,5 +37,6 @@ joule_common::define_errors! {
         MeterIsActive = 6032 => "An active meter cannot be reassigned; suspend it first.",
         UnmintedEnergy = 6033 => "The meter has exported energy not yet minted; mint it to its owner first.",
         MeterNotPending = 6034 => "Only a pending meter, never activated, can be closed.",
+        InvalidOracle = 6035 => "An oracle key must not be the default address.",
     }
 }

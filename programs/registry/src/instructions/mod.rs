@@ -28,9 +28,16 @@ pub mod ix {
     }
 }
 
-use crate::{error::RegistryError, state::Config};
-use joule_common::account::load;
-use pinocchio::{account::Ref, error::ProgramError, AccountView, Address};
+use crate::{
+    error::RegistryError,
+    state::{Config, Meter},
+};
+use joule_common::account::{load, load_mut};
+use pinocchio::{
+    account::{Ref, RefMut},
+    error::ProgramError,
+    AccountView, Address,
+};
 
 /// Loads the config and checks that `admin` signed and is its admin.
 #[inline(always)]
@@ -47,18 +54,13 @@ pub(crate) fn load_config_as_admin<'a>(
     Ok(cfg)
 }
 
-/// Loads the config and fails with `Paused` if any of `flags` is set.
+/// Fails with `Paused` if any of `flags` is set in the config.
 #[inline(always)]
-pub(crate) fn load_config_unpaused<'a>(
-    config: &'a AccountView,
-    program_id: &Address,
-    flags: u8,
-) -> Result<Ref<'a, Config>, ProgramError> {
-    let cfg = load::<Config>(config, program_id)?;
-    if cfg.is_paused(flags) {
+pub(crate) fn require_unpaused(config: &Config, flags: u8) -> Result<(), ProgramError> {
+    if config.is_paused(flags) {
         return Err(RegistryError::Paused.into());
     }
-    Ok(cfg)
+    Ok(())
 }
 
 /// Loads a meter for writing; an account that is not a meter of this
@@ -67,9 +69,63 @@ pub(crate) fn load_config_unpaused<'a>(
 pub(crate) fn load_meter_mut<'a>(
     meter: &'a mut AccountView,
     program_id: &Address,
-) -> Result<pinocchio::account::RefMut<'a, crate::state::Meter>, ProgramError> {
+) -> Result<RefMut<'a, Meter>, ProgramError> {
     if !meter.owned_by(program_id) {
         return Err(RegistryError::MeterNotRegistered.into());
     }
-    joule_common::account::load_mut(meter, program_id)
+    load_mut(meter, program_id)
+}
+
+/// Accounts of the admin's config changes (`propose_admin`, `set_oracles`,
+/// `set_pause`): `[admin (s), config (w)]`.
+pub struct AdminConfigAccounts<'a> {
+    /// `[signer]` the config admin.
+    pub admin: &'a AccountView,
+    /// `[writable]` the `Config`, whose admin signed.
+    pub config: RefMut<'a, Config>,
+}
+
+impl<'a> AdminConfigAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ([admin, config], _) = joule_common::validate::take::<2>(accounts)?;
+        joule_common::validate::signer(admin)?;
+        let config = load_mut::<Config>(config, program_id)?;
+        if &config.admin != admin.address() {
+            return Err(RegistryError::NotAdmin.into());
+        }
+        Ok(Self { admin, config })
+    }
+}
+
+/// Accounts of the admin's meter changes (`activate_meter`,
+/// `suspend_meter`, `reassign_meter`): `[admin (s), config, meter (w)]`.
+pub struct AdminMeterAccounts<'a> {
+    /// `[signer]` the config admin.
+    pub admin: &'a AccountView,
+    /// The meter's address.
+    pub meter_key: Address,
+    /// `[writable]` a `Meter` of this program.
+    pub meter: RefMut<'a, Meter>,
+}
+
+impl<'a> AdminMeterAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ([admin, config, meter], _) = joule_common::validate::take::<3>(accounts)?;
+        drop(load_config_as_admin(config, admin, program_id)?);
+        let meter_key = *meter.address();
+        let meter = load_meter_mut(meter, program_id)?;
+        Ok(Self {
+            admin,
+            meter_key,
+            meter,
+        })
+    }
 }

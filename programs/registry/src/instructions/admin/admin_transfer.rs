@@ -1,23 +1,25 @@
-use super::super::load_config_as_admin;
+use super::super::AdminConfigAccounts;
 use crate::{
     error::RegistryError,
     events::{AdminAccepted, AdminProposed},
     state::Config,
 };
-use joule_common::{account::load_mut, args::Args, event::emit, validate};
-use pinocchio::{AccountView, Address, ProgramResult};
+use joule_common::{account::load_mut, args::Args, event::emit, handover, validate};
+use pinocchio::{account::RefMut, error::ProgramError, AccountView, Address, ProgramResult};
 
 /// `propose_admin(new_admin)`: the admin names a successor, who must accept.
 /// Proposing the default address withdraws a proposal. Changes
 /// `Config::pending_admin` only.
+///
+/// Accounts: `[admin (s), config (w)]`.
 pub fn propose(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     let mut args = Args::new(args);
     let new_admin = *args.address()?;
     args.finish()?;
-    let ([admin, config], _) = validate::take::<2>(accounts)?;
-    drop(load_config_as_admin(config, admin, program_id)?);
-    let mut cfg = load_mut::<Config>(config, program_id)?;
-    cfg.pending_admin = new_admin;
+    let mut ctx = AdminConfigAccounts::parse(accounts, program_id)?;
+
+    let cfg = &mut *ctx.config;
+    handover::propose(&mut cfg.pending_admin, &new_admin);
     emit(&AdminProposed {
         admin: cfg.admin,
         pending_admin: new_admin,
@@ -25,19 +27,42 @@ pub fn propose(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     Ok(())
 }
 
+/// Accounts of `accept_admin`.
+pub struct AcceptAdminAccounts<'a> {
+    /// `[signer]` the proposed admin.
+    pub new_admin: &'a AccountView,
+    /// `[writable]` the `Config`.
+    pub config: RefMut<'a, Config>,
+}
+
+impl<'a> AcceptAdminAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ([new_admin, config], _) = validate::take::<2>(accounts)?;
+        validate::signer(new_admin)?;
+        let config = load_mut::<Config>(config, program_id)?;
+        Ok(Self { new_admin, config })
+    }
+}
+
 /// `accept_admin()`: the proposed admin signs and becomes admin. Changes
 /// `Config::admin` and clears `pending_admin`.
+///
+/// Accounts: `[new_admin (s), config (w)]`.
 pub fn accept(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     Args::new(args).finish()?;
-    let ([new_admin, config], _) = validate::take::<2>(accounts)?;
-    validate::signer(new_admin)?;
-    let mut cfg = load_mut::<Config>(config, program_id)?;
-    if cfg.pending_admin == Address::default() || &cfg.pending_admin != new_admin.address() {
-        return Err(RegistryError::NotPendingAdmin.into());
-    }
-    let old_admin = cfg.admin;
-    cfg.admin = cfg.pending_admin;
-    cfg.pending_admin = Address::default();
+    let mut ctx = AcceptAdminAccounts::parse(accounts, program_id)?;
+
+    let cfg = &mut *ctx.config;
+    let old_admin = handover::accept(
+        &mut cfg.admin,
+        &mut cfg.pending_admin,
+        ctx.new_admin.address(),
+        RegistryError::NotPendingAdmin,
+    )?;
     emit(&AdminAccepted {
         old_admin,
         new_admin: cfg.admin,

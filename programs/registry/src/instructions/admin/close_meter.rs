@@ -1,7 +1,40 @@
 use super::super::{load_config_as_admin, load_meter_mut};
 use crate::{error::RegistryError, events::MeterClosed, state::MeterStatus};
 use joule_common::{args::Args, cpi::close_account, error::FrameworkError, event::emit, validate};
-use pinocchio::{AccountView, Address, ProgramResult};
+use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
+
+/// Accounts of `close_meter`.
+pub struct CloseMeterAccounts<'a> {
+    /// `[signer]` the config admin.
+    pub admin: &'a AccountView,
+    /// `[writable]` a `Meter` of this program, closed here.
+    pub meter: &'a mut AccountView,
+    /// `[writable]` the meter's owner (not the meter itself); receives the rent.
+    pub owner: &'a mut AccountView,
+}
+
+impl<'a> CloseMeterAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ([admin, config, meter, owner], _) = validate::take::<4>(accounts)?;
+        drop(load_config_as_admin(config, admin, program_id)?);
+        validate::writable(owner)?;
+        let key = *meter.address();
+        let m = load_meter_mut(meter, program_id)?;
+        if &m.owner != owner.address() || owner.address() == &key {
+            return Err(FrameworkError::ConstraintAddress.into());
+        }
+        drop(m);
+        Ok(Self {
+            admin,
+            meter,
+            owner,
+        })
+    }
+}
 
 /// `close_meter()`: the admin closes a pending meter (never activated, so
 /// never credited) and returns its rent to its owner, the registrant. Its
@@ -17,11 +50,10 @@ use pinocchio::{AccountView, Address, ProgramResult};
 /// Accounts: `[admin (s), config, meter (w), owner (w)]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     Args::new(args).finish()?;
-    let ([admin, config, meter, owner], _) = validate::take::<4>(accounts)?;
-    drop(load_config_as_admin(config, admin, program_id)?);
-    validate::writable(owner)?;
-    let key = *meter.address();
-    let m = load_meter_mut(meter, program_id)?;
+    let ctx = CloseMeterAccounts::parse(accounts, program_id)?;
+
+    let key = *ctx.meter.address();
+    let m = load_meter_mut(ctx.meter, program_id)?;
     if m.status != MeterStatus::Pending as u8
         || m.exported_wh != 0
         || m.imported_wh != 0
@@ -29,15 +61,12 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     {
         return Err(RegistryError::MeterNotPending.into());
     }
-    if &m.owner != owner.address() || owner.address() == &key {
-        return Err(FrameworkError::ConstraintAddress.into());
-    }
     drop(m);
-    let lamports = meter.lamports();
-    close_account(meter, owner)?;
+    let lamports = ctx.meter.lamports();
+    close_account(ctx.meter, ctx.owner)?;
     emit(&MeterClosed {
         meter: key,
-        owner: *owner.address(),
+        owner: *ctx.owner.address(),
         lamports,
     });
     Ok(())

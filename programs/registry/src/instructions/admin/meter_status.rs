@@ -1,10 +1,10 @@
-use super::super::{load_config_as_admin, load_meter_mut};
+use super::super::AdminMeterAccounts;
 use crate::{
     error::RegistryError,
     events::MeterStatusChanged,
     state::{Meter, MeterStatus},
 };
-use joule_common::{args::Args, event::emit, validate};
+use joule_common::{args::Args, event::emit};
 use pinocchio::{AccountView, Address, ProgramResult};
 
 /// Accounts of `activate_meter` and `suspend_meter`: `[admin (s), config, meter (w)]`.
@@ -14,18 +14,17 @@ fn set_status(
     status: MeterStatus,
     check: impl FnOnce(&mut Meter) -> ProgramResult,
 ) -> ProgramResult {
-    let ([admin, config, meter], _) = validate::take::<3>(accounts)?;
-    drop(load_config_as_admin(config, admin, program_id)?);
-    let key = *meter.address();
-    let mut m = load_meter_mut(meter, program_id)?;
+    let mut ctx = AdminMeterAccounts::parse(accounts, program_id)?;
+
+    let m = &mut *ctx.meter;
     let before = m.status;
     if before == status as u8 {
         return Err(RegistryError::InvalidStatusTransition.into());
     }
-    check(&mut m)?;
+    check(m)?;
     m.status = status as u8;
     emit(&MeterStatusChanged {
-        meter: key,
+        meter: ctx.meter_key,
         status_before: before,
         status_after: status as u8,
     });

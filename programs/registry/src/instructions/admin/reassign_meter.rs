@@ -1,6 +1,6 @@
-use super::super::{load_config_as_admin, load_meter_mut};
+use super::super::AdminMeterAccounts;
 use crate::{error::RegistryError, events::MeterReassigned, state::MeterStatus};
-use joule_common::{args::Args, event::emit, validate};
+use joule_common::{args::Args, event::emit};
 use pinocchio::{AccountView, Address, ProgramResult};
 
 /// `reassign_meter(new_owner)`: the admin's remedy for a squatted serial (or
@@ -27,14 +27,13 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let mut args = Args::new(args);
     let new_owner = *args.address()?;
     args.finish()?;
-    let ([admin, config, meter], _) = validate::take::<3>(accounts)?;
-    drop(load_config_as_admin(config, admin, program_id)?);
     if new_owner == Address::default() {
         return Err(RegistryError::InvalidNewAuthority.into());
     }
-    let key = *meter.address();
+    let mut ctx = AdminMeterAccounts::parse(accounts, program_id)?;
+
     let now = joule_common::sysvar::unix_timestamp()?;
-    let mut m = load_meter_mut(meter, program_id)?;
+    let m = &mut *ctx.meter;
     if m.status == MeterStatus::Active as u8 {
         return Err(RegistryError::MeterIsActive.into());
     }
@@ -46,7 +45,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     m.pending_owner = Address::default();
     m.stamp_activation(now);
     emit(&MeterReassigned {
-        meter: key,
+        meter: ctx.meter_key,
         owner_before,
         owner_after: new_owner,
         status: m.status,

@@ -1,24 +1,23 @@
-use super::super::load_config_as_admin;
-use crate::{
-    error::RegistryError,
-    events::OraclesUpdated,
-    state::{Config, MAX_ORACLES},
-};
-use joule_common::{account::load_mut, args::Args, event::emit, validate};
+use super::super::AdminConfigAccounts;
+use crate::{error::RegistryError, events::OraclesUpdated, state::MAX_ORACLES};
+use joule_common::{args::Args, event::emit};
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 
 /// `set_oracles(add: Vec<Pubkey>, remove: Vec<Pubkey>)`: the admin removes,
 /// then adds, oracle keys. Fails as a whole if a key to remove is absent, a
 /// key to add is already present (or listed twice) or the set would exceed
-/// its capacity of 8. Changes `Config::oracles` only.
+/// its capacity of 8, and with `InvalidOracle` if a key to add is the
+/// default address. Changes `Config::oracles` only.
+///
+/// Accounts: `[admin (s), config (w)]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     let mut args = Args::new(args);
     let (add_n, add) = args.vec_raw(32)?;
     let (remove_n, remove) = args.vec_raw(32)?;
     args.finish()?;
-    let ([admin, config], _) = validate::take::<2>(accounts)?;
-    drop(load_config_as_admin(config, admin, program_id)?);
-    let mut cfg = load_mut::<Config>(config, program_id)?;
+    let mut ctx = AdminConfigAccounts::parse(accounts, program_id)?;
+
+    let cfg = &mut *ctx.config;
 
     let before = cfg.oracle_count;
     let mut set = cfg.oracles;
@@ -38,7 +37,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     }
     for key in add.as_chunks::<32>().0 {
         if key == Address::default().as_array() {
-            return Err(RegistryError::InvalidNewAuthority.into());
+            return Err(RegistryError::InvalidOracle.into());
         }
         if set[..count].iter().any(|o| o.as_array() == key) {
             return Err(RegistryError::OracleAlreadyPresent.into());

@@ -1,11 +1,40 @@
-use super::super::{load_config_unpaused, load_meter_mut};
+use super::super::{load_meter_mut, require_unpaused};
 use crate::{
     error::RegistryError,
     events::EnergyCertified,
-    state::{CERTIFIER_AUTHORITY, PAUSE_CERTIFICATES, PAUSE_REGISTRY},
+    state::{Config, Meter, CERTIFIER_AUTHORITY, PAUSE_CERTIFICATES, PAUSE_REGISTRY},
 };
-use joule_common::{args::Args, event::emit, validate};
-use pinocchio::{AccountView, Address, ProgramResult};
+use joule_common::{account::load, args::Args, event::emit, validate};
+use pinocchio::{account::RefMut, error::ProgramError, AccountView, Address, ProgramResult};
+
+/// Accounts of `record_certified`.
+pub struct RecordCertifiedAccounts<'a> {
+    /// The meter's address.
+    pub meter_key: Address,
+    /// `[writable]` a `Meter` of this program.
+    pub meter: RefMut<'a, Meter>,
+}
+
+impl<'a> RecordCertifiedAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ([certifier, config, meter], _) = validate::take::<3>(accounts)?;
+        // `[signer]` the certificates program's PDA `["certifier"]`.
+        if certifier.address() != &CERTIFIER_AUTHORITY || !certifier.is_signer() {
+            return Err(RegistryError::NotCertifier.into());
+        }
+        require_unpaused(
+            &*load::<Config>(config, program_id)?,
+            PAUSE_REGISTRY | PAUSE_CERTIFICATES,
+        )?;
+        let meter_key = *meter.address();
+        let meter = load_meter_mut(meter, program_id)?;
+        Ok(Self { meter_key, meter })
+    }
+}
 
 /// `record_certified(amount_wh, period_start, period_end)`: records that
 /// `amount_wh` of the meter's exported energy has been certified, so it can
@@ -22,20 +51,14 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let period_start = args.i64()?;
     let period_end = args.i64()?;
     args.finish()?;
-    let ([certifier, config, meter], _) = validate::take::<3>(accounts)?;
-    if certifier.address() != &CERTIFIER_AUTHORITY || !certifier.is_signer() {
-        return Err(RegistryError::NotCertifier.into());
-    }
-    drop(load_config_unpaused(
-        config,
-        program_id,
-        PAUSE_REGISTRY | PAUSE_CERTIFICATES,
-    )?);
     if amount == 0 {
         return Err(RegistryError::ZeroAmount.into());
     }
-    let meter_key = *meter.address();
-    let mut m = load_meter_mut(meter, program_id)?;
+    let RecordCertifiedAccounts {
+        meter_key,
+        meter: mut m,
+    } = RecordCertifiedAccounts::parse(accounts, program_id)?;
+
     if !m.is_active() {
         return Err(RegistryError::MeterNotActive.into());
     }

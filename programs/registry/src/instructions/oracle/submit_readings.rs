@@ -1,12 +1,12 @@
-use super::super::load_config_unpaused;
+use super::super::require_unpaused;
 use crate::{
     error::RegistryError,
     events::{ReadingApplied, READINGS_SUBMITTED},
-    state::{Meter, MeterStatus, MAX_RATED_POWER_W, PAUSE_REGISTRY},
+    state::{Config, Meter, MeterStatus, MAX_RATED_POWER_W, PAUSE_REGISTRY},
 };
 use alloc::vec::Vec;
 use joule_common::{
-    account::AccountState,
+    account::{load, AccountState},
     args::Args,
     error::FrameworkError,
     event::{log_data, set_return_data},
@@ -25,6 +25,36 @@ const SECONDS_PER_HOUR: u64 = 3_600;
 const METER_DISCRIMINATOR: u64 = u64::from_le_bytes(Meter::DISCRIMINATOR);
 const _: () = assert!(core::mem::size_of::<ReadingApplied>() == 56);
 const _: () = assert!(MAX_RATED_POWER_W < 1 << 30);
+
+/// Accounts of `submit_readings`.
+///
+/// Each meter is checked (owner, writable, size, discriminator) in the
+/// readings loop, as its reading is applied, not in a pass of its own: a
+/// second walk over up to 64 accounts would cost every batch, and a failed
+/// check fails the whole batch either way.
+pub struct SubmitReadingsAccounts<'a> {
+    /// `[signer]` a key of the config's oracle set.
+    pub oracle: &'a AccountView,
+    /// `[writable]` the meters, one per reading, in order.
+    pub meters: &'a mut [AccountView],
+}
+
+impl<'a> SubmitReadingsAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ([oracle, config], meters) = validate::take::<2>(accounts)?;
+        validate::signer(oracle)?;
+        let cfg = load::<Config>(config, program_id)?;
+        require_unpaused(&cfg, PAUSE_REGISTRY)?;
+        if !cfg.is_oracle(oracle.address()) {
+            return Err(RegistryError::NotOracle.into());
+        }
+        Ok(Self { oracle, meters })
+    }
+}
 
 /// `submit_readings(readings: Vec<Reading>)`: an oracle of the current set
 /// records a batch of cumulative meter readings; reading `i` is for the
@@ -51,13 +81,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let mut args = Args::new(args);
     let (count, raw) = args.vec_raw(READING_LEN)?;
     args.finish()?;
-    let ([oracle, config], meters) = validate::take::<2>(accounts)?;
-    validate::signer(oracle)?;
-    let cfg = load_config_unpaused(config, program_id, PAUSE_REGISTRY)?;
-    if !cfg.is_oracle(oracle.address()) {
-        return Err(RegistryError::NotOracle.into());
-    }
-    drop(cfg);
+    let SubmitReadingsAccounts { oracle, meters } =
+        SubmitReadingsAccounts::parse(accounts, program_id)?;
     if count == 0 {
         return Err(RegistryError::EmptyBatch.into());
     }

@@ -1,30 +1,70 @@
-use super::super::{load_config_unpaused, load_meter_mut};
+use super::super::{load_meter_mut, require_unpaused};
 use crate::{
     error::RegistryError,
     events::{MeterTransferProposed, MeterTransferred},
-    state::PAUSE_REGISTRY,
+    state::{Config, Meter, PAUSE_REGISTRY},
 };
-use joule_common::{args::Args, event::emit, validate};
-use pinocchio::{AccountView, Address, ProgramResult};
+use joule_common::{account::load, args::Args, event::emit, handover, validate};
+use pinocchio::{account::RefMut, error::ProgramError, AccountView, Address, ProgramResult};
+
+/// Accounts of `propose_meter_transfer` and `accept_meter_transfer`:
+/// `[signer (s), config, meter (w)]`, the registry not paused.
+pub struct MeterTransferAccounts<'a> {
+    /// `[signer]` the owner (propose) or the proposed owner (accept).
+    pub signer: &'a AccountView,
+    /// The meter's address.
+    pub meter_key: Address,
+    /// `[writable]` a `Meter` of this program.
+    pub meter: RefMut<'a, Meter>,
+}
+
+impl<'a> MeterTransferAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ([signer, config, meter], _) = validate::take::<3>(accounts)?;
+        validate::signer(signer)?;
+        require_unpaused(&*load::<Config>(config, program_id)?, PAUSE_REGISTRY)?;
+        let meter_key = *meter.address();
+        let meter = load_meter_mut(meter, program_id)?;
+        Ok(Self {
+            signer,
+            meter_key,
+            meter,
+        })
+    }
+
+    /// As [`parse`](Self::parse), and the signer must own the meter.
+    #[inline(always)]
+    pub fn parse_owner(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ctx = Self::parse(accounts, program_id)?;
+        if &ctx.meter.owner != ctx.signer.address() {
+            return Err(RegistryError::NotMeterOwner.into());
+        }
+        Ok(ctx)
+    }
+}
 
 /// `propose_meter_transfer(new_owner)`: the meter owner names a new owner,
 /// who must accept. The default address withdraws a proposal. Changes
 /// `Meter::pending_owner` only.
+///
+/// Accounts: `[owner (s), config, meter (w)]`.
 pub fn propose(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     let mut args = Args::new(args);
     let new_owner = *args.address()?;
     args.finish()?;
-    let ([owner, config, meter], _) = validate::take::<3>(accounts)?;
-    validate::signer(owner)?;
-    drop(load_config_unpaused(config, program_id, PAUSE_REGISTRY)?);
-    let key = *meter.address();
-    let mut m = load_meter_mut(meter, program_id)?;
-    if &m.owner != owner.address() {
-        return Err(RegistryError::NotMeterOwner.into());
-    }
-    m.pending_owner = new_owner;
+    let mut ctx = MeterTransferAccounts::parse_owner(accounts, program_id)?;
+
+    let m = &mut *ctx.meter;
+    handover::propose(&mut m.pending_owner, &new_owner);
     emit(&MeterTransferProposed {
-        meter: key,
+        meter: ctx.meter_key,
         owner: m.owner,
         pending_owner: new_owner,
     });
@@ -34,21 +74,21 @@ pub fn propose(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
 /// `accept_meter_transfer()`: the proposed owner signs and becomes owner.
 /// Energy already exported but not minted follows the meter: it is minted to
 /// whoever owns the meter when `mint_energy` runs.
+///
+/// Accounts: `[new_owner (s), config, meter (w)]`.
 pub fn accept(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     Args::new(args).finish()?;
-    let ([new_owner, config, meter], _) = validate::take::<3>(accounts)?;
-    validate::signer(new_owner)?;
-    drop(load_config_unpaused(config, program_id, PAUSE_REGISTRY)?);
-    let key = *meter.address();
-    let mut m = load_meter_mut(meter, program_id)?;
-    if m.pending_owner == Address::default() || &m.pending_owner != new_owner.address() {
-        return Err(RegistryError::NotPendingOwner.into());
-    }
-    let old_owner = m.owner;
-    m.owner = m.pending_owner;
-    m.pending_owner = Address::default();
+    let mut ctx = MeterTransferAccounts::parse(accounts, program_id)?;
+
+    let m = &mut *ctx.meter;
+    let old_owner = handover::accept(
+        &mut m.owner,
+        &mut m.pending_owner,
+        ctx.signer.address(),
+        RegistryError::NotPendingOwner,
+    )?;
     emit(&MeterTransferred {
-        meter: key,
+        meter: ctx.meter_key,
         old_owner,
         new_owner: m.owner,
     });

@@ -1,16 +1,62 @@
-use super::super::{load_config_unpaused, load_meter_mut};
+use super::super::{load_meter_mut, require_unpaused};
 use crate::{
     error::RegistryError,
     events::EnergyMinted,
-    state::{PAUSE_REGISTRY, SEED_CONFIG},
+    state::{Config, Meter, PAUSE_REGISTRY, SEED_CONFIG},
 };
 use joule_common::{
+    account::load,
     args::Args,
     event::emit,
     token::{self, TOKEN_PROGRAM_ID},
     validate,
 };
-use pinocchio::{cpi::Signer, AccountView, Address, ProgramResult};
+use pinocchio::{
+    account::RefMut, cpi::Signer, error::ProgramError, AccountView, Address, ProgramResult,
+};
+
+/// Accounts of `mint_energy`.
+pub struct MintEnergyAccounts<'a> {
+    /// The `Config` (registry not paused): the energy mint's authority.
+    pub config: &'a AccountView,
+    pub config_bump: u8,
+    /// The meter's address.
+    pub meter_key: Address,
+    /// `[writable]` a `Meter` of this program.
+    pub meter: RefMut<'a, Meter>,
+    /// `[writable]` the config's energy mint.
+    pub energy_mint: &'a AccountView,
+    /// `[writable]` an energy token account of the meter's owner.
+    pub owner_token: &'a AccountView,
+}
+
+impl<'a> MintEnergyAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ([config, meter, energy_mint, owner_token, token_program], _) =
+            validate::take::<5>(accounts)?;
+        let cfg = load::<Config>(config, program_id)?;
+        require_unpaused(&cfg, PAUSE_REGISTRY)?;
+        let config_bump = cfg.bump;
+        validate::address(energy_mint, &cfg.energy_mint)?;
+        drop(cfg);
+        validate::program(token_program, &TOKEN_PROGRAM_ID)?;
+        let meter_key = *meter.address();
+        let meter = load_meter_mut(meter, program_id)?;
+        token::token_account_of(owner_token, energy_mint.address(), &meter.owner)?;
+        Ok(Self {
+            config,
+            config_bump,
+            meter_key,
+            meter,
+            energy_mint,
+            owner_token,
+        })
+    }
+}
 
 /// `mint_energy()`: mints the meter's exported energy not yet minted
 /// (`exported_wh - minted_wh`, 1 unit per Wh) to the meter owner's energy
@@ -22,20 +68,18 @@ use pinocchio::{cpi::Signer, AccountView, Address, ProgramResult};
 /// Accounts: `[config, meter (w), energy_mint (w), owner_token (w), token_program]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     Args::new(args).finish()?;
-    let ([config, meter, energy_mint, owner_token, token_program], _) =
-        validate::take::<5>(accounts)?;
-    let cfg = load_config_unpaused(config, program_id, PAUSE_REGISTRY)?;
-    let config_bump = cfg.bump;
-    validate::address(energy_mint, &cfg.energy_mint)?;
-    drop(cfg);
-    validate::program(token_program, &TOKEN_PROGRAM_ID)?;
+    let MintEnergyAccounts {
+        config,
+        config_bump,
+        meter_key,
+        meter: mut m,
+        energy_mint,
+        owner_token,
+    } = MintEnergyAccounts::parse(accounts, program_id)?;
 
-    let meter_key = *meter.address();
-    let mut m = load_meter_mut(meter, program_id)?;
     if !m.is_active() {
         return Err(RegistryError::MeterNotActive.into());
     }
-    token::token_account_of(owner_token, energy_mint.address(), &m.owner)?;
     let amount = m
         .exported_wh
         .checked_sub(m.minted_wh)

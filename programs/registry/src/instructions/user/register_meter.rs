@@ -1,13 +1,14 @@
-use super::super::load_config_unpaused;
+use super::super::require_unpaused;
 use crate::{
     error::RegistryError,
     events::MeterRegistered,
     state::{
-        Meter, MeterKind, MeterStatus, MAX_RATED_POWER_W, PAUSE_REGISTRY, SEED_METER, STATE_VERSION,
+        Config, Meter, MeterKind, MeterStatus, MAX_RATED_POWER_W, PAUSE_REGISTRY, SEED_METER,
+        STATE_VERSION,
     },
 };
 use joule_common::{
-    account::{init_zeroed, AccountState},
+    account::{init_zeroed, load, AccountState},
     args::Args,
     cpi::{create_pda_account, system_program},
     event::emit,
@@ -49,23 +50,47 @@ impl RegisterMeterArgs {
     }
 }
 
+/// Accounts of `register_meter`.
+pub struct RegisterMeterAccounts<'a> {
+    /// `[signer, writable]` the meter's owner; pays for the meter.
+    pub owner: &'a AccountView,
+    /// `[writable]` the `Meter` PDA `["meter", meter_id]` (canonical bump),
+    /// created here.
+    pub meter: &'a mut AccountView,
+}
+
+impl<'a> RegisterMeterAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+        args: &RegisterMeterArgs,
+    ) -> Result<Self, ProgramError> {
+        let ([owner, config, meter, system], _) = validate::take::<4>(accounts)?;
+        validate::writable_signer(owner)?;
+        require_unpaused(&*load::<Config>(config, program_id)?, PAUSE_REGISTRY)?;
+        validate::uninitialized(meter)?;
+        system_program(system)?;
+        pda::verify_canonical(
+            &[SEED_METER, &args.meter_id],
+            args.bump,
+            program_id,
+            meter.address(),
+        )?;
+        Ok(Self { owner, meter })
+    }
+}
+
 /// `register_meter(meter_id, utility_id, kind, rated_power_w, bump)`: the
 /// owner registers a physical meter. Creates the `Meter` PDA
 /// `["meter", meter_id]` in status pending, paid by the owner. The bump must
 /// be the canonical one, so a meter id can exist once, whoever registers it.
+///
+/// Accounts: `[owner (s, w), config, meter (w), system_program]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     let args = RegisterMeterArgs::parse(args)?;
-    let ([owner, config, meter, system], _) = validate::take::<4>(accounts)?;
-    validate::writable_signer(owner)?;
-    drop(load_config_unpaused(config, program_id, PAUSE_REGISTRY)?);
-    validate::uninitialized(meter)?;
-    system_program(system)?;
-    pda::verify_canonical(
-        &[SEED_METER, &args.meter_id],
-        args.bump,
-        program_id,
-        meter.address(),
-    )?;
+    let RegisterMeterAccounts { owner, meter } =
+        RegisterMeterAccounts::parse(accounts, program_id, &args)?;
 
     let bump = [args.bump];
     let seeds = pinocchio::instruction::seeds!(SEED_METER, &args.meter_id, &bump);
