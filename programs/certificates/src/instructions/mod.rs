@@ -52,7 +52,7 @@ pub(crate) fn load_config_as_authority<'a>(
 
 /// Fails with `Paused` if any of `flags` is set in the config.
 #[inline(always)]
-pub(crate) fn check_unpaused(config: &Config, flags: u8) -> Result<(), ProgramError> {
+pub(crate) fn require_unpaused(config: &Config, flags: u8) -> Result<(), ProgramError> {
     if config.is_paused(flags) {
         return Err(CertificatesError::Paused.into());
     }
@@ -89,6 +89,62 @@ pub(crate) fn load_owned_certificate<'a>(
         return Err(CertificatesError::NotCertificateOwner.into());
     }
     Ok(cert)
+}
+
+/// Accounts of the authority's config changes (`propose_authority`,
+/// `set_pause`): `[authority (s), config (w)]`.
+pub struct AuthorityConfigAccounts<'a> {
+    /// `[signer]` the certificate authority.
+    pub authority: &'a AccountView,
+    /// `[writable]` the `Config`, whose authority signed.
+    pub config: RefMut<'a, Config>,
+}
+
+impl<'a> AuthorityConfigAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ([authority, config], _) = joule_common::validate::take::<2>(accounts)?;
+        joule_common::validate::signer(authority)?;
+        let config = load_mut::<Config>(config, program_id)?;
+        if &config.authority != authority.address() {
+            return Err(CertificatesError::NotAuthority.into());
+        }
+        Ok(Self { authority, config })
+    }
+}
+
+/// Accounts of an owner's change to one certificate (`transfer_certificate`,
+/// `retire_certificate`): `[owner (s), config, certificate (w)]`.
+pub struct OwnedCertificateAccounts<'a> {
+    /// `[signer]` the certificate's owner.
+    pub owner: &'a AccountView,
+    /// The certificate's address.
+    pub certificate_key: Address,
+    /// `[writable]` an active `Certificate` of this program owned by `owner`.
+    pub certificate: RefMut<'a, Certificate>,
+}
+
+impl<'a> OwnedCertificateAccounts<'a> {
+    /// Also fails with `Paused` if any of `pause_flags` is set.
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+        pause_flags: u8,
+    ) -> Result<Self, ProgramError> {
+        let ([owner, config, certificate], _) = joule_common::validate::take::<3>(accounts)?;
+        require_unpaused(&*load::<Config>(config, program_id)?, pause_flags)?;
+        let certificate_key = *certificate.address();
+        let certificate = load_owned_certificate(certificate, owner, program_id)?;
+        Ok(Self {
+            owner,
+            certificate_key,
+            certificate,
+        })
+    }
 }
 
 /// Reads a Borsh `String` of 1 to `max` bytes of UTF-8, failing with `err`

@@ -1,11 +1,11 @@
-use super::super::load_config_as_authority;
+use super::super::AuthorityConfigAccounts;
 use crate::{
     error::CertificatesError,
     events::{AuthorityAccepted, AuthorityProposed},
     state::Config,
 };
-use joule_common::{account::load_mut, args::Args, event::emit, validate};
-use pinocchio::{AccountView, Address, ProgramResult};
+use joule_common::{account::load_mut, args::Args, event::emit, handover, validate};
+use pinocchio::{account::RefMut, error::ProgramError, AccountView, Address, ProgramResult};
 
 /// `propose_authority(new_authority)`: the certificate authority names a
 /// successor, who must accept. Proposing the default address withdraws a
@@ -16,15 +16,39 @@ pub fn propose(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let mut args = Args::new(args);
     let new_authority = *args.address()?;
     args.finish()?;
-    let ([authority, config], _) = validate::take::<2>(accounts)?;
-    drop(load_config_as_authority(config, authority, program_id)?);
-    let mut cfg = load_mut::<Config>(config, program_id)?;
-    cfg.pending_authority = new_authority;
+    let mut ctx = AuthorityConfigAccounts::parse(accounts, program_id)?;
+
+    let cfg = &mut *ctx.config;
+    handover::propose(&mut cfg.pending_authority, &new_authority);
     emit(&AuthorityProposed {
         authority: cfg.authority,
         pending_authority: new_authority,
     });
     Ok(())
+}
+
+/// Accounts of `accept_authority`.
+pub struct AcceptAuthorityAccounts<'a> {
+    /// `[signer]` the proposed authority.
+    pub new_authority: &'a AccountView,
+    /// `[writable]` the `Config`.
+    pub config: RefMut<'a, Config>,
+}
+
+impl<'a> AcceptAuthorityAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ([new_authority, config], _) = validate::take::<2>(accounts)?;
+        validate::signer(new_authority)?;
+        let config = load_mut::<Config>(config, program_id)?;
+        Ok(Self {
+            new_authority,
+            config,
+        })
+    }
 }
 
 /// `accept_authority()`: the proposed authority signs and becomes the
@@ -34,17 +58,15 @@ pub fn propose(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
 /// Accounts: `[new_authority (s), config (w)]`.
 pub fn accept(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     Args::new(args).finish()?;
-    let ([new_authority, config], _) = validate::take::<2>(accounts)?;
-    validate::signer(new_authority)?;
-    let mut cfg = load_mut::<Config>(config, program_id)?;
-    if cfg.pending_authority == Address::default()
-        || &cfg.pending_authority != new_authority.address()
-    {
-        return Err(CertificatesError::NotPendingAuthority.into());
-    }
-    let old_authority = cfg.authority;
-    cfg.authority = cfg.pending_authority;
-    cfg.pending_authority = Address::default();
+    let mut ctx = AcceptAuthorityAccounts::parse(accounts, program_id)?;
+
+    let cfg = &mut *ctx.config;
+    let old_authority = handover::accept(
+        &mut cfg.authority,
+        &mut cfg.pending_authority,
+        ctx.new_authority.address(),
+        CertificatesError::NotPendingAuthority,
+    )?;
     emit(&AuthorityAccepted {
         old_authority,
         new_authority: cfg.authority,

@@ -1,10 +1,6 @@
-use super::super::load_config_as_authority;
-use crate::{
-    error::CertificatesError,
-    events::PauseSet,
-    state::{Config, PAUSE_ALL},
-};
-use joule_common::{account::load_mut, args::Args, event::emit, validate};
+use super::super::AuthorityConfigAccounts;
+use crate::{error::CertificatesError, events::PauseSet, state::PAUSE_ALL};
+use joule_common::{args::Args, event::emit};
 use pinocchio::{AccountView, Address, ProgramResult};
 
 /// `set_pause(flags)`: the certificate authority sets the pause flags
@@ -20,9 +16,9 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     if flags & !PAUSE_ALL != 0 {
         return Err(CertificatesError::InvalidPauseFlags.into());
     }
-    let ([authority, config], _) = validate::take::<2>(accounts)?;
-    drop(load_config_as_authority(config, authority, program_id)?);
-    let mut cfg = load_mut::<Config>(config, program_id)?;
+    let mut ctx = AuthorityConfigAccounts::parse(accounts, program_id)?;
+
+    let cfg = &mut *ctx.config;
     let before = cfg.pause_flags;
     cfg.pause_flags = flags;
     emit(&PauseSet {

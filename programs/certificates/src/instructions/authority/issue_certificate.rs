@@ -1,5 +1,5 @@
 use super::super::{
-    check_unpaused, claim_certificate_id, create_certificate_account, uninitialized_pda,
+    claim_certificate_id, create_certificate_account, require_unpaused, uninitialized_pda,
 };
 use crate::{
     error::CertificatesError,
@@ -21,6 +21,7 @@ use joule_registry::state::{
     CONFIG_ADDRESS as REGISTRY_CONFIG_ADDRESS, PAUSE_CERTIFICATES, PAUSE_REGISTRY, SEED_CERTIFIER,
 };
 use pinocchio::{
+    account::RefMut,
     cpi::{invoke_signed, Signer},
     error::ProgramError,
     instruction::{InstructionAccount, InstructionView},
@@ -64,42 +65,126 @@ impl IssueArgs {
 
 /// What the meter says about the energy being certified, read before the
 /// registry CPI.
-struct MeterFacts {
-    owner: Address,
-    utility_id: [u8; 16],
-    kind: u8,
-    certified_wh: u64,
-    exported_wh: u64,
+pub struct MeterFacts {
+    pub owner: Address,
+    pub utility_id: [u8; 16],
+    pub kind: u8,
+    pub active: bool,
+    pub renewable: bool,
+    pub last_reading_ts: i64,
+    pub certified_wh: u64,
+    pub certifiable_wh: u64,
+    pub exported_wh: u64,
+}
+
+/// Reads a registry meter: an account the registry does not own fails
+/// with this program's `MeterNotRegistered`.
+#[inline(always)]
+fn read_meter(meter: &AccountView) -> Result<MeterFacts, ProgramError> {
+    if !meter.owned_by(&joule_registry::ID) {
+        return Err(CertificatesError::MeterNotRegistered.into());
+    }
+    let m = load::<Meter>(meter, &joule_registry::ID)?;
+    Ok(MeterFacts {
+        owner: m.owner,
+        utility_id: m.utility_id,
+        kind: m.kind,
+        active: m.is_active(),
+        renewable: m.kind().is_some_and(MeterKind::is_renewable),
+        last_reading_ts: m.last_reading_ts,
+        certified_wh: m.certified_wh,
+        certifiable_wh: m.certifiable_wh(),
+        exported_wh: m.exported_wh,
+    })
+}
+
+/// Accounts of `issue_certificate`.
+pub struct IssueCertificateAccounts<'a> {
+    /// `[signer, writable]` pays for the certificate.
+    pub payer: &'a AccountView,
+    /// `[writable]` the certificates `Config`, whose authority signed, not
+    /// paused for issuance.
+    pub config: RefMut<'a, Config>,
+    /// `[writable]` the `Certificate` PDA `["certificate", id]`, created here.
+    pub certificate: &'a mut AccountView,
+    /// The registry `Config`, not paused for the registry or certificates.
+    pub registry_config: &'a AccountView,
+    /// `[writable]` a registry `Meter`.
+    pub meter: &'a AccountView,
+    /// What the meter holds.
+    pub meter_facts: MeterFacts,
+    /// This program's PDA `["certifier"]`, which signs the registry hook.
+    pub certifier: &'a AccountView,
+}
+
+impl<'a> IssueCertificateAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+        id: u64,
+    ) -> Result<Self, ProgramError> {
+        let (
+            [authority, payer, config, certificate, registry_config, meter, certifier, registry, system],
+            _,
+        ) = validate::take::<9>(accounts)?;
+        validate::signer(authority)?;
+        validate::writable_signer(payer)?;
+        let config = load_mut::<Config>(config, program_id)?;
+        if &config.authority != authority.address() {
+            return Err(CertificatesError::NotAuthority.into());
+        }
+        require_unpaused(&config, PAUSE_ISSUE)?;
+        uninitialized_pda(certificate)?;
+        // The runtime would refuse a wrong address too (when signing the
+        // creation); checking it here names the error.
+        pda::verify_canonical(
+            &[SEED_CERTIFICATE, &id.to_le_bytes()],
+            CERTIFICATE_BUMP,
+            program_id,
+            certificate.address(),
+        )?;
+        validate::address(registry_config, &REGISTRY_CONFIG_ADDRESS)?;
+        if load::<RegistryConfig>(registry_config, &joule_registry::ID)?
+            .is_paused(PAUSE_REGISTRY | PAUSE_CERTIFICATES)
+        {
+            return Err(CertificatesError::RegistryPaused.into());
+        }
+        validate::writable(meter)?;
+        let meter_facts = read_meter(meter)?;
+        validate::address(certifier, &CERTIFIER_AUTHORITY)?;
+        validate::program(registry, &joule_registry::ID)?;
+        system_program(system)?;
+        Ok(Self {
+            payer,
+            config,
+            certificate,
+            registry_config,
+            meter,
+            meter_facts,
+            certifier,
+        })
+    }
 }
 
 /// Checks the meter as the registry hook will, so that every refusal comes
 /// back as this program's own error (clients decode a failed transaction's
 /// code against the top-level program's IDL).
 #[inline(always)]
-fn check_meter(meter: &AccountView, args: &IssueArgs) -> Result<MeterFacts, ProgramError> {
-    if !meter.owned_by(&joule_registry::ID) {
-        return Err(CertificatesError::MeterNotRegistered.into());
-    }
-    let m = load::<Meter>(meter, &joule_registry::ID)?;
-    if !m.is_active() {
+fn check_meter(m: &MeterFacts, args: &IssueArgs) -> Result<(), ProgramError> {
+    if !m.active {
         return Err(CertificatesError::MeterNotActive.into());
     }
-    if !m.kind().is_some_and(MeterKind::is_renewable) {
+    if !m.renewable {
         return Err(CertificatesError::NotRenewable.into());
     }
     if args.period_end > m.last_reading_ts {
         return Err(CertificatesError::InvalidPeriod.into());
     }
-    if args.amount_wh > m.certifiable_wh() {
+    if args.amount_wh > m.certifiable_wh {
         return Err(CertificatesError::CertificationExceedsExport.into());
     }
-    Ok(MeterFacts {
-        owner: m.owner,
-        utility_id: m.utility_id,
-        kind: m.kind,
-        certified_wh: m.certified_wh,
-        exported_wh: m.exported_wh,
-    })
+    Ok(())
 }
 
 /// `issue_certificate(amount_wh, period_start, period_end, id)`: the
@@ -118,40 +203,19 @@ fn check_meter(meter: &AccountView, args: &IssueArgs) -> Result<MeterFacts, Prog
 /// registry_config, meter (w), certifier, registry_program, system_program]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     let args = IssueArgs::parse(args)?;
-    let (
-        [authority, payer, config, certificate, registry_config, meter, certifier, registry, system],
-        _,
-    ) = validate::take::<9>(accounts)?;
-    validate::signer(authority)?;
-    validate::writable_signer(payer)?;
-    let mut cfg = load_mut::<Config>(config, program_id)?;
-    if &cfg.authority != authority.address() {
-        return Err(CertificatesError::NotAuthority.into());
-    }
-    check_unpaused(&cfg, PAUSE_ISSUE)?;
-    uninitialized_pda(certificate)?;
-    validate::address(registry_config, &REGISTRY_CONFIG_ADDRESS)?;
-    if load::<RegistryConfig>(registry_config, &joule_registry::ID)?
-        .is_paused(PAUSE_REGISTRY | PAUSE_CERTIFICATES)
-    {
-        return Err(CertificatesError::RegistryPaused.into());
-    }
-    validate::writable(meter)?;
-    let facts = check_meter(meter, &args)?;
-    validate::address(certifier, &CERTIFIER_AUTHORITY)?;
-    validate::program(registry, &joule_registry::ID)?;
-    system_program(system)?;
+    let IssueCertificateAccounts {
+        payer,
+        mut config,
+        certificate,
+        registry_config,
+        meter,
+        meter_facts: facts,
+        certifier,
+    } = IssueCertificateAccounts::parse(accounts, program_id, args.id)?;
 
-    let id = claim_certificate_id(&mut cfg, args.id)?;
-    drop(cfg);
-    // The runtime would refuse a wrong address too (when signing the
-    // creation); checking it here names the error.
-    pda::verify_canonical(
-        &[SEED_CERTIFICATE, &id.to_le_bytes()],
-        CERTIFICATE_BUMP,
-        program_id,
-        certificate.address(),
-    )?;
+    check_meter(&facts, &args)?;
+    let id = claim_certificate_id(&mut config, args.id)?;
+    drop(config);
     let rent = joule_common::sysvar::minimum_balance(Certificate::SPACE)?;
     let id_le = id.to_le_bytes();
     let bump = [CERTIFICATE_BUMP];
@@ -178,7 +242,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let seeds = pinocchio::instruction::seeds!(SEED_CERTIFIER, &bump);
     invoke_signed(
         &ix,
-        &[&*certifier, &*registry_config, &*meter],
+        &[certifier, registry_config, meter],
         &[Signer::from(&seeds)],
     )?;
 

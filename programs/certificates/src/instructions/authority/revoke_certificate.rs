@@ -2,10 +2,38 @@ use super::super::{bounded_text, load_active_certificate, load_config_as_authori
 use crate::{
     error::CertificatesError,
     events::{EventWriter, CERTIFICATE_REVOKED},
-    state::{CertificateStatus, MAX_REASON_LEN},
+    state::{Certificate, CertificateStatus, MAX_REASON_LEN},
 };
 use joule_common::{args::Args, validate};
-use pinocchio::{AccountView, Address, ProgramResult};
+use pinocchio::{account::RefMut, error::ProgramError, AccountView, Address, ProgramResult};
+
+/// Accounts of `revoke_certificate`.
+pub struct RevokeCertificateAccounts<'a> {
+    /// `[signer]` the certificate authority.
+    pub authority: &'a AccountView,
+    /// The certificate's address.
+    pub certificate_key: Address,
+    /// `[writable]` an active `Certificate` of this program.
+    pub certificate: RefMut<'a, Certificate>,
+}
+
+impl<'a> RevokeCertificateAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ([authority, config, certificate], _) = validate::take::<3>(accounts)?;
+        drop(load_config_as_authority(config, authority, program_id)?);
+        let certificate_key = *certificate.address();
+        let certificate = load_active_certificate(certificate, program_id)?;
+        Ok(Self {
+            authority,
+            certificate_key,
+            certificate,
+        })
+    }
+}
 
 /// `revoke_certificate(reason)`: the certificate authority revokes an
 /// active certificate (e.g. a meter found faulty), recording a 1 to 128
@@ -18,10 +46,12 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let mut args = Args::new(args);
     let reason = bounded_text(&mut args, MAX_REASON_LEN, CertificatesError::InvalidReason)?;
     args.finish()?;
-    let ([authority, config, certificate], _) = validate::take::<3>(accounts)?;
-    drop(load_config_as_authority(config, authority, program_id)?);
-    let key = *certificate.address();
-    let mut cert = load_active_certificate(certificate, program_id)?;
+    let RevokeCertificateAccounts {
+        authority,
+        certificate_key: key,
+        certificate: mut cert,
+    } = RevokeCertificateAccounts::parse(accounts, program_id)?;
+
     cert.status = CertificateStatus::Revoked as u8;
     cert.closed_at = joule_common::sysvar::unix_timestamp()?;
     cert.reason_len = store_text(&mut cert.reason, reason);

@@ -1,10 +1,10 @@
-use super::super::{bounded_text, check_unpaused, load_owned_certificate, store_text};
+use super::super::{bounded_text, store_text, OwnedCertificateAccounts};
 use crate::{
     error::CertificatesError,
     events::{EventWriter, CERTIFICATE_RETIRED},
-    state::{CertificateStatus, Config, MAX_BENEFICIARY_NAME_LEN, MAX_REASON_LEN, PAUSE_RETIRE},
+    state::{CertificateStatus, MAX_BENEFICIARY_NAME_LEN, MAX_REASON_LEN, PAUSE_RETIRE},
 };
-use joule_common::{account::load, args::Args, validate};
+use joule_common::args::Args;
 use pinocchio::{AccountView, Address, ProgramResult};
 
 /// `retire_certificate(beneficiary, beneficiary_name, reason)`: the owner
@@ -24,10 +24,12 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     )?;
     let reason = bounded_text(&mut args, MAX_REASON_LEN, CertificatesError::InvalidReason)?;
     args.finish()?;
-    let ([owner, config, certificate], _) = validate::take::<3>(accounts)?;
-    check_unpaused(&*load::<Config>(config, program_id)?, PAUSE_RETIRE)?;
-    let key = *certificate.address();
-    let mut cert = load_owned_certificate(certificate, owner, program_id)?;
+    let OwnedCertificateAccounts {
+        owner,
+        certificate_key: key,
+        certificate: mut cert,
+    } = OwnedCertificateAccounts::parse(accounts, program_id, PAUSE_RETIRE)?;
+
     cert.status = CertificateStatus::Retired as u8;
     cert.closed_at = joule_common::sysvar::unix_timestamp()?;
     cert.beneficiary = beneficiary;

@@ -1,5 +1,5 @@
 use super::super::{
-    check_unpaused, claim_split_index, create_certificate_account, load_owned_certificate,
+    claim_split_index, create_certificate_account, load_owned_certificate, require_unpaused,
     uninitialized_pda,
 };
 use crate::{
@@ -15,7 +15,9 @@ use joule_common::{
     sysvar::minimum_balance_from_account,
     validate,
 };
-use pinocchio::{cpi::Signer, error::ProgramError, AccountView, Address, ProgramResult};
+use pinocchio::{
+    account::RefMut, cpi::Signer, error::ProgramError, AccountView, Address, ProgramResult,
+};
 
 /// Arguments of `split_certificate`.
 pub struct SplitArgs {
@@ -53,6 +55,46 @@ impl SplitArgs {
     }
 }
 
+/// Accounts of `split_certificate`.
+pub struct SplitCertificateAccounts<'a> {
+    /// `[signer, writable]` pays for the new part.
+    pub payer: &'a AccountView,
+    /// The original's address.
+    pub certificate_key: Address,
+    /// `[writable]` an active `Certificate` of this program owned by the
+    /// signing owner.
+    pub certificate: RefMut<'a, Certificate>,
+    /// `[writable]` the new part, not yet created and not a signer (its
+    /// address is checked when this program signs its creation).
+    pub new_certificate: &'a mut AccountView,
+    /// The Rent sysvar (checked when read).
+    pub rent_sysvar: &'a AccountView,
+}
+
+impl<'a> SplitCertificateAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ([owner, payer, config, certificate, new_certificate, rent_sysvar, system], _) =
+            validate::take::<7>(accounts)?;
+        validate::writable_signer(payer)?;
+        require_unpaused(&*load::<Config>(config, program_id)?, PAUSE_TRANSFER)?;
+        let certificate_key = *certificate.address();
+        let certificate = load_owned_certificate(certificate, owner, program_id)?;
+        uninitialized_pda(new_certificate)?;
+        system_program(system)?;
+        Ok(Self {
+            payer,
+            certificate_key,
+            certificate,
+            new_certificate,
+            rent_sysvar,
+        })
+    }
+}
+
 /// `split_certificate(keep_wh, split_wh, new_owner, split_index)`: the
 /// owner splits an active certificate in two. The original keeps `keep_wh`;
 /// a new `Certificate` PDA `["split", certificate, split_index as u32 LE]`
@@ -70,18 +112,18 @@ impl SplitArgs {
 /// a split, account creation included, within 2,000 CU.)
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     let args = SplitArgs::parse(args)?;
-    let ([owner, payer, config, certificate, new_certificate, rent_sysvar, system], _) =
-        validate::take::<7>(accounts)?;
-    validate::writable_signer(payer)?;
-    check_unpaused(&*load::<Config>(config, program_id)?, PAUSE_TRANSFER)?;
-    let key = *certificate.address();
-    let mut cert = load_owned_certificate(certificate, owner, program_id)?;
+    let SplitCertificateAccounts {
+        payer,
+        certificate_key: key,
+        certificate: mut cert,
+        new_certificate,
+        rent_sysvar,
+    } = SplitCertificateAccounts::parse(accounts, program_id)?;
+
     let before = cert.amount_wh;
     if args.keep_wh.checked_add(args.split_wh) != Some(before) {
         return Err(CertificatesError::SplitAmountMismatch.into());
     }
-    uninitialized_pda(new_certificate)?;
-    system_program(system)?;
     let index = claim_split_index(&mut cert, args.split_index)?;
     let index_le = index.to_le_bytes();
     // The runtime would refuse a wrong address too (when signing the

@@ -1,10 +1,6 @@
-use super::super::{check_unpaused, load_owned_certificate};
-use crate::{
-    error::CertificatesError,
-    events::CertificateTransferred,
-    state::{Config, PAUSE_TRANSFER},
-};
-use joule_common::{account::load, args::Args, event::emit, validate};
+use super::super::OwnedCertificateAccounts;
+use crate::{error::CertificatesError, events::CertificateTransferred, state::PAUSE_TRANSFER};
+use joule_common::{args::Args, event::emit};
 use pinocchio::{AccountView, Address, ProgramResult};
 
 /// `transfer_certificate(new_owner)`: the owner transfers an active
@@ -18,10 +14,12 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     if new_owner == Address::default() {
         return Err(CertificatesError::InvalidNewOwner.into());
     }
-    let ([owner, config, certificate], _) = validate::take::<3>(accounts)?;
-    check_unpaused(&*load::<Config>(config, program_id)?, PAUSE_TRANSFER)?;
-    let key = *certificate.address();
-    let mut cert = load_owned_certificate(certificate, owner, program_id)?;
+    let OwnedCertificateAccounts {
+        owner,
+        certificate_key: key,
+        certificate: mut cert,
+    } = OwnedCertificateAccounts::parse(accounts, program_id, PAUSE_TRANSFER)?;
+
     cert.owner = new_owner;
     emit(&CertificateTransferred {
         certificate: key,
