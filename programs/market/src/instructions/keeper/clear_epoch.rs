@@ -6,7 +6,24 @@ use crate::{
     state::{split_epoch, EpochState},
 };
 use joule_common::{args::Args, event::emit, sysvar, validate};
-use pinocchio::{AccountView, Address, ProgramResult};
+use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
+
+/// Accounts of `clear_epoch`.
+pub struct ClearEpochAccounts<'a> {
+    /// `[writable]` an epoch of this program (market not paused): borrowed
+    /// with `epoch_data` (writable, owner) and split with `split_epoch`
+    /// (discriminator, size) first thing in the handler.
+    pub epoch: &'a mut AccountView,
+}
+
+impl<'a> ClearEpochAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(accounts: &'a mut [AccountView]) -> Result<Self, ProgramError> {
+        let ([config, epoch], _) = validate::take::<2>(accounts)?;
+        require_unpaused(config)?;
+        Ok(Self { epoch })
+    }
+}
 
 /// `clear_epoch()`: permissionless, from the epoch's end time on. One pass
 /// over the demand and supply histograms fixes the uniform clearing price
@@ -21,12 +38,12 @@ use pinocchio::{AccountView, Address, ProgramResult};
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     Args::new(args).finish()?;
-    let ([config, epoch], _) = validate::take::<2>(accounts)?;
-    require_unpaused(config)?;
+    let ClearEpochAccounts { epoch } = ClearEpochAccounts::parse(accounts)?;
     let now = sysvar::unix_timestamp()?;
     let epoch_key = *epoch.address();
     let mut data = epoch_data(epoch, program_id)?;
     let e = split_epoch(&mut data)?;
+
     let h = e.header;
     if h.state != EpochState::Open as u8 {
         return Err(MarketError::EpochAlreadyCleared.into());

@@ -5,7 +5,42 @@ use crate::{
     state::{split_epoch, EpochState},
 };
 use joule_common::{args::Args, cpi::close_account, event::emit, validate};
-use pinocchio::{AccountView, Address, ProgramResult};
+use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
+
+/// Accounts of `close_epoch`.
+pub struct CloseEpochAccounts<'a> {
+    /// `[writable]` an epoch of this program, closed here.
+    pub epoch: &'a mut AccountView,
+    /// `[writable]` whoever paid the epoch's rent in `open_epoch`.
+    pub rent_payer: &'a mut AccountView,
+    /// The epoch's state and the order deposits it still counts.
+    pub state: u8,
+    pub deposits_lamports: u64,
+}
+
+impl<'a> CloseEpochAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ([epoch, rent_payer], _) = validate::take::<2>(accounts)?;
+        validate::writable(rent_payer)?;
+        let mut data = epoch_data(epoch, program_id)?;
+        let h = split_epoch(&mut data)?.header;
+        if !validate::same_address(&h.rent_payer, rent_payer.address()) {
+            return Err(MarketError::NotRentPayer.into());
+        }
+        let (state, deposits_lamports) = (h.state, h.deposits_lamports);
+        drop(data);
+        Ok(Self {
+            epoch,
+            rent_payer,
+            state,
+            deposits_lamports,
+        })
+    }
+}
 
 /// `close_epoch()`: permissionless once the epoch is settled (every order
 /// paid out or refunded, nothing left in the vaults). Closes the epoch
@@ -16,22 +51,21 @@ use pinocchio::{AccountView, Address, ProgramResult};
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     Args::new(args).finish()?;
-    let ([epoch, rent_payer], _) = validate::take::<2>(accounts)?;
-    validate::writable(rent_payer)?;
-    let epoch_key = *epoch.address();
-    let mut data = epoch_data(epoch, program_id)?;
-    let e = split_epoch(&mut data)?;
-    if e.header.state != EpochState::Settled as u8 {
+    let CloseEpochAccounts {
+        epoch,
+        rent_payer,
+        state,
+        deposits_lamports,
+    } = CloseEpochAccounts::parse(accounts, program_id)?;
+
+    if state != EpochState::Settled as u8 {
         return Err(MarketError::EpochNotSettled.into());
     }
-    if !validate::same_address(&e.header.rent_payer, rent_payer.address()) {
-        return Err(MarketError::NotRentPayer.into());
-    }
     // Every deposit went back with its order's settlement.
-    if e.header.deposits_lamports != 0 {
+    if deposits_lamports != 0 {
         return Err(MarketError::BookInconsistent.into());
     }
-    drop(data);
+    let epoch_key = *epoch.address();
     let lamports = epoch.lamports();
     close_account(epoch, rent_payer)?;
     emit(&EpochClosed {

@@ -13,7 +13,53 @@ use joule_common::{
     event::emit,
     sysvar, validate,
 };
-use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
+use pinocchio::{account::RefMut, error::ProgramError, AccountView, Address, ProgramResult};
+
+/// Accounts of `open_epoch`.
+pub struct OpenEpochAccounts<'a> {
+    /// `[signer]` pays the epoch's rent; recorded as its rent payer.
+    pub payer: &'a AccountView,
+    /// `[writable]` a `Market` of this program (not paused).
+    pub market_key: Address,
+    pub market: RefMut<'a, Market>,
+    /// `[signer, writable]` the new epoch: owned by this program, of exactly
+    /// `epoch_space(tick_count, order_capacity)` bytes for this market, and
+    /// never initialised (discriminator still zero).
+    pub epoch_key: Address,
+    pub epoch: &'a mut AccountView,
+}
+
+impl<'a> OpenEpochAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let ([payer, config, market, epoch], _) = validate::take::<4>(accounts)?;
+        validate::signer(payer)?;
+        require_unpaused(config)?;
+        let market_key = *market.address();
+        let market = load_mut::<Market>(market, program_id)?;
+        validate::writable_signer(epoch)?;
+        if !epoch.owned_by(program_id)
+            || epoch.data_len() != epoch_space(market.tick_count, market.order_capacity)
+        {
+            return Err(MarketError::InvalidEpochAccount.into());
+        }
+        // Only this program writes to accounts it owns, and it always writes
+        // a discriminator first: zero bytes here mean a fresh account.
+        if epoch.try_borrow()?[..DISCRIMINATOR_LEN] != [0u8; DISCRIMINATOR_LEN] {
+            return Err(MarketError::InvalidEpochAccount.into());
+        }
+        Ok(Self {
+            payer,
+            market_key,
+            market,
+            epoch_key: *epoch.address(),
+            epoch,
+        })
+    }
+}
 
 /// `open_epoch()`: opens the market's next epoch, from now for the market's
 /// epoch length. Permissionless once the previous epoch has ended (the
@@ -34,12 +80,14 @@ use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     Args::new(args).finish()?;
-    let ([payer, config, market, epoch], _) = validate::take::<4>(accounts)?;
-    validate::signer(payer)?;
-    require_unpaused(config)?;
-    let market_key = *market.address();
-    let epoch_key = *epoch.address();
-    let mut m = load_mut::<Market>(market, program_id)?;
+    let OpenEpochAccounts {
+        payer,
+        market_key,
+        market: mut m,
+        epoch_key,
+        epoch,
+    } = OpenEpochAccounts::parse(accounts, program_id)?;
+
     let now = sysvar::unix_timestamp()?;
     if now < m.current_epoch_end_ts {
         return Err(MarketError::PreviousEpochNotEnded.into());
@@ -48,18 +96,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         .checked_add(m.epoch_length_secs as i64)
         .ok_or(MarketError::ArithmeticOverflow)?;
 
-    validate::writable_signer(epoch)?;
-    if !epoch.owned_by(program_id)
-        || epoch.data_len() != epoch_space(m.tick_count, m.order_capacity)
-    {
-        return Err(MarketError::InvalidEpochAccount.into());
-    }
     let mut data = epoch.try_borrow_mut()?;
-    // Only this program writes to accounts it owns, and it always writes a
-    // discriminator first: zero bytes here mean a fresh account.
-    if data[..DISCRIMINATOR_LEN] != [0u8; DISCRIMINATOR_LEN] {
-        return Err(MarketError::InvalidEpochAccount.into());
-    }
     data[..DISCRIMINATOR_LEN].copy_from_slice(&Epoch::DISCRIMINATOR);
     {
         let header: &mut Epoch =

@@ -1,9 +1,9 @@
-use super::super::{epoch_data, read_config};
+use super::super::{epoch_data, read_config, split_epoch_of};
 use crate::{
     error::MarketError,
     events::{EpochSettled, OrderSettlement, ORDERS_SETTLED},
     math::{self, Clearing},
-    state::{split_epoch, EpochState, Market, Order, OrderStatus, Side, SEED_MARKET},
+    state::{EpochState, Market, Order, OrderStatus, Side, SEED_MARKET},
 };
 use alloc::vec::Vec;
 use joule_common::{
@@ -13,7 +13,7 @@ use joule_common::{
     token::{self, TOKEN_PROGRAM_ID},
     validate,
 };
-use pinocchio::{cpi::Signer, AccountView, Address, ProgramResult};
+use pinocchio::{cpi::Signer, error::ProgramError, AccountView, Address, ProgramResult};
 
 /// Accounts each settled order takes: the owner's energy token account, the
 /// owner's quote token account, the owner's wallet (its deposit refund).
@@ -41,6 +41,77 @@ const RECORD: usize = core::mem::size_of::<OrderSettlement>();
 /// Where `energy_out_wh` and `quote_out` sit in a record.
 const ENERGY_OUT_AT: usize = RECORD - 16;
 const QUOTE_OUT_AT: usize = RECORD - 8;
+
+/// Accounts of `settle_orders`.
+///
+/// Each order's three accounts are checked in the settlement loop, against
+/// the order they pay (its owner, and the mint of what it receives): they
+/// cannot be checked before the order is read, and a second walk would cost
+/// every order.
+pub struct SettleOrdersAccounts<'a> {
+    /// Whether the registry admin paused the market.
+    pub paused: bool,
+    /// `[writable]` a `Market` of this program: the vaults' authority and
+    /// the holder of the deposits.
+    pub market: &'a mut AccountView,
+    /// What the payouts need from the market.
+    pub energy_mint: Address,
+    pub quote_mint: Address,
+    pub fee_recipient: Address,
+    pub bump: u8,
+    /// `[writable]` an epoch of this program: borrowed with `epoch_data`
+    /// (writable, owner) and split with `split_epoch_of` (discriminator,
+    /// size, market) first thing in the handler.
+    pub epoch: &'a mut AccountView,
+    /// `[writable]` the market's vaults.
+    pub energy_vault: &'a AccountView,
+    pub quote_vault: &'a AccountView,
+    /// `[writable]` the fee recipient's token accounts (checked when swept to).
+    pub fee_energy: &'a AccountView,
+    pub fee_quote: &'a AccountView,
+    /// The orders' accounts, `ACCOUNTS_PER_ORDER` each.
+    pub owners: &'a mut [AccountView],
+}
+
+impl<'a> SettleOrdersAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+    ) -> Result<Self, ProgramError> {
+        let (
+            [config, market, epoch, energy_vault, quote_vault, fee_energy, fee_quote, token_program],
+            owners,
+        ) = validate::take::<8>(accounts)?;
+        let (_, paused) = read_config(config)?;
+        validate::program(token_program, &TOKEN_PROGRAM_ID)?;
+        validate::writable(market)?;
+        let m = load::<Market>(market, program_id)?;
+        if !validate::same_address(energy_vault.address(), &m.energy_vault)
+            || !validate::same_address(quote_vault.address(), &m.quote_vault)
+        {
+            return Err(MarketError::WrongVault.into());
+        }
+        // Only what the payouts need (large struct copies are costly in SBF).
+        let (energy_mint, quote_mint, fee_recipient, bump) =
+            (m.energy_mint, m.quote_mint, m.fee_recipient, m.bump);
+        drop(m);
+        Ok(Self {
+            paused,
+            market,
+            energy_mint,
+            quote_mint,
+            fee_recipient,
+            bump,
+            epoch,
+            energy_vault,
+            quote_vault,
+            fee_energy,
+            fee_quote,
+            owners,
+        })
+    }
+}
 
 /// `settle_orders(order_ids: Vec<u32>)`: permissionless crank. Settles any
 /// list of open orders of one cleared epoch (`math::settle`):
@@ -86,23 +157,21 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let mut args = Args::new(args);
     let (count, ids) = args.vec_raw(4)?;
     args.finish()?;
-    let (
-        [config, market, epoch, energy_vault, quote_vault, fee_energy, fee_quote, token_program],
+    let SettleOrdersAccounts {
+        paused,
+        market,
+        energy_mint,
+        quote_mint,
+        fee_recipient,
+        bump,
+        epoch,
+        energy_vault,
+        quote_vault,
+        fee_energy,
+        fee_quote,
         owners,
-    ) = validate::take::<8>(accounts)?;
-    let (_, paused) = read_config(config)?;
-    validate::program(token_program, &TOKEN_PROGRAM_ID)?;
-    validate::writable(market)?;
-    let m = load::<Market>(market, program_id)?;
-    if !validate::same_address(energy_vault.address(), &m.energy_vault)
-        || !validate::same_address(quote_vault.address(), &m.quote_vault)
-    {
-        return Err(MarketError::WrongVault.into());
-    }
-    // Only what the payouts need (large struct copies are costly in SBF).
-    let (energy_mint, quote_mint, fee_recipient, bump) =
-        (m.energy_mint, m.quote_mint, m.fee_recipient, [m.bump]);
-    drop(m);
+    } = SettleOrdersAccounts::parse(accounts, program_id)?;
+    let bump = [bump];
     if count > MAX_SETTLE_ORDERS {
         return Err(MarketError::TooManyOrders.into());
     }
@@ -113,11 +182,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let epoch_key = *epoch.address();
 
     let mut data = epoch_data(epoch, program_id)?;
-    let e = split_epoch(&mut data)?;
+    let e = split_epoch_of(&mut data, &market_key)?;
     let h = e.header;
-    if !validate::same_address(&h.market, &market_key) {
-        return Err(MarketError::EpochMarketMismatch.into());
-    }
     match EpochState::from_u8(h.state) {
         Some(EpochState::Cleared) => {}
         Some(EpochState::Open) => return Err(MarketError::EpochNotCleared.into()),

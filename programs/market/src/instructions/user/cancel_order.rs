@@ -1,8 +1,8 @@
-use super::super::{epoch_data, move_lamports, read_config};
+use super::super::{epoch_data, move_lamports, read_config, split_epoch_of};
 use crate::{
     error::MarketError,
     events::OrderCancelled,
-    state::{split_epoch, EpochState, Market, OrderStatus, Side, SEED_MARKET},
+    state::{EpochState, Market, OrderStatus, Side, SEED_MARKET},
 };
 use joule_common::{
     account::load,
@@ -12,7 +12,51 @@ use joule_common::{
     token::{self, TOKEN_PROGRAM_ID},
     validate,
 };
-use pinocchio::{cpi::Signer, AccountView, Address, ProgramResult};
+use pinocchio::{cpi::Signer, error::ProgramError, AccountView, Address, ProgramResult};
+
+/// Accounts of `cancel_order`.
+///
+/// The market's state, the refund's vault and its token account are
+/// checked once the order is read, as the vault and mint depend on the
+/// order's side (see the handler): loading the market once, there, keeps
+/// a cancellation as cheap as before.
+pub struct CancelOrderAccounts<'a> {
+    /// `[signer, writable]` the order's owner; gets the deposit back.
+    pub owner: &'a mut AccountView,
+    /// Whether the registry admin paused the market.
+    pub paused: bool,
+    /// `[writable]` the market (loaded, so checked as a `Market` of this
+    /// program, with the order's vault); holds the deposits.
+    pub market: &'a mut AccountView,
+    /// `[writable]` an epoch of this program: borrowed with `epoch_data`
+    /// (writable, owner) and split with `split_epoch_of` (discriminator,
+    /// size, market) first thing in the handler.
+    pub epoch: &'a mut AccountView,
+    /// `[writable]` the owner's token account of the escrowed mint.
+    pub owner_token: &'a AccountView,
+    /// `[writable]` the market's vault of the escrowed mint.
+    pub vault: &'a AccountView,
+}
+
+impl<'a> CancelOrderAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(accounts: &'a mut [AccountView]) -> Result<Self, ProgramError> {
+        let ([owner, config, market, epoch, owner_token, vault, token_program], _) =
+            validate::take::<7>(accounts)?;
+        validate::writable_signer(owner)?;
+        let (_, paused) = read_config(config)?;
+        validate::program(token_program, &TOKEN_PROGRAM_ID)?;
+        validate::writable(market)?;
+        Ok(Self {
+            owner,
+            paused,
+            market,
+            epoch,
+            owner_token,
+            vault,
+        })
+    }
+}
 
 /// `cancel_order(order_id, client_order_id)`: the owner cancels an open
 /// order. Only while the epoch is open and before its end time (after it,
@@ -31,23 +75,21 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let order_id = args.u32()?;
     let client_order_id = args.u64()?;
     args.finish()?;
-    let ([owner, config, market, epoch, owner_token, vault, token_program], _) =
-        validate::take::<7>(accounts)?;
-    validate::writable_signer(owner)?;
-    let (_, paused) = read_config(config)?;
-    validate::program(token_program, &TOKEN_PROGRAM_ID)?;
-    validate::writable(market)?;
-    let m = load::<Market>(market, program_id)?;
     let now = sysvar::unix_timestamp()?;
+    let CancelOrderAccounts {
+        owner,
+        paused,
+        market,
+        epoch,
+        owner_token,
+        vault,
+    } = CancelOrderAccounts::parse(accounts)?;
     let market_key = *market.address();
     let epoch_key = *epoch.address();
-
     let mut data = epoch_data(epoch, program_id)?;
-    let e = split_epoch(&mut data)?;
+    let e = split_epoch_of(&mut data, &market_key)?;
+
     let h = e.header;
-    if !validate::same_address(&h.market, &market_key) {
-        return Err(MarketError::EpochMarketMismatch.into());
-    }
     if h.state != EpochState::Open as u8 {
         return Err(MarketError::EpochNotOpen.into());
     }
@@ -68,6 +110,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let (quantity_wh, escrow, limit_tick, side_byte) =
         (slot.quantity_wh, slot.escrow, slot.limit_tick, slot.side);
     let side = Side::from_u8(side_byte).ok_or(MarketError::BookInconsistent)?;
+    // The accounts that depend on the order's side.
+    let m = load::<Market>(market, program_id)?;
     let (vault_key, mint) = m.vault_and_mint(side);
     if !validate::same_address(vault.address(), vault_key) {
         return Err(MarketError::WrongVault.into());

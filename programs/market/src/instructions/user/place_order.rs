@@ -1,11 +1,10 @@
-use super::super::{epoch_data, require_unpaused};
+use super::super::{epoch_data, require_unpaused, split_epoch_of};
 use crate::{
     error::MarketError,
     events::OrderPlaced,
     math,
     state::{
-        split_epoch, EpochState, Market, Order, OrderStatus, Side, MAX_EPOCH_SIDE_WH, MAX_ORDER_WH,
-        NO_SLOT,
+        EpochState, Market, Order, OrderStatus, Side, MAX_EPOCH_SIDE_WH, MAX_ORDER_WH, NO_SLOT,
     },
 };
 use joule_common::{
@@ -49,6 +48,69 @@ impl PlaceOrderArgs {
     }
 }
 
+/// Accounts of `place_order`.
+pub struct PlaceOrderAccounts<'a> {
+    /// `[signer, writable]` the order's owner; pays the escrow and deposit.
+    pub owner: &'a AccountView,
+    /// `[writable]` a `Market` of this program (not paused); receives the
+    /// deposit.
+    pub market: &'a AccountView,
+    pub market_key: Address,
+    /// The market's minimum lot and minimum order value.
+    pub min_lot_wh: u64,
+    pub min_order_value: u64,
+    /// `[writable]` an epoch of this program: borrowed with `epoch_data`
+    /// (writable, owner) and split with `split_epoch_of` (discriminator,
+    /// size, market) first thing in the handler.
+    pub epoch_key: Address,
+    pub epoch: &'a mut AccountView,
+    /// `[writable]` the owner's token account of the escrowed mint.
+    pub owner_token: &'a AccountView,
+    /// What `owner_token` holds.
+    pub balance: u64,
+    /// `[writable]` the market's vault of the escrowed mint.
+    pub vault: &'a AccountView,
+}
+
+impl<'a> PlaceOrderAccounts<'a> {
+    #[inline(always)]
+    pub fn parse(
+        accounts: &'a mut [AccountView],
+        program_id: &Address,
+        side: Side,
+    ) -> Result<Self, ProgramError> {
+        let ([owner, config, market, epoch, owner_token, vault, token_program, system], _) =
+            validate::take::<8>(accounts)?;
+        validate::writable_signer(owner)?;
+        require_unpaused(config)?;
+        validate::program(token_program, &TOKEN_PROGRAM_ID)?;
+        system_program(system)?;
+        validate::writable(market)?;
+        let m = load::<Market>(market, program_id)?;
+        let (vault_key, mint) = m.vault_and_mint(side);
+        if !validate::same_address(vault.address(), vault_key) {
+            return Err(MarketError::WrongVault.into());
+        }
+        let balance = token::token_account_of(owner_token, mint, owner.address())?.amount;
+        let (min_lot_wh, min_order_value) = (m.min_lot_wh, m.min_order_value);
+        drop(m);
+        let market_key = *market.address();
+        let epoch_key = *epoch.address();
+        Ok(Self {
+            owner,
+            market,
+            market_key,
+            min_lot_wh,
+            min_order_value,
+            epoch_key,
+            epoch,
+            owner_token,
+            balance,
+            vault,
+        })
+    }
+}
+
 /// `place_order(side, limit_tick, quantity_wh, client_order_id)`: the owner
 /// places a limit order in an open epoch. It escrows everything it could
 /// ever owe: a sell its `quantity_wh` of energy, a buy
@@ -71,31 +133,23 @@ impl PlaceOrderArgs {
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     let args = PlaceOrderArgs::parse(args)?;
-    let ([owner, config, market, epoch, owner_token, vault, token_program, system], _) =
-        validate::take::<8>(accounts)?;
-    validate::writable_signer(owner)?;
-    require_unpaused(config)?;
-    validate::program(token_program, &TOKEN_PROGRAM_ID)?;
-    system_program(system)?;
-    validate::writable(market)?;
-    let m = load::<Market>(market, program_id)?;
-    let (vault_key, mint) = m.vault_and_mint(args.side);
-    if !validate::same_address(vault.address(), vault_key) {
-        return Err(MarketError::WrongVault.into());
-    }
-    let balance = token::token_account_of(owner_token, mint, owner.address())?.amount;
-    let (min_lot_wh, min_order_value) = (m.min_lot_wh, m.min_order_value);
-    drop(m);
+    let PlaceOrderAccounts {
+        owner,
+        market,
+        market_key,
+        min_lot_wh,
+        min_order_value,
+        epoch_key,
+        epoch,
+        owner_token,
+        balance,
+        vault,
+    } = PlaceOrderAccounts::parse(accounts, program_id, args.side)?;
     let now = sysvar::unix_timestamp()?;
-    let market_key = *market.address();
-    let epoch_key = *epoch.address();
-
     let mut data = epoch_data(epoch, program_id)?;
-    let e = split_epoch(&mut data)?;
+    let e = split_epoch_of(&mut data, &market_key)?;
+
     let h = e.header;
-    if !validate::same_address(&h.market, &market_key) {
-        return Err(MarketError::EpochMarketMismatch.into());
-    }
     if h.state != EpochState::Open as u8 {
         return Err(MarketError::EpochNotOpen.into());
     }
