@@ -1,7 +1,6 @@
 //! Certificates program, run as real SBF in litesvm.
 
 use joule_sdk::certificates::AccountState;
-use joule_sdk::idl::decode::{decode_ix_args, decode_type};
 use joule_sdk::{
     certificates::{self as certs, CertificateStatus, CertificatesError as E},
     registry::{self as reg, MeterKind, Reading, RegistryError},
@@ -1257,121 +1256,6 @@ fn everything_but_revocation_rejects_while_paused() {
         ctx.certificate(&cert).status(),
         Some(CertificateStatus::Revoked)
     );
-}
-
-// ------------------------------------------------------------------ IDL
-
-#[test]
-fn idl_is_current_and_describes_the_bytes() {
-    let idl = joule_sdk::idl::certificates_idl();
-    let path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target-idl/certificates.json");
-    let on_disk = std::fs::read_to_string(&path).expect("target-idl/certificates.json");
-    assert!(
-        on_disk == joule_sdk::idl::to_json(&idl),
-        "stale: run `cargo run -p joule-sdk --bin joule-idl`"
-    );
-    assert_eq!(idl.errors.len(), E::ALL.len());
-
-    let mut ctx = TestContext::new();
-    let s = certificates_scenario(&mut ctx);
-    // Accounts.
-    let data = ctx.data(&s.split_part).unwrap();
-    let v = decode_type(&idl, "Certificate", &data[8..]).expect("Certificate layout");
-    assert_eq!(v["status"], "Retired");
-    assert_eq!(v["source_kind"], "Solar");
-    assert_eq!(v["amount_wh"], 4_000);
-    assert_eq!(v["owner"], s.buyer.pubkey().to_string());
-    let data = ctx.data(&certs::config_address()).unwrap();
-    let v = decode_type(&idl, "Config", &data[8..]).expect("Config layout");
-    assert_eq!(v["authority"], s.authority.pubkey().to_string());
-    // Instruction arguments as the builders encode them.
-    let me = s.buyer.pubkey();
-    let ixs = [
-        (
-            "issue_certificate",
-            certs::issue_certificate(&me, &me, 7, &s.meter, 1, 2, 3),
-        ),
-        (
-            "split_certificate",
-            certs::split_certificate(
-                &me,
-                &me,
-                &s.certificate,
-                certs::next_split_index(&s.certificate, 7),
-                1,
-                2,
-                &me,
-            ),
-        ),
-        (
-            "transfer_certificate",
-            certs::transfer_certificate(&me, &s.certificate, &me),
-        ),
-        (
-            "retire_certificate",
-            certs::retire_certificate(&me, &s.certificate, &me, "Ä name", "why"),
-        ),
-        (
-            "revoke_certificate",
-            certs::revoke_certificate(&me, &s.certificate, "why"),
-        ),
-        ("set_pause", certs::set_pause(&me, 3)),
-        ("initialize", certs::initialize(&me, &me)),
-    ];
-    for (name, ix) in ixs {
-        let spec = idl.instructions.iter().find(|i| i.name == name).unwrap();
-        assert_eq!(&ix.data[..8], spec.discriminator.as_slice(), "{name}");
-        assert_eq!(ix.accounts.len(), spec.accounts.len(), "{name}");
-        decode_ix_args(&idl, name, &ix.data[8..]).unwrap_or_else(|e| panic!("{name}: {e}"));
-    }
-    let v = decode_ix_args(
-        &idl,
-        "retire_certificate",
-        &certs::retire_certificate(&me, &me, &me, "Ä name", "why").data[8..],
-    )
-    .unwrap();
-    assert_eq!(
-        (v["beneficiary_name"].as_str(), v["reason"].as_str()),
-        (Some("Ä name"), Some("why"))
-    );
-}
-
-#[test]
-fn idl_decodes_every_event() {
-    let idl = joule_sdk::idl::certificates_idl();
-    let (mut ctx, authority, producer, meter, cert) = with_certificate(4_000);
-    let buyer = ctx.new_user();
-    let mut logs = Vec::new();
-    let (part, res) = ctx.split_certificate(&producer, &cert, 3_000, 1_000, &buyer.pubkey());
-    logs.extend(expect_ok(res).logs);
-    logs.extend(expect_ok(ctx.transfer_certificate(&producer, &cert, &buyer.pubkey())).logs);
-    logs.extend(
-        expect_ok(ctx.retire_certificate(&buyer, &part, &buyer.pubkey(), "Buyer", "claim")).logs,
-    );
-    logs.extend(expect_ok(ctx.revoke_certificate(&authority, &cert, "faulty meter")).logs);
-    let (_, res) = ctx.issue_certificate(&authority, &meter, 1_000, START, END);
-    logs.extend(expect_ok(res).logs);
-    logs.extend(expect_ok(ctx.set_certificates_pause(&authority, 0)).logs);
-    let next = ctx.new_user();
-    logs.extend(expect_ok(ctx.propose_certificate_authority(&authority, &next.pubkey())).logs);
-    logs.extend(expect_ok(ctx.accept_certificate_authority(&next)).logs);
-    let mut seen = std::collections::BTreeSet::new();
-    for data in joule_sdk::events::program_data(&logs) {
-        let Some(ev) = idl.events.iter().find(|e| data[..8] == e.discriminator[..]) else {
-            continue;
-        };
-        decode_type(&idl, &ev.name, &data[8..]).unwrap_or_else(|e| panic!("{}: {e}", ev.name));
-        seen.insert(ev.name.clone());
-    }
-    // Initialized is covered by initialize_ok; every other event was decoded.
-    let expected: std::collections::BTreeSet<String> = idl
-        .events
-        .iter()
-        .map(|e| e.name.clone())
-        .filter(|n| n != "Initialized")
-        .collect();
-    assert_eq!(seen, expected);
 }
 
 // ------------------------------------------------------------------ scenario and CU

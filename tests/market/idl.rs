@@ -1,0 +1,263 @@
+//! IDL checks: each program's `target-idl/*.json` is current and an
+//! IDL-driven Borsh decoder reads the program's real accounts, instruction
+//! arguments and events. They belong with the IDL generator's own tests
+//! in `tests/idl.rs`, where they move next.
+
+use super::*;
+use joule_sdk::{certificates as certs, registry::MeterKind};
+use joule_tests::{certificates::certificates_scenario, GENESIS_TS};
+
+// Market.
+
+/// target-idl/market.json is current, and an IDL-driven Borsh decoder reads
+/// the program's real accounts, instruction arguments and events.
+#[test]
+fn market_idl_is_current_and_describes_the_bytes() {
+    let idl = joule_sdk::idl::market_idl();
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target-idl/market.json");
+    let on_disk = std::fs::read_to_string(&path).expect("target-idl/market.json");
+    assert_eq!(
+        on_disk,
+        joule_sdk::idl::to_json(&idl),
+        "stale: run `cargo run -p joule-sdk --bin joule-idl`"
+    );
+    assert_eq!(idl.errors.len(), E::ALL.len());
+    assert_eq!(idl.address, mkt::ID.to_string());
+
+    let mut e = env();
+    let (_, _, _, ids) = rationed_book(&mut e);
+    let seller = e.trader(Who::Seller);
+    let extra = e.place_ok(Who::Seller, Side::Sell, 900, 10);
+    let cancelled = expect_ok(e.ctx.cancel(&e.fx, &e.epoch, &seller, Side::Sell, extra, 7));
+    e.end_epoch();
+    let cleared = expect_ok(e.ctx.clear(&e.epoch));
+    let settled = expect_ok(e.ctx.settle(&e.fx, &e.epoch, &ids));
+    // Accounts.
+    let market = e.ctx.data(&e.fx.keys.market).unwrap();
+    let v = decode_type(&idl, "Market", &market[8..]).expect("Market layout");
+    assert_eq!(v["quote_mint"], e.fx.keys.quote_mint.to_string());
+    assert_eq!(v["tick_count"], 1_024);
+    let epoch = e.ctx.data(&e.epoch).unwrap();
+    let v =
+        decode_type(&idl, "Epoch", &epoch[8..mkt::EPOCH_HEADER_LEN]).expect("Epoch header layout");
+    assert_eq!(
+        (
+            v["state"].clone(),
+            v["clearing_price"].clone(),
+            v["volume_wh"].clone()
+        ),
+        ("Settled".into(), 25_000.into(), 5_000.into())
+    );
+    let slot = &epoch[mkt::epoch_space(1_024, 0)..][..mkt::EPOCH_BYTES_PER_ORDER];
+    let v = decode_type(&idl, "Order", slot).expect("Order layout");
+    assert_eq!(
+        (
+            v["side"].clone(),
+            v["status"].clone(),
+            v["quantity_wh"].clone()
+        ),
+        ("Sell".into(), "Settled".into(), 5_000.into())
+    );
+    // Instruction arguments.
+    let k = e.fx.keys;
+    let me = Pubkey::new_unique();
+    let item = SettleOrder {
+        order_id: 3,
+        energy_account: me,
+        quote_account: me,
+        owner: me,
+    };
+    let ixs: Vec<(&str, Instruction)> = vec![
+        ("create_market", mkt::create_market(&me, &k, &e.fx.params)),
+        ("open_epoch", mkt::open_epoch(&me, &k.market, &me)),
+        (
+            "place_order",
+            mkt::place_order(&k, &me, &me, &me, Side::Sell, 513, 1_234, 99),
+        ),
+        (
+            "cancel_order",
+            mkt::cancel_order(&k, &me, &me, &me, Side::Buy, 7, 99),
+        ),
+        ("clear_epoch", mkt::clear_epoch(&me)),
+        (
+            "settle_orders",
+            mkt::settle_orders(&k, &me, &me, &me, &[item, item]),
+        ),
+        ("close_epoch", mkt::close_epoch(&me, &me)),
+    ];
+    for (name, ix) in &ixs {
+        let spec = idl.instructions.iter().find(|i| i.name == *name).unwrap();
+        assert_eq!(ix.data[..8], spec.discriminator[..], "{name}");
+        let v = decode_ix_args(&idl, name, &ix.data[8..]).unwrap_or_err(name);
+        if *name == "place_order" {
+            assert_eq!(
+                (
+                    v["side"].clone(),
+                    v["limit_tick"].clone(),
+                    v["quantity_wh"].clone()
+                ),
+                ("Sell".into(), 513.into(), 1_234.into())
+            );
+        }
+        if *name == "settle_orders" {
+            assert_eq!(v["order_ids"], serde_json::json!([3, 3]));
+        }
+        if *name == "create_market" {
+            assert_eq!(v["params"]["fee_bps"], 50);
+        }
+    }
+    // Every event the program logged.
+    let mut names = Vec::new();
+    for logs in [&cancelled.logs, &cleared.logs, &settled.logs] {
+        for data in joule_sdk::events::program_data(logs) {
+            let ev = idl
+                .events
+                .iter()
+                .find(|ev| data[..8] == ev.discriminator[..])
+                .expect("a known event");
+            decode_type(&idl, &ev.name, &data[8..]).unwrap_or_err(&ev.name);
+            names.push(ev.name.clone());
+        }
+    }
+    assert_eq!(
+        names,
+        [
+            "OrderCancelled",
+            "EpochCleared",
+            "OrdersSettled",
+            "EpochSettled"
+        ]
+    );
+}
+
+trait UnwrapOrErr<T> {
+    fn unwrap_or_err(self, what: &str) -> T;
+}
+
+impl<T> UnwrapOrErr<T> for Result<T, String> {
+    fn unwrap_or_err(self, what: &str) -> T {
+        self.unwrap_or_else(|e| panic!("{what}: {e}"))
+    }
+}
+
+// Certificates (moved from the certificates tests).
+
+#[test]
+fn certificates_idl_is_current_and_describes_the_bytes() {
+    let idl = joule_sdk::idl::certificates_idl();
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target-idl/certificates.json");
+    let on_disk = std::fs::read_to_string(&path).expect("target-idl/certificates.json");
+    assert!(
+        on_disk == joule_sdk::idl::to_json(&idl),
+        "stale: run `cargo run -p joule-sdk --bin joule-idl`"
+    );
+    assert_eq!(idl.errors.len(), certs::CertificatesError::ALL.len());
+
+    let mut ctx = TestContext::new();
+    let s = certificates_scenario(&mut ctx);
+    // Accounts.
+    let data = ctx.data(&s.split_part).unwrap();
+    let v = decode_type(&idl, "Certificate", &data[8..]).expect("Certificate layout");
+    assert_eq!(v["status"], "Retired");
+    assert_eq!(v["source_kind"], "Solar");
+    assert_eq!(v["amount_wh"], 4_000);
+    assert_eq!(v["owner"], s.buyer.pubkey().to_string());
+    let data = ctx.data(&certs::config_address()).unwrap();
+    let v = decode_type(&idl, "Config", &data[8..]).expect("Config layout");
+    assert_eq!(v["authority"], s.authority.pubkey().to_string());
+    // Instruction arguments as the builders encode them.
+    let me = s.buyer.pubkey();
+    let ixs = [
+        (
+            "issue_certificate",
+            certs::issue_certificate(&me, &me, 7, &s.meter, 1, 2, 3),
+        ),
+        (
+            "split_certificate",
+            certs::split_certificate(
+                &me,
+                &me,
+                &s.certificate,
+                certs::next_split_index(&s.certificate, 7),
+                1,
+                2,
+                &me,
+            ),
+        ),
+        (
+            "transfer_certificate",
+            certs::transfer_certificate(&me, &s.certificate, &me),
+        ),
+        (
+            "retire_certificate",
+            certs::retire_certificate(&me, &s.certificate, &me, "Ä name", "why"),
+        ),
+        (
+            "revoke_certificate",
+            certs::revoke_certificate(&me, &s.certificate, "why"),
+        ),
+        ("set_pause", certs::set_pause(&me, 3)),
+        ("initialize", certs::initialize(&me, &me)),
+    ];
+    for (name, ix) in ixs {
+        let spec = idl.instructions.iter().find(|i| i.name == name).unwrap();
+        assert_eq!(&ix.data[..8], spec.discriminator.as_slice(), "{name}");
+        assert_eq!(ix.accounts.len(), spec.accounts.len(), "{name}");
+        decode_ix_args(&idl, name, &ix.data[8..]).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    let v = decode_ix_args(
+        &idl,
+        "retire_certificate",
+        &certs::retire_certificate(&me, &me, &me, "Ä name", "why").data[8..],
+    )
+    .unwrap();
+    assert_eq!(
+        (v["beneficiary_name"].as_str(), v["reason"].as_str()),
+        (Some("Ä name"), Some("why"))
+    );
+}
+
+#[test]
+fn certificates_idl_decodes_every_event() {
+    let idl = joule_sdk::idl::certificates_idl();
+    // An active solar meter that exported 10 kWh over the hour before
+    // genesis, and a certificate of 4 kWh issued to its producer.
+    let (start, end) = (GENESIS_TS - 3_600, GENESIS_TS);
+    let mut ctx = TestContext::new();
+    let authority = ctx.init_certificates();
+    let producer = ctx.new_user();
+    let meter = ctx.meter_with_energy(&producer, "SOLAR-0001", MeterKind::Solar, 10_000, 0);
+    let cert = ctx.issue_ok(&authority, &meter, 4_000);
+    let buyer = ctx.new_user();
+    let mut logs = Vec::new();
+    let (part, res) = ctx.split_certificate(&producer, &cert, 3_000, 1_000, &buyer.pubkey());
+    logs.extend(expect_ok(res).logs);
+    logs.extend(expect_ok(ctx.transfer_certificate(&producer, &cert, &buyer.pubkey())).logs);
+    logs.extend(
+        expect_ok(ctx.retire_certificate(&buyer, &part, &buyer.pubkey(), "Buyer", "claim")).logs,
+    );
+    logs.extend(expect_ok(ctx.revoke_certificate(&authority, &cert, "faulty meter")).logs);
+    let (_, res) = ctx.issue_certificate(&authority, &meter, 1_000, start, end);
+    logs.extend(expect_ok(res).logs);
+    logs.extend(expect_ok(ctx.set_certificates_pause(&authority, 0)).logs);
+    let next = ctx.new_user();
+    logs.extend(expect_ok(ctx.propose_certificate_authority(&authority, &next.pubkey())).logs);
+    logs.extend(expect_ok(ctx.accept_certificate_authority(&next)).logs);
+    let mut seen = std::collections::BTreeSet::new();
+    for data in joule_sdk::events::program_data(&logs) {
+        let Some(ev) = idl.events.iter().find(|e| data[..8] == e.discriminator[..]) else {
+            continue;
+        };
+        decode_type(&idl, &ev.name, &data[8..]).unwrap_or_else(|e| panic!("{}: {e}", ev.name));
+        seen.insert(ev.name.clone());
+    }
+    // Initialized is covered by initialize_ok; every other event was decoded.
+    let expected: std::collections::BTreeSet<String> = idl
+        .events
+        .iter()
+        .map(|e| e.name.clone())
+        .filter(|n| n != "Initialized")
+        .collect();
+    assert_eq!(seen, expected);
+}
