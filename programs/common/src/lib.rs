@@ -1,6 +1,6 @@
 //! Building blocks shared by the Joule programs.
 //!
-//! Everything here keeps Anchor's wire conventions (see DESIGN.md): 8-byte
+//! Everything here keeps Anchor's wire conventions (see ARCHITECTURE.md): 8-byte
 //! `sha256` discriminators for instructions, accounts and events, Borsh
 //! little-endian argument encoding, framework error codes below 6000 and
 //! program error codes from 6000 up.

@@ -1,4 +1,5 @@
-//! Account checks, in one place per instruction (STYLE.md): each returns the
+//! Account checks, in one place per instruction (each handler's accounts
+//! struct, see ARCHITECTURE.md): each returns the
 //! Anchor framework error an Anchor program would raise for the same fault.
 
 use crate::error::FrameworkError;

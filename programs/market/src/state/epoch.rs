@@ -11,8 +11,9 @@
 //!
 //! # Why the orders live in the epoch and not in one PDA each
 //!
-//! DESIGN.md first placed each order in its own PDA
-//! `["order", epoch, owner, client_order_id]`. Settlement must then lock, per
+//! The first design placed each order in its own PDA
+//! `["order", epoch, owner, client_order_id]` (ARCHITECTURE.md, "Order
+//! slots in the epoch account", records the decision). Settlement must then lock, per
 //! order, the order PDA, the owner's energy and quote token accounts and the
 //! owner's wallet (the rent refund): 4 accounts. A transaction locks at most
 //! 64 accounts, 9 of which `settle_orders` needs anyway (fee payer, program,
