@@ -1,6 +1,6 @@
-//! Account checks, in one place per instruction (each handler's accounts
-//! struct, see ARCHITECTURE.md): each returns the
-//! Anchor framework error an Anchor program would raise for the same fault.
+//! Account checks, made in one place per instruction (each handler's
+//! accounts struct, see ARCHITECTURE.md). Each returns the Anchor framework
+//! error an Anchor program would raise for the same fault.
 
 use crate::error::FrameworkError;
 use pinocchio::{error::ProgramError, AccountView, Address};
