@@ -113,7 +113,9 @@ pub enum SendError {
         err: TransactionError,
         logs: Vec<String>,
     },
-    /// A permanent chain error, or transient ones past `max_retries`.
+    /// A permanent chain error, or transient ones past `max_retries`. If it
+    /// came after a send, that version may still land before its blockhash
+    /// expires: check its signature before building the write again.
     #[error(transparent)]
     Chain(#[from] ChainError),
     /// `max_signings` blockhashes expired without the transaction landing.
