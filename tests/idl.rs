@@ -362,8 +362,9 @@ fn registry_accounts_events_and_return_data_decode_with_the_idl() {
     let data = ctx.data(&meter).unwrap();
     let m = decode::decode_type(&idl, "Meter", &data[8..]).unwrap();
     assert_eq!(m["owner"], json!(owner.pubkey().to_string()));
-    assert_eq!(m["kind"], json!("Wind"));
-    assert_eq!(m["status"], json!("Active"));
+    // Zero-copy enum fields are their u8 (see `zero_copy_layouts_are_pod`).
+    assert_eq!(m["kind"], json!(MeterKind::Wind as u8));
+    assert_eq!(m["status"], json!(reg::MeterStatus::Active as u8));
     assert_eq!(m["rated_power_w"], json!(9_000));
     assert_eq!(m["exported_wh"], json!(5_000));
     assert_eq!(m["minted_wh"], json!(5_000));
@@ -381,4 +382,105 @@ fn registry_accounts_events_and_return_data_decode_with_the_idl() {
         c["energy_mint"],
         json!(reg::energy_mint_address().to_string())
     );
+}
+
+/// Anchor's Rust tooling (`declare_program!`) derives `Pod` for every
+/// bytemuck type, so their fields must be plain data: integers, pubkeys,
+/// arrays of them, or other bytemuck structs. Enum-typed fields are `u8`,
+/// documented with the enum's values; Borsh types keep their enums.
+#[test]
+fn zero_copy_layouts_are_pod() {
+    use anchor_lang_idl_spec::{IdlDefinedFields, IdlSerialization, IdlType, IdlTypeDefTy};
+    fn pod(idl: &anchor_lang_idl_spec::Idl, ty: &IdlType) -> bool {
+        match ty {
+            IdlType::U8
+            | IdlType::I8
+            | IdlType::U16
+            | IdlType::I16
+            | IdlType::U32
+            | IdlType::I32
+            | IdlType::U64
+            | IdlType::I64
+            | IdlType::U128
+            | IdlType::I128
+            | IdlType::Pubkey => true,
+            IdlType::Array(inner, _) => pod(idl, inner),
+            IdlType::Defined { name, .. } => idl
+                .types
+                .iter()
+                .any(|t| &t.name == name && t.serialization == IdlSerialization::Bytemuck),
+            _ => false,
+        }
+    }
+    // Every enum of the three IDLs: name -> variants.
+    let enums: std::collections::BTreeMap<String, Vec<String>> = idl::all()
+        .into_iter()
+        .flat_map(|(_, idl)| idl.types)
+        .filter_map(|t| match t.ty {
+            IdlTypeDefTy::Enum { variants } => {
+                Some((t.name, variants.into_iter().map(|v| v.name).collect()))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut enum_fields = 0;
+    for (file, idl) in idl::all() {
+        for t in idl
+            .types
+            .iter()
+            .filter(|t| t.serialization == IdlSerialization::Bytemuck)
+        {
+            let IdlTypeDefTy::Struct {
+                fields: Some(IdlDefinedFields::Named(fields)),
+            } = &t.ty
+            else {
+                panic!("{file}: {} is not a struct with named fields", t.name)
+            };
+            for f in fields {
+                assert!(pod(&idl, &f.ty), "{file}: {}.{} is not Pod", t.name, f.name);
+                if let Some(doc) = f.docs.first() {
+                    enum_fields += 1;
+                    // "MeterStatus: 0 Pending, 1 Active, 2 Suspended"
+                    let (name, values) = doc.split_once(": ").expect("enum doc");
+                    assert_eq!(f.ty, IdlType::U8, "{file}: {}.{}", t.name, f.name);
+                    let variants: Vec<String> = values
+                        .split(", ")
+                        .enumerate()
+                        .map(|(i, v)| {
+                            let (n, variant) = v.split_once(' ').expect("'<n> <variant>'");
+                            assert_eq!(n, i.to_string(), "{doc}");
+                            variant.to_string()
+                        })
+                        .collect();
+                    assert_eq!(enums.get(name), Some(&variants), "{doc}");
+                }
+            }
+        }
+    }
+    // Meter.kind/status (registry and certificates), Certificate.source_kind/
+    // status, Epoch.state, Order.side/status.
+    assert_eq!(enum_fields, 9);
+    let reg = idl::registry_idl();
+    let meter = reg.types.iter().find(|t| t.name == "Meter").unwrap();
+    let IdlTypeDefTy::Struct {
+        fields: Some(IdlDefinedFields::Named(fields)),
+    } = &meter.ty
+    else {
+        panic!()
+    };
+    let status = fields.iter().find(|f| f.name == "status").unwrap();
+    assert_eq!(status.docs, ["MeterStatus: 0 Pending, 1 Active, 2 Suspended"]);
+    let kind = fields.iter().find(|f| f.name == "kind").unwrap();
+    let names: Vec<String> = MeterKind::ALL
+        .iter()
+        .map(|k| format!("{} {}", *k as u8, k.name()))
+        .collect();
+    assert_eq!(kind.docs, [format!("MeterKind: {}", names.join(", "))]);
+    // Borsh types and arguments keep their enums.
+    let ev = reg
+        .types
+        .iter()
+        .find(|t| t.name == "MeterStatusChanged")
+        .unwrap();
+    assert!(format!("{:?}", ev.ty).contains("MeterStatus"));
 }
