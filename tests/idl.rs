@@ -1,7 +1,9 @@
 //! The IDL is fresh and tells the truth: the checked-in JSON equals what the
-//! sdk generates, and an IDL-driven Borsh decoder (what an Anchor client
-//! does with the IDL alone) reads the real instruction data, account data
-//! and events of the SBF programs.
+//! sdk generates, an IDL-driven Borsh decoder (what an Anchor client does
+//! with the IDL alone) reads the real instruction data, account data and
+//! events of the SBF programs, Anchor's account resolution derives from the
+//! IDL every PDA the sdk builders put in the instructions, and zero-copy
+//! layouts stay `Pod` for Anchor's Rust tooling.
 
 use joule_sdk::{
     idl::{self, decode},
@@ -830,8 +832,8 @@ mod anchor_resolver {
 /// Resolves `ix` (an sdk builder's instruction of `program`) from the IDL
 /// the way Anchor's client does, given only the accounts a client must
 /// give, and compares every account with the builder's; then checks that
-/// the seeds of the accounts a client gives (self-referential seeds)
-/// derive the given address from its on-chain data.
+/// the seeds of every account, including those a client gives
+/// (self-referential seeds) and fixed addresses, derive its address.
 fn check_resolution(
     idls: &anchor_resolver::Idls,
     program: &joule_sdk::Pubkey,
@@ -876,8 +878,11 @@ fn check_resolution(
             ));
         }
     }
-    for a in accounts.iter().filter(|a| self_referential(a)) {
-        let pda = a.pda.as_ref().expect("seeds");
+    // Every account's seeds, with every account known: this checks the
+    // seeds of the accounts a client gives (self-referential seeds, read
+    // from the given account's data) and of fixed addresses.
+    for a in &accounts {
+        let Some(pda) = &a.pda else { continue };
         match resolver.derive(pda, &resolved)? {
             Some(k) if k == builder[&a.name] => {}
             other => {

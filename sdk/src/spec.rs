@@ -32,18 +32,6 @@ pub struct Pda {
     pub program: Option<Pubkey>,
 }
 
-impl Pda {
-    /// Whether a seed reads the account itself (`"meter.meter_id"` for the
-    /// account `meter`): documents the address but a client cannot derive
-    /// it before knowing the account, so the account must be given.
-    pub fn is_self_referential(&self, account: &str) -> bool {
-        self.seeds.iter().any(|s| match s {
-            Seed::Account(p) | Seed::Field(p, _) => p.split('.').next() == Some(account),
-            _ => false,
-        })
-    }
-}
-
 /// One account of an instruction.
 #[derive(Clone, Copy, Debug)]
 pub struct AccountSpec {
