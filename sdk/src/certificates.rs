@@ -2,7 +2,7 @@
 
 use crate::{
     registry,
-    spec::{fixed, r, s, w, ws, AccountSpec, ArgSpec, Borsh, IxSpec},
+    spec::{fixed, r, s, w, ws, AccountSpec, ArgSpec, Borsh, IxSpec, Seed},
     Instruction, Pubkey, SYSTEM_PROGRAM_ID,
 };
 use anchor_lang_idl_spec::IdlType;
@@ -209,14 +209,16 @@ pub fn decode_revoked_event(body: &[u8]) -> Option<CertificateRevokedEvent> {
 
 // ---------------------------------------------------------------- specs
 
-const CONFIG: AccountSpec = r("config", "The certificates Config PDA [\"config\"].");
-const CONFIG_W: AccountSpec = w("config", "The certificates Config PDA [\"config\"].");
+const CONFIG_SEEDS: &[Seed] = &[Seed::Const(SEED_CONFIG)];
+const CONFIG_DOCS: &str = "The certificates Config PDA [\"config\"] (canonical bump).";
+const CONFIG: AccountSpec = r("config", CONFIG_DOCS).pda(CONFIG_SEEDS);
+const CONFIG_W: AccountSpec = w("config", CONFIG_DOCS).pda(CONFIG_SEEDS);
 const AUTHORITY: AccountSpec = s("authority", "The certificate authority.");
 const OWNER: AccountSpec = s("owner", "The certificate owner.");
 const PAYER: AccountSpec = ws("payer", "Pays the new certificate's rent.");
 const CERTIFICATE_W: AccountSpec = w(
     "certificate",
-    "The Certificate PDA ([\"certificate\", id] if issued, [\"split\", parent, index] if split off).",
+    "The Certificate PDA: [\"certificate\", id as u64 LE] if issued, [\"split\", parent, split_index as u32 LE] if split off, bump 255 (its id, parent and split_index are in its data). The IDL gives no seeds because they depend on which of the two it is.",
 );
 const SYSTEM: AccountSpec = fixed("system_program", SYSTEM_PROGRAM_ID);
 
@@ -230,7 +232,8 @@ pub fn spec(name: &str) -> IxSpec {
             vec![
                 ws("admin", "The registry admin; pays for the config."),
                 CONFIG_W,
-                r("registry_config", "The registry Config PDA (proves the signer is its admin)."),
+                r("registry_config", "The registry Config PDA [\"config\"] of the registry program (proves the signer is its admin).")
+                    .pda_of(registry::ID, registry::CONFIG_SEEDS),
                 SYSTEM,
             ],
             vec![arg("authority", Pubkey)],
@@ -256,10 +259,14 @@ pub fn spec(name: &str) -> IxSpec {
                 AUTHORITY,
                 PAYER,
                 CONFIG_W,
-                w("certificate", "The Certificate PDA [\"certificate\", id], created here."),
-                r("registry_config", "The registry Config PDA."),
-                w("meter", "The registry Meter PDA whose energy is certified."),
-                fixed("certifier", registry::CERTIFIER_AUTHORITY),
+                w("certificate", "The Certificate PDA [\"certificate\", id as u64 LE], created here with bump 255: id must be usable, i.e. its canonical bump is 255 (see next_usable_id), so the PDA a client derives is the one the program accepts.")
+                    .pda(&[Seed::Const(SEED_CERTIFICATE), Seed::Arg("id")]),
+                r("registry_config", "The registry Config PDA [\"config\"] of the registry program.")
+                    .pda_of(registry::ID, registry::CONFIG_SEEDS),
+                w("meter", "The registry Meter PDA [\"meter\", meter_id] of the registry program whose energy is certified.")
+                    .pda_of(registry::ID, registry::METER_SEEDS),
+                fixed("certifier", registry::CERTIFIER_AUTHORITY)
+                    .pda(&[Seed::Const(registry::SEED_CERTIFIER)]),
                 fixed("registry_program", registry::ID),
                 SYSTEM,
             ],
@@ -277,7 +284,8 @@ pub fn spec(name: &str) -> IxSpec {
                 PAYER,
                 CONFIG,
                 CERTIFICATE_W,
-                w("new_certificate", "The Certificate PDA [\"split\", certificate, split_index], created here."),
+                w("new_certificate", "The Certificate PDA [\"split\", certificate, split_index as u32 LE], created here with bump 255: split_index must be usable, i.e. its canonical bump is 255 (see next_split_index), so the PDA a client derives is the one the program accepts.")
+                    .pda(&[Seed::Const(SEED_SPLIT), Seed::Account("certificate"), Seed::Arg("split_index")]),
                 fixed("rent", RENT_SYSVAR_ID),
                 SYSTEM,
             ],

@@ -5,8 +5,10 @@
 //! units per kWh on the market's tick grid (see [`math`]).
 
 use crate::{
-    spec::{fixed, r, s, ty, w, ws, AccountSpec, ArgSpec, Borsh, IxSpec},
-    AccountMeta, Instruction, Pubkey, SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID,
+    registry,
+    spec::{fixed, r, s, ty, w, ws, AccountSpec, ArgSpec, Borsh, IxSpec, Seed},
+    AccountMeta, Instruction, Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID,
+    TOKEN_PROGRAM_ID,
 };
 use anchor_lang_idl_spec::IdlType;
 
@@ -288,10 +290,23 @@ pub fn order_id_from_return_data(data: &[u8]) -> Option<u32> {
 
 // ---------------------------------------------------------------- specs
 
+/// Seeds of an existing `Market` PDA (its mints are in its data).
+pub const MARKET_SEEDS: &[Seed] = &[
+    Seed::Const(SEED_MARKET),
+    Seed::Field("market.energy_mint", "Market"),
+    Seed::Field("market.quote_mint", "Market"),
+];
+
 const CONFIG: AccountSpec = r(
     "config",
-    "The registry Config PDA [\"config\"] (admin, pause flags).",
-);
+    "The registry Config PDA [\"config\"] of the registry program (admin, pause flags).",
+)
+.pda_of(registry::ID, registry::CONFIG_SEEDS);
+const MARKET_W: AccountSpec = w(
+    "market",
+    "The Market PDA [\"market\", energy_mint, quote_mint] (canonical bump, stored in the account); holds the order deposits.",
+)
+.pda(MARKET_SEEDS);
 const EPOCH_W: AccountSpec = w("epoch", "The epoch account.");
 const TOKEN: AccountSpec = fixed("token_program", TOKEN_PROGRAM_ID);
 
@@ -306,12 +321,12 @@ pub fn spec(name: &str) -> IxSpec {
                 "The order owner; pays (place) or gets back (cancel) the order's lamport deposit.",
             ),
             CONFIG,
-            w("market", "The Market PDA; holds the order deposits."),
+            MARKET_W,
             EPOCH_W,
             w("owner_token", docs_token),
             w(
                 "vault",
-                "The market's vault of that mint (quote vault for a buy, energy vault for a sell).",
+                "The market's vault of that mint: PDA [\"vault\", market, quote_mint] for a buy, [\"vault\", market, energy_mint] for a sell (the market's quote_vault or energy_vault). The IDL gives no seeds because the mint depends on the side argument.",
             ),
             TOKEN,
         ]
@@ -322,11 +337,15 @@ pub fn spec(name: &str) -> IxSpec {
             vec![
                 ws("admin", "The registry config admin; pays for the market and its vaults."),
                 CONFIG,
-                w("market", "The Market PDA, created here."),
-                r("energy_mint", "The registry's energy mint."),
+                w("market", "The Market PDA [\"market\", energy_mint, quote_mint], created here (canonical bump).")
+                    .pda(&[Seed::Const(SEED_MARKET), Seed::Account("energy_mint"), Seed::Account("quote_mint")]),
+                r("energy_mint", "The registry's energy mint, PDA [\"energy_mint\"] of the registry program.")
+                    .pda_of(registry::ID, registry::ENERGY_MINT_SEEDS),
                 r("quote_mint", "The payment token's mint (any SPL Token mint)."),
-                w("energy_vault", "PDA [\"vault\", market, energy_mint], created here."),
-                w("quote_vault", "PDA [\"vault\", market, quote_mint], created here."),
+                w("energy_vault", "PDA [\"vault\", market, energy_mint], created here (canonical bump).")
+                    .pda(&[Seed::Const(SEED_VAULT), Seed::Account("market"), Seed::Account("energy_mint")]),
+                w("quote_vault", "PDA [\"vault\", market, quote_mint], created here (canonical bump).")
+                    .pda(&[Seed::Const(SEED_VAULT), Seed::Account("market"), Seed::Account("quote_mint")]),
                 fixed("system_program", SYSTEM_PROGRAM_ID),
                 TOKEN,
             ],
@@ -339,7 +358,7 @@ pub fn spec(name: &str) -> IxSpec {
             vec![
                 s("payer", "Paid the epoch account's rent; gets it back from close_epoch."),
                 CONFIG,
-                w("market", "The Market PDA."),
+                MARKET_W,
                 ws("epoch", "The new epoch account (created in this transaction from a fresh keypair, which signs)."),
             ],
             vec![],
@@ -380,12 +399,24 @@ pub fn spec(name: &str) -> IxSpec {
             "Permissionless crank: settles a list of at most 29 open orders of a cleared epoch (fills in whole Wh, refunds, seller fees, deposits back to the owners). The long side's pro-rata orders must be settled in ascending order id. The last settlement sweeps fees and dust to the fee recipient and marks the epoch settled; while the market is paused only pure refunds settle and the sweep waits for an empty order list once unpaused.",
             vec![
                 CONFIG,
-                w("market", "The Market PDA (vault authority; holds the order deposits)."),
+                MARKET_W,
                 EPOCH_W,
-                w("energy_vault", "The market's energy vault."),
-                w("quote_vault", "The market's quote vault."),
-                w("fee_energy", "The fee recipient's energy token account (receives dust at the final settlement)."),
-                w("fee_quote", "The fee recipient's quote token account (receives fees and dust at the final settlement)."),
+                w("energy_vault", "The market's energy vault, PDA [\"vault\", market, energy_mint].")
+                    .pda(&[Seed::Const(SEED_VAULT), Seed::Account("market"), Seed::Field("market.energy_mint", "Market")]),
+                w("quote_vault", "The market's quote vault, PDA [\"vault\", market, quote_mint].")
+                    .pda(&[Seed::Const(SEED_VAULT), Seed::Account("market"), Seed::Field("market.quote_mint", "Market")]),
+                w("fee_energy", "The fee recipient's energy token account (receives dust at the final settlement). The IDL's default is the fee recipient's associated token account; any other of its energy token accounts may be given.")
+                    .pda_of(ASSOCIATED_TOKEN_PROGRAM_ID, &[
+                        Seed::Field("market.fee_recipient", "Market"),
+                        Seed::Address(TOKEN_PROGRAM_ID),
+                        Seed::Field("market.energy_mint", "Market"),
+                    ]),
+                w("fee_quote", "The fee recipient's quote token account (receives fees and dust at the final settlement). The IDL's default is the fee recipient's associated token account; any other of its quote token accounts may be given.")
+                    .pda_of(ASSOCIATED_TOKEN_PROGRAM_ID, &[
+                        Seed::Field("market.fee_recipient", "Market"),
+                        Seed::Address(TOKEN_PROGRAM_ID),
+                        Seed::Field("market.quote_mint", "Market"),
+                    ]),
                 TOKEN,
             ],
             vec![arg("order_ids", ty::vec(U32))],

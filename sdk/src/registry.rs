@@ -1,8 +1,9 @@
 //! Registry program: ids, PDAs, meter ids, instruction builders, decoders.
 
 use crate::{
-    spec::{fixed, r, s, ty, w, ws, AccountSpec, ArgSpec, Borsh, IxSpec},
-    AccountMeta, Instruction, Pubkey, SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID,
+    spec::{fixed, r, s, ty, w, ws, AccountSpec, ArgSpec, Borsh, IxSpec, Seed},
+    AccountMeta, Instruction, Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID,
+    TOKEN_PROGRAM_ID,
 };
 use anchor_lang_idl_spec::IdlType;
 use sha2::{Digest, Sha256};
@@ -146,10 +147,27 @@ pub fn decode_readings_event(body: &[u8]) -> Option<(Pubkey, u16, u16, Vec<Readi
 
 // ---------------------------------------------------------------- specs
 
-const CONFIG: AccountSpec = r("config", "The Config PDA [\"config\"].");
-const CONFIG_W: AccountSpec = w("config", "The Config PDA [\"config\"].");
+/// Seeds of the `Config` PDA.
+pub const CONFIG_SEEDS: &[Seed] = &[Seed::Const(SEED_CONFIG)];
+/// Seeds of the energy mint PDA.
+pub const ENERGY_MINT_SEEDS: &[Seed] = &[Seed::Const(SEED_ENERGY_MINT)];
+/// Seeds of an existing `Meter` PDA (its id is in its data).
+pub const METER_SEEDS: &[Seed] = &[
+    Seed::Const(SEED_METER),
+    Seed::Field("meter.meter_id", "Meter"),
+];
+
+const CONFIG_DOCS: &str = "The Config PDA [\"config\"] (canonical bump).";
+const CONFIG: AccountSpec = r("config", CONFIG_DOCS).pda(CONFIG_SEEDS);
+const CONFIG_W: AccountSpec = w("config", CONFIG_DOCS).pda(CONFIG_SEEDS);
 const ADMIN: AccountSpec = s("admin", "The config admin.");
-const METER_W: AccountSpec = w("meter", "The Meter PDA [\"meter\", meter_id].");
+const METER_W: AccountSpec = w(
+    "meter",
+    "The Meter PDA [\"meter\", meter_id] (canonical bump, stored in the account).",
+)
+.pda(METER_SEEDS);
+const ENERGY_MINT_W: AccountSpec =
+    w("energy_mint", "The energy mint PDA [\"energy_mint\"].").pda(ENERGY_MINT_SEEDS);
 const SYSTEM: AccountSpec = fixed("system_program", SYSTEM_PROGRAM_ID);
 const TOKEN: AccountSpec = fixed("token_program", TOKEN_PROGRAM_ID);
 
@@ -164,8 +182,11 @@ pub fn spec(name: &str) -> IxSpec {
                 vec![
                     ws("admin", "The program's upgrade authority; becomes the admin and pays for both accounts."),
                     CONFIG_W,
-                    w("energy_mint", "The energy mint PDA [\"energy_mint\"]."),
-                    fixed("program_data", PROGRAM_DATA_ADDRESS),
+                    ENERGY_MINT_W,
+                    fixed("program_data", PROGRAM_DATA_ADDRESS).pda_of(
+                        BPF_LOADER_UPGRADEABLE_ID,
+                        &[Seed::Address(ID)],
+                    ),
                     SYSTEM,
                     TOKEN,
                 ],
@@ -202,11 +223,15 @@ pub fn spec(name: &str) -> IxSpec {
                 None,
             ),
             "register_meter" => (
-                "The owner registers a physical meter: creates its Meter PDA, pending verification. bump must be the canonical bump of [\"meter\", meter_id].",
+                "The owner registers a physical meter: creates its Meter PDA, pending verification. bump must be the canonical bump of [\"meter\", meter_id] (the one findProgramAddress returns).",
                 vec![
                     ws("owner", "The meter owner; pays for the account."),
                     CONFIG,
-                    w("meter", "The Meter PDA [\"meter\", meter_id], created here."),
+                    w(
+                        "meter",
+                        "The Meter PDA [\"meter\", meter_id], created here; the bump argument must be its canonical bump.",
+                    )
+                    .pda(&[Seed::Const(SEED_METER), Seed::Arg("meter_id")]),
                     SYSTEM,
                 ],
                 vec![
@@ -278,8 +303,19 @@ pub fn spec(name: &str) -> IxSpec {
                 vec![
                     CONFIG,
                     METER_W,
-                    w("energy_mint", "The energy mint."),
-                    w("owner_token", "An energy token account owned by the meter owner."),
+                    ENERGY_MINT_W,
+                    w(
+                        "owner_token",
+                        "An energy token account owned by the meter owner; the IDL's default is the owner's associated token account, any other of the owner's energy token accounts may be given instead.",
+                    )
+                    .pda_of(
+                        ASSOCIATED_TOKEN_PROGRAM_ID,
+                        &[
+                            Seed::Field("meter.owner", "Meter"),
+                            Seed::Address(TOKEN_PROGRAM_ID),
+                            Seed::Account("energy_mint"),
+                        ],
+                    ),
                     TOKEN,
                 ],
                 vec![],
@@ -292,8 +328,19 @@ pub fn spec(name: &str) -> IxSpec {
                     s("owner", "The meter owner."),
                     CONFIG,
                     METER_W,
-                    w("energy_mint", "The energy mint."),
-                    w("owner_token", "The owner's energy token account."),
+                    ENERGY_MINT_W,
+                    w(
+                        "owner_token",
+                        "The owner's energy token account (the IDL's default is the owner's associated token account; any other may be given).",
+                    )
+                    .pda_of(
+                        ASSOCIATED_TOKEN_PROGRAM_ID,
+                        &[
+                            Seed::Account("owner"),
+                            Seed::Address(TOKEN_PROGRAM_ID),
+                            Seed::Account("energy_mint"),
+                        ],
+                    ),
                     TOKEN,
                 ],
                 vec![arg("amount_wh", U64)],
@@ -302,7 +349,12 @@ pub fn spec(name: &str) -> IxSpec {
             ),
             "record_certified" => (
                 "Certificates program only (its PDA [\"certifier\"] signs by CPI): records certified energy on a renewable meter.",
-                vec![s("certifier", "The certificates program's PDA [\"certifier\"]."), CONFIG, METER_W],
+                vec![
+                    s("certifier", "The certificates program's PDA [\"certifier\"] (canonical bump).")
+                        .pda_of(CERTIFICATES_PROGRAM_ID, &[Seed::Const(SEED_CERTIFIER)]),
+                    CONFIG,
+                    METER_W,
+                ],
                 vec![arg("amount_wh", U64), arg("period_start", I64), arg("period_end", I64)],
                 None,
                 None,

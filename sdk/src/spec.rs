@@ -5,6 +5,33 @@
 use crate::{AccountMeta, Instruction, Pubkey};
 use anchor_lang_idl_spec::{IdlArrayLen, IdlField, IdlType};
 
+/// One seed of a PDA, in the terms of Anchor's IDL (`IdlSeed`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Seed {
+    /// Constant bytes (`IdlSeed::Const`).
+    Const(&'static [u8]),
+    /// A constant address's 32 bytes (`IdlSeed::Const`), e.g. the token
+    /// program in an associated token account's seeds.
+    Address(Pubkey),
+    /// An instruction argument (`IdlSeed::Arg`), as Anchor turns it into
+    /// bytes: integers little-endian at their width, byte arrays as they are.
+    Arg(&'static str),
+    /// Another account's address (`IdlSeed::Account` without a type).
+    Account(&'static str),
+    /// A field of another account's data: `"account.field"` and the
+    /// account's type (`IdlSeed::Account { path, account }`); Anchor
+    /// fetches and decodes that account to read it.
+    Field(&'static str, &'static str),
+}
+
+/// How an account's address derives (`IdlPda`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pda {
+    pub seeds: &'static [Seed],
+    /// The deriving program when it is not the instruction's program.
+    pub program: Option<Pubkey>,
+}
+
 /// One account of an instruction.
 #[derive(Clone, Copy, Debug)]
 pub struct AccountSpec {
@@ -14,6 +41,28 @@ pub struct AccountSpec {
     pub docs: &'static str,
     /// A fixed address (programs, sysvars).
     pub address: Option<Pubkey>,
+    /// The seeds of a PDA (of this program or, with `program`, another's).
+    pub pda: Option<Pda>,
+}
+
+impl AccountSpec {
+    /// This account with the seeds of a PDA of the instruction's program.
+    pub const fn pda(mut self, seeds: &'static [Seed]) -> Self {
+        self.pda = Some(Pda {
+            seeds,
+            program: None,
+        });
+        self
+    }
+
+    /// This account with the seeds of a PDA of `program`.
+    pub const fn pda_of(mut self, program: Pubkey, seeds: &'static [Seed]) -> Self {
+        self.pda = Some(Pda {
+            seeds,
+            program: Some(program),
+        });
+        self
+    }
 }
 
 /// `[writable, signer]`.
@@ -24,6 +73,7 @@ pub const fn ws(name: &'static str, docs: &'static str) -> AccountSpec {
         signer: true,
         docs,
         address: None,
+        pda: None,
     }
 }
 /// `[writable]`.
@@ -34,6 +84,7 @@ pub const fn w(name: &'static str, docs: &'static str) -> AccountSpec {
         signer: false,
         docs,
         address: None,
+        pda: None,
     }
 }
 /// `[signer]`.
@@ -44,6 +95,7 @@ pub const fn s(name: &'static str, docs: &'static str) -> AccountSpec {
         signer: true,
         docs,
         address: None,
+        pda: None,
     }
 }
 /// `[]`.
@@ -54,6 +106,7 @@ pub const fn r(name: &'static str, docs: &'static str) -> AccountSpec {
         signer: false,
         docs,
         address: None,
+        pda: None,
     }
 }
 /// A program or sysvar at a fixed address.
@@ -64,6 +117,7 @@ pub const fn fixed(name: &'static str, address: Pubkey) -> AccountSpec {
         signer: false,
         docs: "",
         address: Some(address),
+        pda: None,
     }
 }
 

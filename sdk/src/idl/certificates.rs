@@ -161,7 +161,13 @@ pub fn certificates_idl() -> Idl {
             "The energy source: the registry meter's kind (never ConsumptionOnly for a certificate).",
             &reg::MeterKind::ALL.map(|k| k.name()),
         ),
+        super::registry::meter_type(
+            "The registry program's Meter account (PDA [\"meter\", meter_id] of the registry): issue_certificate's meter seeds read its meter_id.",
+        ),
     ];
+    let mut enums = types.clone();
+    enums.push(super::registry::meter_status_type());
+    zero_copy_enums_as_u8(&mut types, &enums);
     types.extend(events());
     Idl {
         address: certs::ID.to_string(),

@@ -280,6 +280,8 @@ pub fn market_idl() -> Idl {
             &[mkt::OrderStatus::Free.name(), mkt::OrderStatus::Open.name(), mkt::OrderStatus::Settled.name()],
         ),
     ];
+    let enums = types.clone();
+    zero_copy_enums_as_u8(&mut types, &enums);
     types.extend(events());
     Idl {
         address: mkt::ID.to_string(),

@@ -8,7 +8,7 @@ pub mod decode;
 mod market;
 mod registry;
 
-use crate::spec::IxSpec;
+use crate::spec::{IxSpec, Pda, Seed};
 use anchor_lang_idl_spec::*;
 
 pub use certificates::certificates_idl;
@@ -67,7 +67,7 @@ pub(crate) fn instructions(specs: &[IxSpec]) -> Vec<IdlInstruction> {
                             signer: a.signer,
                             optional: false,
                             address: a.address.map(|k| k.to_string()),
-                            pda: None,
+                            pda: a.pda.as_ref().map(idl_pda),
                             relations: vec![],
                         })
                     })
@@ -77,6 +77,78 @@ pub(crate) fn instructions(specs: &[IxSpec]) -> Vec<IdlInstruction> {
             }
         })
         .collect()
+}
+
+/// One seed as Anchor's IDL writes it.
+fn idl_seed(seed: &Seed) -> IdlSeed {
+    match seed {
+        Seed::Const(bytes) => IdlSeed::Const(IdlSeedConst {
+            value: bytes.to_vec(),
+        }),
+        Seed::Address(key) => IdlSeed::Const(IdlSeedConst {
+            value: key.as_ref().to_vec(),
+        }),
+        Seed::Arg(path) => IdlSeed::Arg(IdlSeedArg {
+            path: path.to_string(),
+        }),
+        Seed::Account(path) => IdlSeed::Account(IdlSeedAccount {
+            path: path.to_string(),
+            account: None,
+        }),
+        Seed::Field(path, account) => IdlSeed::Account(IdlSeedAccount {
+            path: path.to_string(),
+            account: Some(account.to_string()),
+        }),
+    }
+}
+
+/// A PDA as Anchor's IDL writes it: a PDA of another program names that
+/// program as a constant `program` seed.
+fn idl_pda(pda: &Pda) -> IdlPda {
+    IdlPda {
+        seeds: pda.seeds.iter().map(idl_seed).collect(),
+        program: pda.program.map(|p| idl_seed(&Seed::Address(p))),
+    }
+}
+
+/// Zero-copy (bytemuck) layouts keep enum-typed fields as their `u8`, as
+/// Anchor's own zero-copy accounts do (a derived `Pod` cannot hold an enum):
+/// every field of a bytemuck struct whose type is one of `enums` becomes
+/// `u8`, documented with the enum's name and values
+/// (`"MeterStatus: 0 Pending, 1 Active, 2 Suspended"`). Borsh types
+/// (arguments, events) keep their enum types.
+pub(crate) fn zero_copy_enums_as_u8(types: &mut [IdlTypeDef], enums: &[IdlTypeDef]) {
+    let doc = |name: &str| -> Option<String> {
+        let def = enums.iter().find(|t| t.name == name)?;
+        let IdlTypeDefTy::Enum { variants } = &def.ty else {
+            return None;
+        };
+        let values: Vec<String> = variants
+            .iter()
+            .enumerate()
+            .map(|(i, v)| format!("{i} {}", v.name))
+            .collect();
+        Some(format!("{name}: {}", values.join(", ")))
+    };
+    for t in types.iter_mut() {
+        if t.serialization != IdlSerialization::Bytemuck {
+            continue;
+        }
+        let IdlTypeDefTy::Struct {
+            fields: Some(IdlDefinedFields::Named(fields)),
+        } = &mut t.ty
+        else {
+            continue;
+        };
+        for f in fields.iter_mut() {
+            if let IdlType::Defined { name, .. } = &f.ty {
+                if let Some(d) = doc(name) {
+                    f.ty = IdlType::U8;
+                    f.docs = vec![d];
+                }
+            }
+        }
+    }
 }
 
 /// IDL errors from a program's `(code, name, message)` table.

@@ -156,6 +156,54 @@ pub(crate) const EVENTS: &[&str] = &[
     "EnergyCertified",
 ];
 
+/// The `Meter` account's layout (also in the certificates IDL, whose
+/// issue_certificate seeds read a meter's id).
+pub(crate) fn meter_type(docs: &str) -> IdlTypeDef {
+    struct_type(
+        "Meter",
+        docs,
+        IdlSerialization::Bytemuck,
+        repr_c(),
+        vec![
+            ("owner", Pubkey),
+            ("pending_owner", Pubkey),
+            ("meter_id", ty::array(U8, 32)),
+            ("utility_id", ty::array(U8, 16)),
+            ("rated_power_w", U64),
+            ("registered_at", I64),
+            ("last_reading_ts", I64),
+            ("export_register_wh", U64),
+            ("import_register_wh", U64),
+            ("exported_wh", U64),
+            ("imported_wh", U64),
+            ("minted_wh", U64),
+            ("certified_wh", U64),
+            ("redeemed_wh", U64),
+            ("kind", ty::defined("MeterKind")),
+            ("status", ty::defined("MeterStatus")),
+            ("version", U8),
+            ("bump", U8),
+            ("padding", ty::array(U8, 4)),
+            ("activated_at", I64),
+            ("reserved", ty::array(U8, 56)),
+        ],
+    )
+}
+
+/// The `MeterKind` enum.
+pub(crate) fn meter_kind_type(docs: &str) -> IdlTypeDef {
+    enum_type("MeterKind", docs, &reg::MeterKind::ALL.map(|k| k.name()))
+}
+
+/// The `MeterStatus` enum.
+pub(crate) fn meter_status_type() -> IdlTypeDef {
+    enum_type(
+        "MeterStatus",
+        "Meter lifecycle.",
+        &["Pending", "Active", "Suspended"],
+    )
+}
+
 /// The registry's Anchor IDL.
 pub fn registry_idl() -> Idl {
     let mut types = vec![
@@ -178,41 +226,9 @@ pub fn registry_idl() -> Idl {
                 ("reserved", ty::array(U8, 64)),
             ],
         ),
-        struct_type(
-            "Meter",
-            "A physical meter, PDA [\"meter\", meter_id].",
-            IdlSerialization::Bytemuck,
-            repr_c(),
-            vec![
-                ("owner", Pubkey),
-                ("pending_owner", Pubkey),
-                ("meter_id", ty::array(U8, 32)),
-                ("utility_id", ty::array(U8, 16)),
-                ("rated_power_w", U64),
-                ("registered_at", I64),
-                ("last_reading_ts", I64),
-                ("export_register_wh", U64),
-                ("import_register_wh", U64),
-                ("exported_wh", U64),
-                ("imported_wh", U64),
-                ("minted_wh", U64),
-                ("certified_wh", U64),
-                ("redeemed_wh", U64),
-                ("kind", ty::defined("MeterKind")),
-                ("status", ty::defined("MeterStatus")),
-                ("version", U8),
-                ("bump", U8),
-                ("padding", ty::array(U8, 4)),
-                ("activated_at", I64),
-                ("reserved", ty::array(U8, 56)),
-            ],
-        ),
-        enum_type(
-            "MeterKind",
-            "What a meter measures; all but ConsumptionOnly are renewable generation.",
-            &reg::MeterKind::ALL.map(|k| k.name()),
-        ),
-        enum_type("MeterStatus", "Meter lifecycle.", &["Pending", "Active", "Suspended"]),
+        meter_type("A physical meter, PDA [\"meter\", meter_id]."),
+        meter_kind_type("What a meter measures; all but ConsumptionOnly are renewable generation."),
+        meter_status_type(),
         struct_type(
             "Reading",
             "A cumulative reading of a meter's registers.",
@@ -240,6 +256,8 @@ pub fn registry_idl() -> Idl {
             ],
         ),
     ];
+    let enums = types.clone();
+    zero_copy_enums_as_u8(&mut types, &enums);
     types.extend(events());
     Idl {
         address: reg::ID.to_string(),
