@@ -46,7 +46,11 @@ fn market_idl_is_current_and_describes_the_bytes() {
             v["clearing_price"].clone(),
             v["volume_wh"].clone()
         ),
-        ("Settled".into(), 25_000.into(), 5_000.into())
+        (
+            (EpochState::Settled as u8).into(),
+            25_000.into(),
+            5_000.into()
+        )
     );
     let slot = &epoch[mkt::epoch_space(1_024, 0)..][..mkt::EPOCH_BYTES_PER_ORDER];
     let v = decode_type(&idl, "Order", slot).expect("Order layout");
@@ -56,7 +60,11 @@ fn market_idl_is_current_and_describes_the_bytes() {
             v["status"].clone(),
             v["quantity_wh"].clone()
         ),
-        ("Sell".into(), "Settled".into(), 5_000.into())
+        (
+            (Side::Sell as u8).into(),
+            (OrderStatus::Settled as u8).into(),
+            5_000.into()
+        )
     );
     // Instruction arguments.
     let k = e.fx.keys;
@@ -159,8 +167,8 @@ fn certificates_idl_is_current_and_describes_the_bytes() {
     // Accounts.
     let data = ctx.data(&s.split_part).unwrap();
     let v = decode_type(&idl, "Certificate", &data[8..]).expect("Certificate layout");
-    assert_eq!(v["status"], "Retired");
-    assert_eq!(v["source_kind"], "Solar");
+    assert_eq!(v["status"], CertificateStatus::Retired as u8);
+    assert_eq!(v["source_kind"], MeterKind::Solar as u8);
     assert_eq!(v["amount_wh"], 4_000);
     assert_eq!(v["owner"], s.buyer.pubkey().to_string());
     let data = ctx.data(&certs::config_address()).unwrap();
