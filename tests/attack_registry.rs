@@ -57,11 +57,11 @@ use solana_signer::Signer;
 const SOLAR: MeterKind = MeterKind::Solar;
 const RATED_W: u64 = 5_000;
 
-fn r(timestamp: i64, exported_wh: u64, imported_wh: u64) -> Reading {
+fn r(timestamp: i64, export_register_wh: u64, import_register_wh: u64) -> Reading {
     Reading {
         timestamp,
-        exported_wh,
-        imported_wh,
+        export_register_wh,
+        import_register_wh,
     }
 }
 

@@ -351,8 +351,8 @@ fn issue_rejects_two_issues_that_together_exceed_the_export() {
     let now = ctx.now();
     let reading = Reading {
         timestamp: now,
-        exported_wh: 1_000 + EXPORTED_WH + 500,
-        imported_wh: 2_000,
+        export_register_wh: 1_000 + EXPORTED_WH + 500,
+        import_register_wh: 2_000,
     };
     expect_ok(ctx.submit_readings(&[(meter, reading)]));
     let (_, res) = ctx.issue_certificate(&authority, &meter, 501, END, now);
@@ -1411,7 +1411,7 @@ proptest! {
                     ctx.advance(3_600);
                     registers[m] += wh;
                     let now = ctx.now();
-                    let reading = Reading { timestamp: now, exported_wh: registers[m], imported_wh: 2_500 };
+                    let reading = Reading { timestamp: now, export_register_wh: registers[m], import_register_wh: 2_500 };
                     expect_ok(ctx.submit_readings(&[(meters[m], reading)]));
                 }
                 Op::Split { c, keep_per_mille } if !certificates.is_empty() => {

@@ -268,12 +268,12 @@ fn registry_instruction_data_decodes_with_the_idl() {
                     m,
                     Reading {
                         timestamp: -5,
-                        exported_wh: 7,
-                        imported_wh: u64::MAX,
+                        export_register_wh: 7,
+                        import_register_wh: u64::MAX,
                     },
                 )],
             ),
-            json!({"readings": [{"timestamp": -5, "exported_wh": 7, "imported_wh": u64::MAX}]}),
+            json!({"readings": [{"timestamp": -5, "export_register_wh": 7, "import_register_wh": u64::MAX}]}),
         ),
         ("mint_energy", reg::mint_energy(&m, &b), json!({})),
         (
@@ -313,8 +313,8 @@ fn registry_accounts_events_and_return_data_decode_with_the_idl() {
         meter,
         Reading {
             timestamp: GENESIS_TS - 3_600,
-            exported_wh: 100,
-            imported_wh: 200,
+            export_register_wh: 100,
+            import_register_wh: 200,
         },
     )]));
     let ok = expect_ok(ctx.submit_readings(&[
@@ -322,16 +322,16 @@ fn registry_accounts_events_and_return_data_decode_with_the_idl() {
             meter,
             Reading {
                 timestamp: GENESIS_TS,
-                exported_wh: 5_100,
-                imported_wh: 300,
+                export_register_wh: 5_100,
+                import_register_wh: 300,
             },
         ),
         (
             meter,
             Reading {
                 timestamp: GENESIS_TS,
-                exported_wh: 5_100,
-                imported_wh: 300,
+                export_register_wh: 5_100,
+                import_register_wh: 300,
             },
         ),
     ]));

@@ -15,11 +15,11 @@ const SOLAR: MeterKind = MeterKind::Solar;
 /// A 5 kW rooftop: at most 5,000 Wh per hour.
 const RATED_W: u64 = 5_000;
 
-fn r(timestamp: i64, exported_wh: u64, imported_wh: u64) -> Reading {
+fn r(timestamp: i64, export_register_wh: u64, import_register_wh: u64) -> Reading {
     Reading {
         timestamp,
-        exported_wh,
-        imported_wh,
+        export_register_wh,
+        import_register_wh,
     }
 }
 
@@ -1496,7 +1496,7 @@ proptest! {
             let res = ctx.submit_readings(&[(meters[i], reading)]);
             if reading.timestamp > lt {
                 prop_assert!(res.is_ok(), "{:?}", res.err());
-                last[i] = (reading.timestamp, reading.exported_wh, reading.imported_wh);
+                last[i] = (reading.timestamp, reading.export_register_wh, reading.import_register_wh);
             } else {
                 let ok = expect_ok(res);
                 prop_assert_eq!(result(&ok).skipped, 1);

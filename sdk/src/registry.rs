@@ -80,12 +80,16 @@ pub fn utility_id_str(id: &[u8; 16]) -> String {
     String::from_utf8_lossy(&id[..end]).into_owned()
 }
 
-/// One cumulative reading of a meter's registers.
+/// One cumulative reading of a meter's registers: the raw values the meter
+/// shows, not the energy credited (that is `Meter::exported_wh` and
+/// `Meter::imported_wh`, which grow by each register's increase).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Reading {
     pub timestamp: i64,
-    pub exported_wh: u64,
-    pub imported_wh: u64,
+    /// The export register, Wh since the meter was made.
+    pub export_register_wh: u64,
+    /// The import register, Wh since the meter was made.
+    pub import_register_wh: u64,
 }
 
 /// What `submit_readings` returns.
@@ -529,7 +533,9 @@ pub fn accept_meter_transfer(new_owner: &Pubkey, meter: &Pubkey) -> Instruction 
 /// One batch of readings: `(meter account, reading)` pairs.
 pub fn submit_readings(oracle: &Pubkey, readings: &[(Pubkey, Reading)]) -> Instruction {
     let args = Borsh::new().vec(readings, |b, (_, r)| {
-        b.i64(r.timestamp).u64(r.exported_wh).u64(r.imported_wh)
+        b.i64(r.timestamp)
+            .u64(r.export_register_wh)
+            .u64(r.import_register_wh)
     });
     let metas = readings
         .iter()

@@ -161,8 +161,8 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
     // the rated-power bound over time the meter was not active.
     let backdated = Reading {
         timestamp: joined - 365 * 24 * 3_600,
-        exported_wh: 0,
-        imported_wh: 0,
+        export_register_wh: 0,
+        import_register_wh: 0,
     };
     let ok = expect_ok(ctx.submit_readings(&[(people[0].meter, backdated)]));
     let res = SubmitReadingsResult::decode(&ok.return_data).expect("return data");
@@ -187,8 +187,8 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
                 p.meter,
                 Reading {
                     timestamp: day_start,
-                    exported_wh: *e,
-                    imported_wh: *i,
+                    export_register_wh: *e,
+                    import_register_wh: *i,
                 },
             )
         })
@@ -215,8 +215,8 @@ pub fn run(out: &mut dyn Write) -> std::io::Result<DemoReport> {
                     p.meter,
                     Reading {
                         timestamp: ts,
-                        exported_wh: *e,
-                        imported_wh: *i,
+                        export_register_wh: *e,
+                        import_register_wh: *i,
                     },
                 )
             })

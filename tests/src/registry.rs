@@ -155,13 +155,13 @@ impl TestContext {
         let now = self.now();
         let base = Reading {
             timestamp: now - 3_600,
-            exported_wh: 1_000,
-            imported_wh: 2_000,
+            export_register_wh: 1_000,
+            import_register_wh: 2_000,
         };
         let next = Reading {
             timestamp: now,
-            exported_wh: 1_000 + exported_wh,
-            imported_wh: 2_000 + imported_wh,
+            export_register_wh: 1_000 + exported_wh,
+            import_register_wh: 2_000 + imported_wh,
         };
         expect_ok(self.submit_readings(&[(meter, base)]));
         expect_ok(self.submit_readings(&[(meter, next)]));
@@ -222,16 +222,16 @@ pub fn registry_scenario(ctx: &mut TestContext) {
         m255,
         Reading {
             timestamp: now - 3_600,
-            exported_wh: 1_000,
-            imported_wh: 1_000,
+            export_register_wh: 1_000,
+            import_register_wh: 1_000,
         },
     )]));
     expect_ok(ctx.submit_readings(&[(
         m255,
         Reading {
             timestamp: now,
-            exported_wh: 4_000,
-            imported_wh: 2_000,
+            export_register_wh: 4_000,
+            import_register_wh: 2_000,
         },
     )]));
     let meters: Vec<Pubkey> = (0..16)
@@ -245,8 +245,8 @@ pub fn registry_scenario(ctx: &mut TestContext) {
                     *m,
                     Reading {
                         timestamp: ts,
-                        exported_wh: wh,
-                        imported_wh: wh,
+                        export_register_wh: wh,
+                        import_register_wh: wh,
                     },
                 )
             })

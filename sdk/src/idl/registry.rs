@@ -234,7 +234,11 @@ pub fn registry_idl() -> Idl {
             "A cumulative reading of a meter's registers.",
             IdlSerialization::Borsh,
             None,
-            vec![("timestamp", I64), ("exported_wh", U64), ("imported_wh", U64)],
+            vec![
+                ("timestamp", I64),
+                ("export_register_wh", U64),
+                ("import_register_wh", U64),
+            ],
         ),
         struct_type(
             "SubmitReadingsResult",

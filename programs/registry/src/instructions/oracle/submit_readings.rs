@@ -14,7 +14,8 @@ use joule_common::{
 };
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 
-/// Size of one Borsh `Reading { timestamp: i64, exported_wh: u64, imported_wh: u64 }`.
+/// Size of one Borsh `Reading { timestamp: i64, export_register_wh: u64,
+/// import_register_wh: u64 }`: the meter's raw cumulative registers.
 pub const READING_LEN: usize = 24;
 /// Most readings one instruction takes (a v0 transaction with a lookup
 /// table can carry more than the 17 a legacy one fits).
@@ -115,8 +116,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     while i < count {
         let at = i.wrapping_mul(READING_LEN);
         let ts = i64::from_le_bytes(field(raw, at));
-        let export_register = u64::from_le_bytes(field(raw, at.wrapping_add(8)));
-        let import_register = u64::from_le_bytes(field(raw, at.wrapping_add(16)));
+        let export_register_wh = u64::from_le_bytes(field(raw, at.wrapping_add(8)));
+        let import_register_wh = u64::from_le_bytes(field(raw, at.wrapping_add(16)));
         let meter = &mut meters[i];
         let key = meter.address().to_bytes();
         let m = meter_mut(meter, program_id)?;
@@ -142,8 +143,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         }
         if credit {
             let (Some(d_export), Some(d_import)) = (
-                export_register.checked_sub(m.export_register_wh),
-                import_register.checked_sub(m.import_register_wh),
+                export_register_wh.checked_sub(m.export_register_wh),
+                import_register_wh.checked_sub(m.import_register_wh),
             ) else {
                 return Err(RegistryError::RegisterDecreased.into());
             };
@@ -161,8 +162,8 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
             m.exported_wh = exported;
             m.imported_wh = imported;
         }
-        m.export_register_wh = export_register;
-        m.import_register_wh = import_register;
+        m.export_register_wh = export_register_wh;
+        m.import_register_wh = import_register_wh;
         m.last_reading_ts = ts;
         let item = ReadingApplied {
             meter: Address::new_from_array(key),
