@@ -925,8 +925,8 @@ fn resolution_cases() -> (
     let utility = reg::utility_id("TPDDL").unwrap();
     let reading = Reading {
         timestamp: ctx.now(),
-        exported_wh: 20_000,
-        imported_wh: 6_000,
+        export_register_wh: 20_000,
+        import_register_wh: 6_000,
     };
     let (r, m, c) = (reg::ID, mkt::ID, certs::ID);
     let end = ctx.meter(&meter).last_reading_ts;

@@ -4,7 +4,10 @@
 //! in `tests/idl.rs`, where they move next.
 
 use super::*;
-use joule_sdk::{certificates as certs, registry::MeterKind};
+use joule_sdk::{
+    certificates::{self as certs, CertificateStatus},
+    registry::MeterKind,
+};
 use joule_tests::{certificates::certificates_scenario, GENESIS_TS};
 
 // Market.
