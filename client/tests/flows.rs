@@ -366,6 +366,11 @@ async fn lifecycle(chain: &impl Chain, embedded: &EmbeddedChain, p: &People) -> 
             .expect("mint");
         assert_eq!((minted.amount_wh, minted.minted_wh), (expected, expected));
     }
+    // Nothing to mint (Dana only imports) lands and mints nothing.
+    let minted = registry::mint_energy(chain, &s, &p.admin, &meters[3])
+        .await
+        .expect("mint nothing");
+    assert_eq!((minted.amount_wh, minted.minted_wh), (0, 0));
 
     // The market, its stablecoin, and money for the buyers.
     let quote_mint = tokens::create_mint(chain, &s, &p.admin, &p.quote_authority.pubkey(), 6)

@@ -28,7 +28,7 @@ pub mod market;
 pub mod registry;
 pub mod tokens;
 
-use crate::chain::{Chain, ChainError, LookupTable};
+use crate::chain::{Chain, ChainClock, ChainError, LookupTable};
 use crate::errors::ProgramFailure;
 use crate::sender::{Landed, SendError, Sender};
 use joule_sdk::{Instruction, Pubkey};
@@ -121,6 +121,11 @@ pub async fn account(
     key: &Pubkey,
 ) -> FlowResult<Option<Account>> {
     Ok(read(sender, || chain.get_account(key)).await?)
+}
+
+/// The cluster clock (reads retried).
+pub async fn clock(chain: &(impl Chain + ?Sized), sender: &Sender) -> FlowResult<ChainClock> {
+    Ok(read(sender, || chain.get_clock()).await?)
 }
 
 /// One account's data, which must exist.

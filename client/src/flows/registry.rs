@@ -431,7 +431,8 @@ pub struct EnergyMintedResult {
 
 /// `mint_energy`: mints the meter's exported energy not yet minted to its
 /// owner's associated energy account (created in the same transaction if
-/// missing), paid by `payer` (minting is permissionless).
+/// missing), paid by `payer` (minting is permissionless). Nothing to mint
+/// lands too, and mints 0.
 pub async fn mint_energy(
     chain: &(impl Chain + ?Sized),
     sender: &Sender,
@@ -451,13 +452,18 @@ pub async fn mint_energy(
         reg::mint_energy(meter_key, &ata),
     ];
     let landed = sender.send(chain, &ixs, payer, &[]).await?;
-    let ev: EnergyMinted = expect_event(&landed, "EnergyMinted")?;
+    // Nothing to mint is a success without an event.
+    let (amount_wh, minted_wh) = match super::event::<EnergyMinted>(&landed) {
+        Some(ev) => (ev.amount_wh, ev.minted_wh_after),
+        None if m.mintable_wh() == 0 => (0, m.minted_wh),
+        None => return Err(FlowError::Unexpected("no EnergyMinted event".into())),
+    };
     Ok(EnergyMintedResult {
         landed,
         owner,
         token_account: ata,
-        amount_wh: ev.amount_wh,
-        minted_wh: ev.minted_wh_after,
+        amount_wh,
+        minted_wh,
     })
 }
 
