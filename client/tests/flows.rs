@@ -737,3 +737,153 @@ async fn program_errors_come_back_typed() {
         "registry::submit_readings (instruction 0): NotOracle (6002): The signer is not in the current oracle set."
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn settlement_of_many_owners_takes_several_v0_batches_pro_rata_last() {
+    let p = People::new();
+    let chain = embedded(&p);
+    let s = sender();
+    let now = chain.get_clock().await.expect("clock").unix_timestamp;
+    registry::initialize(&chain, &s, &p.admin, &[p.oracle.pubkey()])
+        .await
+        .expect("initialize");
+    // One seller with 51 kWh.
+    chain.set_time(now - 48 * HOUR);
+    let new = registry::NewMeter {
+        serial: "WIND-1".into(),
+        utility: "TPDDL".into(),
+        kind: MeterKind::Wind,
+        rated_power_w: 10_000,
+    };
+    let meter = registry::register_meter(&chain, &s, &p.chen, &new)
+        .await
+        .expect("register")
+        .meter;
+    registry::activate_meter(&chain, &s, &p.admin, &meter, &p.chen.pubkey())
+        .await
+        .expect("activate");
+    chain.set_time(now);
+    let reading = |h: i64, wh: u64| {
+        (
+            meter,
+            Reading {
+                timestamp: now - 20 * HOUR + h * HOUR,
+                exported_wh: wh,
+                imported_wh: 0,
+            },
+        )
+    };
+    registry::submit_readings(&chain, &s, &p.oracle, &[reading(0, 0), reading(17, 51_000)])
+        .await
+        .expect("readings");
+    registry::mint_energy(&chain, &s, &p.admin, &meter)
+        .await
+        .expect("mint");
+
+    // Twenty buyers of 3 kWh each at one limit: 60 kWh of demand for 51,
+    // so the buyers share pro rata; 3 accounts each overflow one batch.
+    let quote_mint = tokens::create_mint(&chain, &s, &p.admin, &p.quote_authority.pubkey(), 6)
+        .await
+        .expect("quote mint");
+    let keys = market::create_market(
+        &chain,
+        &s,
+        &p.admin,
+        &quote_mint,
+        &params(&p.fee_recipient.pubkey()),
+    )
+    .await
+    .expect("market")
+    .keys;
+    let epoch = market::open_epoch(&chain, &s, &p.admin, &keys.market)
+        .await
+        .expect("open")
+        .epoch;
+    let buyers: Vec<Keypair> = (0..20).map(|i| key(100 + i)).collect();
+    for b in &buyers {
+        chain.airdrop(&b.pubkey(), SOL).expect("airdrop");
+        let ata = tokens::ensure_associated_account(&chain, &s, &p.admin, &b.pubkey(), &quote_mint)
+            .await
+            .expect("ata");
+        tokens::mint_to(&chain, &s, &p.quote_authority, &quote_mint, &ata, USDC)
+            .await
+            .expect("mint quote");
+    }
+    let sell = market::NewOrder {
+        side: Side::Sell,
+        limit_tick: tick(50_000),
+        quantity_wh: 51_000,
+        client_order_id: 1,
+    };
+    market::place_order(&chain, &s, &p.chen, &keys, &epoch, &sell)
+        .await
+        .expect("sell");
+    for (i, b) in buyers.iter().enumerate() {
+        let buy = market::NewOrder {
+            side: Side::Buy,
+            limit_tick: tick(100_000),
+            quantity_wh: 3_000,
+            client_order_id: i as u64,
+        };
+        market::place_order(&chain, &s, b, &keys, &epoch, &buy)
+            .await
+            .expect("buy");
+    }
+    chain.advance_time(3_600);
+    let cleared = market::clear_epoch(&chain, &s, &p.admin, &epoch)
+        .await
+        .expect("clear");
+    assert_eq!(cleared.clearing.volume_wh, 51_000);
+    let book = market::epoch(&chain, &s, &epoch).await.expect("epoch");
+    assert_eq!(book.pro_rata().map(|(side, _)| side), Some(Side::Buy));
+
+    let settled = market::settle_epoch(&chain, &s, &p.admin, &keys, &epoch, &[])
+        .await
+        .expect("settle");
+    assert!(settled.settled);
+    assert!(
+        settled.batches.len() >= 2,
+        "{} batches",
+        settled.batches.len()
+    );
+    assert!(settled
+        .batches
+        .iter()
+        .all(|b| b.size <= MAX_TRANSACTION_SIZE && b.accounts <= 64));
+    // The pro-rata orders went last, in ascending id, across batches.
+    let order: Vec<u32> = settled
+        .batches
+        .iter()
+        .flat_map(|b| b.order_ids.clone())
+        .collect();
+    let pro_rata: Vec<u32> = order
+        .iter()
+        .copied()
+        .filter(|id| book.is_pro_rata_order(*id))
+        .collect();
+    assert_eq!(pro_rata.len(), 20);
+    assert!(pro_rata.windows(2).all(|w| w[0] < w[1]), "{pro_rata:?}");
+    assert_eq!(&order[order.len() - 20..], pro_rata.as_slice());
+
+    // Every Wh of the 51 kWh reached a buyer, in whole Wh; vaults empty.
+    let mut bought = 0;
+    for b in &buyers {
+        let ata = associated_token_address(&b.pubkey(), &keys.energy_mint);
+        let got = tokens::balance(&chain, &s, &ata).await.expect("balance");
+        assert!((2_549..=2_551).contains(&got), "{got}");
+        bought += got;
+    }
+    assert_eq!(bought, 51_000);
+    assert_eq!(
+        tokens::balance(&chain, &s, &keys.energy_vault)
+            .await
+            .expect("vault"),
+        0
+    );
+    assert_eq!(
+        tokens::balance(&chain, &s, &keys.quote_vault)
+            .await
+            .expect("vault"),
+        0
+    );
+}
