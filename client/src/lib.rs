@@ -17,7 +17,8 @@
 //!
 //! A flow (register a meter, submit readings, run an epoch) is a plain
 //! async function taking `&impl Chain` (or `&dyn Chain`), a [`Sender`], its
-//! signers, and the sdk builders' instructions:
+//! signers, and the sdk builders' instructions; [`flows`] has one for every
+//! operation of the three programs:
 //!
 //! ```ignore
 //! async fn set_oracles(chain: &impl Chain, sender: &Sender, admin: &Keypair, add: &[Pubkey])
@@ -32,6 +33,7 @@ pub mod chain;
 pub mod embedded;
 pub mod errors;
 pub mod faults;
+pub mod flows;
 pub mod lookup;
 pub mod rpc;
 pub mod sender;
@@ -43,6 +45,7 @@ pub use chain::{
 pub use embedded::{EmbeddedBuilder, EmbeddedChain, EmbeddedError};
 pub use errors::{ProgramErrorKind, ProgramFailure};
 pub use faults::{FaultConfig, FaultRates, FaultyChain};
+pub use flows::{FlowError, FlowResult};
 pub use rpc::RpcChain;
 pub use sender::{Landed, SendError, Sender, SenderConfig};
 

@@ -299,7 +299,7 @@ fn classic_spl_token_compute_units_are_reported() {
     );
 }
 
-/// The scenario the CU table and the demo use.
+/// The scenario the CU table uses.
 #[test]
 fn market_scenario_clears_and_settles() {
     let mut ctx = TestContext::new();

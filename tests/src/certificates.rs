@@ -1,5 +1,5 @@
 //! Certificates helpers: one per instruction, the set-up, and a small
-//! representative flow for the CU table and the demo.
+//! representative flow for the CU table.
 
 use crate::{expect_ok, TestContext, TxResult};
 use joule_sdk::{

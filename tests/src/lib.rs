@@ -5,7 +5,6 @@
 
 pub mod certificates;
 pub mod cu;
-pub mod demo;
 pub mod market;
 pub mod registry;
 

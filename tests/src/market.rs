@@ -2,7 +2,7 @@
 //! with its own 6-decimal stablecoin, traders holding real energy tokens
 //! minted from meter readings), v0 transactions with an address lookup
 //! table for batched settlement, and a small representative market
-//! scenario for the CU table and the demo.
+//! scenario for the CU table.
 
 use crate::{cu, expect_ok, TestContext, TxErr, TxOk, TxResult};
 use joule_sdk::{

@@ -7,7 +7,7 @@ pub struct DemoArgs {}
 impl DemoArgs {
     pub fn run(self, output: Output) -> Result {
         let mut text = Vec::new();
-        let report = joule_tests::demo::run(&mut text).map_err(|e| e.to_string())?;
+        let report = joule_cli::demo::run(&mut text).map_err(|e| e.to_string())?;
         if !report.invariants_hold {
             print!("{}", String::from_utf8_lossy(&text));
             return Err("an invariant did not hold (see above)".into());
@@ -21,6 +21,8 @@ impl DemoArgs {
                     "redeemed_wh": report.redeemed_wh,
                     "readings_applied": report.readings_applied,
                     "readings_skipped": report.readings_skipped,
+                    "readings_per_legacy_tx": report.readings_per_legacy_tx,
+                    "readings_per_v0_tx": report.readings_per_v0_tx,
                     "transactions": report.transactions,
                     "clearing_price": report.clearing_price,
                     "volume_wh": report.volume_wh,
