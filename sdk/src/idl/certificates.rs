@@ -1,5 +1,5 @@
 use super::*;
-use crate::{certificates as certs, registry as reg, spec::ty};
+use crate::{certificates as certs, registry as reg};
 use anchor_lang_idl_spec::IdlType::{Bytes, Pubkey, String, I64, U32, U64, U8};
 
 fn events() -> Vec<IdlTypeDef> {

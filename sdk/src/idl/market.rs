@@ -1,5 +1,5 @@
 use super::*;
-use crate::{market as mkt, spec::ty};
+use crate::market as mkt;
 use anchor_lang_idl_spec::IdlType::{Pubkey, I64, U16, U32, U64, U8};
 
 fn events() -> Vec<IdlTypeDef> {

@@ -1,5 +1,5 @@
 use super::*;
-use crate::{registry as reg, spec::ty};
+use crate::registry as reg;
 use anchor_lang_idl_spec::IdlType::{Bytes, Pubkey, I64, U16, U64, U8};
 
 fn events() -> Vec<IdlTypeDef> {
