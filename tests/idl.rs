@@ -5,8 +5,8 @@
 //! IDL every PDA the sdk builders put in the instructions, and zero-copy
 //! layouts stay `Pod` for Anchor's Rust tooling.
 
+use joule_idl::{self as idl, decode};
 use joule_sdk::{
-    idl::{self, decode},
     registry::{self as reg, MeterKind, Reading},
     Instruction,
 };
@@ -26,7 +26,7 @@ fn idl_files_are_fresh() {
         let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             on_disk == idl::to_json(&idl),
-            "{} is stale: run `cargo run -p joule-sdk --bin joule-idl`",
+            "{} is stale: run `cargo run -p joule-idl`",
             path.display()
         );
         // And it parses back as an Anchor IDL.
@@ -521,7 +521,8 @@ mod anchor_resolver {
         Idl, IdlDefinedFields, IdlInstruction, IdlInstructionAccount, IdlInstructionAccountItem,
         IdlPda, IdlSeed, IdlType, IdlTypeDefTy,
     };
-    use joule_sdk::{idl::decode, Pubkey};
+    use joule_idl::decode;
+    use joule_sdk::Pubkey;
     use serde_json::Value;
     use std::collections::BTreeMap;
 

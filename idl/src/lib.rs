@@ -8,8 +8,8 @@ pub mod decode;
 mod market;
 mod registry;
 
-use crate::spec::{ArgType, IxSpec, Pda, Seed};
 use anchor_lang_idl_spec::*;
+use joule_sdk::spec::{ArgType, IxSpec, Pda, Seed};
 
 pub use certificates::certificates_idl;
 pub use market::market_idl;
