@@ -1,6 +1,6 @@
-//! The IDL is fresh and tells the truth: the checked-in JSON equals what the
-//! sdk generates, an IDL-driven Borsh decoder (what an Anchor client does
-//! with the IDL alone) reads the real instruction data, account data and
+//! The IDL is fresh and tells the truth: the checked-in JSON equals what
+//! `joule-idl` generates, an IDL-driven Borsh decoder (what an Anchor client
+//! does with the IDL alone) reads the real instruction data, account data and
 //! events of the SBF programs, Anchor's account resolution derives from the
 //! IDL every PDA the sdk builders put in the instructions, and zero-copy
 //! layouts stay `Pod` for Anchor's Rust tooling.
