@@ -22,8 +22,8 @@ scripts/build-sbf.sh --arch v3 --out target/deploy-v3
 joule_log "cargo clippy -- -D warnings"
 cargo "$T" clippy --workspace --all-targets --quiet -- -D warnings
 
-joule_log "IDL is fresh (target-idl/ matches the sdk)"
-cargo "$T" run --quiet -p joule-sdk --bin joule-idl -- --check
+joule_log "IDL is fresh (target-idl/ matches what joule-idl generates)"
+cargo "$T" run --quiet -p joule-idl -- --check
 
 joule_log "tests (SBPF v0)"
 cargo "$T" test --workspace

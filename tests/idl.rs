@@ -1,12 +1,12 @@
-//! The IDL is fresh and tells the truth: the checked-in JSON equals what the
-//! sdk generates, an IDL-driven Borsh decoder (what an Anchor client does
-//! with the IDL alone) reads the real instruction data, account data and
+//! The IDL is fresh and tells the truth: the checked-in JSON equals what
+//! `joule-idl` generates, an IDL-driven Borsh decoder (what an Anchor client
+//! does with the IDL alone) reads the real instruction data, account data and
 //! events of the SBF programs, Anchor's account resolution derives from the
 //! IDL every PDA the sdk builders put in the instructions, and zero-copy
 //! layouts stay `Pod` for Anchor's Rust tooling.
 
+use joule_idl::{self as idl, decode};
 use joule_sdk::{
-    idl::{self, decode},
     registry::{self as reg, MeterKind, Reading},
     Instruction,
 };
@@ -26,7 +26,7 @@ fn idl_files_are_fresh() {
         let on_disk = std::fs::read_to_string(&path).unwrap_or_default();
         assert!(
             on_disk == idl::to_json(&idl),
-            "{} is stale: run `cargo run -p joule-sdk --bin joule-idl`",
+            "{} is stale: run `cargo run -p joule-idl`",
             path.display()
         );
         // And it parses back as an Anchor IDL.
@@ -521,7 +521,8 @@ mod anchor_resolver {
         Idl, IdlDefinedFields, IdlInstruction, IdlInstructionAccount, IdlInstructionAccountItem,
         IdlPda, IdlSeed, IdlType, IdlTypeDefTy,
     };
-    use joule_sdk::{idl::decode, Pubkey};
+    use joule_idl::decode;
+    use joule_sdk::Pubkey;
     use serde_json::Value;
     use std::collections::BTreeMap;
 

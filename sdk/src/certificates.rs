@@ -2,10 +2,9 @@
 
 use crate::{
     registry,
-    spec::{fixed, r, s, w, ws, AccountSpec, ArgSpec, Borsh, IxSpec, Seed},
+    spec::{fixed, r, s, w, ws, AccountSpec, ArgSpec, ArgType, Borsh, IxSpec, Seed},
     Instruction, Pubkey, SYSTEM_PROGRAM_ID,
 };
-use anchor_lang_idl_spec::IdlType;
 
 pub use joule_certificates::{error::CertificatesError, events::*, state::*, ID};
 pub use joule_common::account::AccountState;
@@ -224,7 +223,7 @@ const SYSTEM: AccountSpec = fixed("system_program", SYSTEM_PROGRAM_ID);
 
 /// The spec of one certificates instruction, by name.
 pub fn spec(name: &str) -> IxSpec {
-    use IdlType::{Pubkey, String, I64, U32, U64, U8};
+    use ArgType::{Pubkey, String, I64, U32, U64, U8};
     let arg = |name, ty| ArgSpec { name, ty };
     let (docs, accounts, args): (&str, Vec<AccountSpec>, Vec<ArgSpec>) = match name {
         "initialize" => (

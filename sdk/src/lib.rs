@@ -1,12 +1,12 @@
 //! Joule client sdk: the one place for program ids, seeds and PDAs,
 //! instruction builders, account and event decoders, exact kWh ⇄ Wh amounts
-//! and the Anchor IDL. The keeper, the CLI and the tests all go through it.
+//! and the instruction specs the Anchor IDL is generated from (by the
+//! `joule-idl` crate). The keeper, the CLI and the tests all go through it.
 
 pub mod amount;
 pub mod certificates;
 pub mod errors;
 pub mod events;
-pub mod idl;
 pub mod market;
 pub mod registry;
 pub mod spec;

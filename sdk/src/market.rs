@@ -6,11 +6,10 @@
 
 use crate::{
     registry,
-    spec::{fixed, r, s, ty, w, ws, AccountSpec, ArgSpec, Borsh, IxSpec, Seed},
+    spec::{fixed, r, s, ty, w, ws, AccountSpec, ArgSpec, ArgType, Borsh, IxSpec, Seed},
     AccountMeta, Instruction, Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID,
     TOKEN_PROGRAM_ID,
 };
-use anchor_lang_idl_spec::IdlType;
 
 pub use joule_market::{
     error::MarketError,
@@ -312,7 +311,7 @@ const TOKEN: AccountSpec = fixed("token_program", TOKEN_PROGRAM_ID);
 
 /// The spec of one market instruction, by name.
 pub fn spec(name: &str) -> IxSpec {
-    use IdlType::{U16, U32, U64};
+    use ArgType::{U16, U32, U64};
     let arg = |name, ty| ArgSpec { name, ty };
     let order_accounts = |docs_token: &'static str| {
         vec![

@@ -1,11 +1,10 @@
 //! Registry program: ids, PDAs, meter ids, instruction builders, decoders.
 
 use crate::{
-    spec::{fixed, r, s, ty, w, ws, AccountSpec, ArgSpec, Borsh, IxSpec, Seed},
+    spec::{fixed, r, s, ty, w, ws, AccountSpec, ArgSpec, ArgType, Borsh, IxSpec, Seed},
     AccountMeta, Instruction, Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID,
     TOKEN_PROGRAM_ID,
 };
-use anchor_lang_idl_spec::IdlType;
 use sha2::{Digest, Sha256};
 
 pub use joule_registry::{
@@ -177,7 +176,7 @@ const TOKEN: AccountSpec = fixed("token_program", TOKEN_PROGRAM_ID);
 
 /// The spec of one registry instruction, by name.
 pub fn spec(name: &str) -> IxSpec {
-    use IdlType::{Pubkey, I64, U64, U8};
+    use ArgType::{Pubkey, I64, U64, U8};
     let arg = |name, ty| ArgSpec { name, ty };
     let (docs, accounts, args, remaining, returns): (&str, Vec<AccountSpec>, Vec<ArgSpec>, _, _) =
         match name {

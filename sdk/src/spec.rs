@@ -1,9 +1,9 @@
 //! Instruction specs: the single description of each instruction's accounts
 //! (order, writable, signer) and arguments. Builders take their account
-//! metas from it and the IDL is generated from it, so the two cannot drift.
+//! metas from it and the IDL is generated from it (by the `joule-idl`
+//! crate), so the two cannot drift.
 
 use crate::{AccountMeta, Instruction, Pubkey};
-use anchor_lang_idl_spec::{IdlArrayLen, IdlField, IdlType};
 
 /// One seed of a PDA, in the terms of Anchor's IDL (`IdlSeed`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -121,11 +121,37 @@ pub const fn fixed(name: &'static str, address: Pubkey) -> AccountSpec {
     }
 }
 
-/// An argument: name and IDL type.
+/// The Borsh type of an argument or of return data, in the terms of
+/// Anchor's IDL: each variant is the `IdlType` of the same name (`Defined`
+/// names a type of the program's IDL, without generics).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ArgType {
+    Bool,
+    U8,
+    I8,
+    U16,
+    I16,
+    U32,
+    I32,
+    U64,
+    I64,
+    U128,
+    I128,
+    Pubkey,
+    String,
+    Bytes,
+    Option(Box<ArgType>),
+    Vec(Box<ArgType>),
+    /// A fixed-length array.
+    Array(Box<ArgType>, usize),
+    Defined(&'static str),
+}
+
+/// An argument: name and type.
 #[derive(Clone, Debug)]
 pub struct ArgSpec {
     pub name: &'static str,
-    pub ty: IdlType,
+    pub ty: ArgType,
 }
 
 /// One instruction.
@@ -138,7 +164,7 @@ pub struct IxSpec {
     /// `submit_readings`); described in the docs, not in the IDL list.
     pub remaining: Option<AccountSpec>,
     pub args: Vec<ArgSpec>,
-    pub returns: Option<IdlType>,
+    pub returns: Option<ArgType>,
 }
 
 impl IxSpec {
@@ -184,17 +210,6 @@ impl IxSpec {
             data,
         }
     }
-
-    pub fn idl_args(&self) -> Vec<IdlField> {
-        self.args
-            .iter()
-            .map(|a| IdlField {
-                name: a.name.to_string(),
-                docs: vec![],
-                ty: a.ty.clone(),
-            })
-            .collect()
-    }
 }
 
 /// `name` as the `'static` entry of a program's instruction `NAMES` table
@@ -208,20 +223,17 @@ pub fn instruction_name(names: &'static [&'static str], program: &str, name: &st
         .unwrap_or_else(|| panic!("unknown {program} instruction {name}"))
 }
 
-/// IDL type shorthands.
+/// Argument type shorthands.
 pub mod ty {
-    use super::*;
-    pub fn array(t: IdlType, n: usize) -> IdlType {
-        IdlType::Array(Box::new(t), IdlArrayLen::Value(n))
+    use super::ArgType;
+    pub fn array(t: ArgType, n: usize) -> ArgType {
+        ArgType::Array(Box::new(t), n)
     }
-    pub fn vec(t: IdlType) -> IdlType {
-        IdlType::Vec(Box::new(t))
+    pub fn vec(t: ArgType) -> ArgType {
+        ArgType::Vec(Box::new(t))
     }
-    pub fn defined(name: &str) -> IdlType {
-        IdlType::Defined {
-            name: name.to_string(),
-            generics: vec![],
-        }
+    pub fn defined(name: &'static str) -> ArgType {
+        ArgType::Defined(name)
     }
 }
 

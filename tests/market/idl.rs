@@ -16,13 +16,13 @@ use joule_tests::{certificates::certificates_scenario, GENESIS_TS};
 /// the program's real accounts, instruction arguments and events.
 #[test]
 fn market_idl_is_current_and_describes_the_bytes() {
-    let idl = joule_sdk::idl::market_idl();
+    let idl = joule_idl::market_idl();
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target-idl/market.json");
     let on_disk = std::fs::read_to_string(&path).expect("target-idl/market.json");
     assert_eq!(
         on_disk,
-        joule_sdk::idl::to_json(&idl),
-        "stale: run `cargo run -p joule-sdk --bin joule-idl`"
+        joule_idl::to_json(&idl),
+        "stale: run `cargo run -p joule-idl`"
     );
     assert_eq!(idl.errors.len(), E::ALL.len());
     assert_eq!(idl.address, mkt::ID.to_string());
@@ -155,13 +155,13 @@ impl<T> UnwrapOrErr<T> for Result<T, String> {
 
 #[test]
 fn certificates_idl_is_current_and_describes_the_bytes() {
-    let idl = joule_sdk::idl::certificates_idl();
+    let idl = joule_idl::certificates_idl();
     let path =
         std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target-idl/certificates.json");
     let on_disk = std::fs::read_to_string(&path).expect("target-idl/certificates.json");
     assert!(
-        on_disk == joule_sdk::idl::to_json(&idl),
-        "stale: run `cargo run -p joule-sdk --bin joule-idl`"
+        on_disk == joule_idl::to_json(&idl),
+        "stale: run `cargo run -p joule-idl`"
     );
     assert_eq!(idl.errors.len(), certs::CertificatesError::ALL.len());
 
@@ -231,7 +231,7 @@ fn certificates_idl_is_current_and_describes_the_bytes() {
 
 #[test]
 fn certificates_idl_decodes_every_event() {
-    let idl = joule_sdk::idl::certificates_idl();
+    let idl = joule_idl::certificates_idl();
     // An active solar meter that exported 10 kWh over the hour before
     // genesis, and a certificate of 4 kWh issued to its producer.
     let (start, end) = (GENESIS_TS - 3_600, GENESIS_TS);

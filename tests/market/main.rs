@@ -16,8 +16,8 @@ mod properties;
 mod settle_orders;
 
 use common::*;
+use joule_idl::decode::{decode_ix_args, decode_type};
 use joule_sdk::{
-    idl::decode::{decode_ix_args, decode_type},
     market::{
         self as mkt,
         math::{self, Clearing},

@@ -8,8 +8,8 @@ pub mod decode;
 mod market;
 mod registry;
 
-use crate::spec::{IxSpec, Pda, Seed};
 use anchor_lang_idl_spec::*;
+use joule_sdk::spec::{ArgType, IxSpec, Pda, Seed};
 
 pub use certificates::certificates_idl;
 pub use market::market_idl;
@@ -26,6 +26,48 @@ pub(crate) fn metadata(name: &str, description: &str) -> IdlMetadata {
         dependencies: vec![],
         contact: None,
         deployments: None,
+    }
+}
+
+/// IDL type shorthands.
+mod ty {
+    use anchor_lang_idl_spec::{IdlArrayLen, IdlType};
+    pub fn array(t: IdlType, n: usize) -> IdlType {
+        IdlType::Array(Box::new(t), IdlArrayLen::Value(n))
+    }
+    pub fn vec(t: IdlType) -> IdlType {
+        IdlType::Vec(Box::new(t))
+    }
+    pub fn defined(name: &str) -> IdlType {
+        IdlType::Defined {
+            name: name.to_string(),
+            generics: vec![],
+        }
+    }
+}
+
+/// The IDL type of a spec's argument or return type (one to one).
+pub fn idl_type(t: &ArgType) -> IdlType {
+    let boxed = |t: &ArgType| Box::new(idl_type(t));
+    match t {
+        ArgType::Bool => IdlType::Bool,
+        ArgType::U8 => IdlType::U8,
+        ArgType::I8 => IdlType::I8,
+        ArgType::U16 => IdlType::U16,
+        ArgType::I16 => IdlType::I16,
+        ArgType::U32 => IdlType::U32,
+        ArgType::I32 => IdlType::I32,
+        ArgType::U64 => IdlType::U64,
+        ArgType::I64 => IdlType::I64,
+        ArgType::U128 => IdlType::U128,
+        ArgType::I128 => IdlType::I128,
+        ArgType::Pubkey => IdlType::Pubkey,
+        ArgType::String => IdlType::String,
+        ArgType::Bytes => IdlType::Bytes,
+        ArgType::Option(inner) => IdlType::Option(boxed(inner)),
+        ArgType::Vec(inner) => IdlType::Vec(boxed(inner)),
+        ArgType::Array(inner, n) => IdlType::Array(boxed(inner), IdlArrayLen::Value(*n)),
+        ArgType::Defined(name) => ty::defined(name),
     }
 }
 
@@ -72,8 +114,16 @@ pub(crate) fn instructions(specs: &[IxSpec]) -> Vec<IdlInstruction> {
                         })
                     })
                     .collect(),
-                args: s.idl_args(),
-                returns: s.returns.clone(),
+                args: s
+                    .args
+                    .iter()
+                    .map(|a| IdlField {
+                        name: a.name.to_string(),
+                        docs: vec![],
+                        ty: idl_type(&a.ty),
+                    })
+                    .collect(),
+                returns: s.returns.as_ref().map(idl_type),
             }
         })
         .collect()

@@ -1,6 +1,6 @@
 use super::*;
-use crate::{registry as reg, spec::ty};
 use anchor_lang_idl_spec::IdlType::{Bytes, Pubkey, I64, U16, U64, U8};
+use joule_sdk::registry as reg;
 
 fn events() -> Vec<IdlTypeDef> {
     let ev = borsh_type;

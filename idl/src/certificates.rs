@@ -1,6 +1,6 @@
 use super::*;
-use crate::{certificates as certs, registry as reg, spec::ty};
 use anchor_lang_idl_spec::IdlType::{Bytes, Pubkey, String, I64, U32, U64, U8};
+use joule_sdk::{certificates as certs, registry as reg};
 
 fn events() -> Vec<IdlTypeDef> {
     let ev = borsh_type;

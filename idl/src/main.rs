@@ -1,7 +1,7 @@
 //! Writes the Anchor IDL of every Joule program to `target-idl/`
 //! (or checks it with `--check`).
 //!
-//!     cargo run -p joule-sdk --bin joule-idl [-- --check] [--out DIR]
+//!     cargo run -p joule-idl [-- --check] [--out DIR]
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -26,15 +26,12 @@ fn main() -> ExitCode {
         }
     }
     let mut stale = 0;
-    for (file, idl) in joule_sdk::idl::all() {
+    for (file, idl) in joule_idl::all() {
         let path = out.join(file);
-        let json = joule_sdk::idl::to_json(&idl);
+        let json = joule_idl::to_json(&idl);
         if check {
             if std::fs::read_to_string(&path).ok().as_deref() != Some(json.as_str()) {
-                eprintln!(
-                    "stale: {} (run `cargo run -p joule-sdk --bin joule-idl`)",
-                    path.display()
-                );
+                eprintln!("stale: {} (run `cargo run -p joule-idl`)", path.display());
                 stale += 1;
             }
         } else {

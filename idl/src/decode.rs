@@ -39,7 +39,7 @@ pub fn decode(idl: &Idl, ty: &IdlType, data: &mut &[u8]) -> Result<Value, String
         }
         IdlType::Pubkey => {
             let b: [u8; 32] = take(data, 32)?.try_into().unwrap();
-            json!(crate::Pubkey::new_from_array(b).to_string())
+            json!(joule_sdk::Pubkey::new_from_array(b).to_string())
         }
         IdlType::String => {
             let n = u32::from_le_bytes(take(data, 4)?.try_into().unwrap()) as usize;

@@ -1,6 +1,6 @@
 use super::*;
-use crate::{market as mkt, spec::ty};
 use anchor_lang_idl_spec::IdlType::{Pubkey, I64, U16, U32, U64, U8};
+use joule_sdk::market as mkt;
 
 fn events() -> Vec<IdlTypeDef> {
     let ev = borsh_type;
