@@ -28,8 +28,11 @@ cargo "$T" run --quiet -p joule-idl -- --check
 joule_log "tests (SBPF v0)"
 cargo "$T" test --workspace
 
+# Every step builds the whole workspace: a `-p` build resolves features
+# differently (Anchor's macros turn some on for the workspace) and would
+# compile a few hundred crates a second time.
 joule_log "tests (SBPF v3)"
-JOULE_DEPLOY_DIR="$PWD/target/deploy-v3" cargo "$T" test -p joule-tests
+JOULE_DEPLOY_DIR="$PWD/target/deploy-v3" cargo "$T" test --workspace
 
 joule_log "compute units"
-cargo "$T" test -p joule-tests --test cu -- --nocapture --test-threads 1 cu_table
+cargo "$T" test --workspace --test cu -- --nocapture --test-threads 1 cu_table
