@@ -221,7 +221,7 @@ async fn lifecycle(chain: &impl Chain, embedded: &EmbeddedChain, p: &People) -> 
         .expect("close");
     assert_eq!(closed.owner, p.fay.pubkey());
     assert!(closed.lamports > 0);
-    assert!(chain
+    assert!(embedded
         .get_account(&closing.meter)
         .await
         .expect("read")
@@ -496,7 +496,8 @@ async fn lifecycle(chain: &impl Chain, embedded: &EmbeddedChain, p: &People) -> 
         .await
         .expect("close epoch");
     assert_eq!(closed.rent_payer, p.admin.pubkey());
-    let epoch_exists = chain.get_account(&epoch).await.expect("read").is_some();
+    // Checked on the chain itself: a read through the faulty wrapper may fail.
+    let epoch_exists = embedded.get_account(&epoch).await.expect("read").is_some();
     assert!(!epoch_exists);
 
     // Dana redeems what her meter imported.
@@ -673,21 +674,35 @@ async fn the_whole_lifecycle_on_the_real_programs() {
 
 #[tokio::test(start_paused = true)]
 async fn the_lifecycle_under_thirty_percent_faults_reaches_the_same_state() {
-    let p = People::new();
-    let chain = FaultyChain::new(
-        embedded(&p),
-        FaultConfig {
-            seed: 11,
-            sends: FaultRates::spread(30),
-            reads: FaultRates::spread(30),
-            ..FaultConfig::default()
-        },
-    );
-    let state = lifecycle(&chain, chain.inner(), &p).await;
-    assert_eq!(state, expected(&p));
-    let counts = chain.counts();
-    assert!(counts.dropped > 0 && counts.delayed > 0, "{counts:?}");
-    assert!(counts.duplicated > 0 && counts.errors > 0, "{counts:?}");
+    // Several fault sequences: the flows must not depend on where the
+    // faults fall.
+    let seeds: Vec<u64> = match std::env::var("JOULE_FAULT_SEEDS") {
+        Ok(n) => (0..n.parse::<u64>().expect("a number of seeds")).collect(),
+        Err(_) => vec![11, 12, 13, 14, 15],
+    };
+    for seed in seeds {
+        let p = People::new();
+        let chain = FaultyChain::new(
+            embedded(&p),
+            FaultConfig {
+                seed,
+                sends: FaultRates::spread(30),
+                reads: FaultRates::spread(30),
+                ..FaultConfig::default()
+            },
+        );
+        let state = lifecycle(&chain, chain.inner(), &p).await;
+        assert_eq!(state, expected(&p), "seed {seed}");
+        let counts = chain.counts();
+        assert!(
+            counts.dropped > 0 && counts.delayed > 0,
+            "seed {seed}: {counts:?}"
+        );
+        assert!(
+            counts.duplicated > 0 && counts.errors > 0,
+            "seed {seed}: {counts:?}"
+        );
+    }
 }
 
 #[tokio::test(start_paused = true)]
