@@ -25,97 +25,42 @@ use joule_sdk::{
 };
 use joule_tests::{
     assert_error, assert_ix_error, expect_ok,
-    market::{default_params, MarketFixture, Trader, QUOTE_UNIT},
-    TestContext, LAMPORTS_PER_SOL,
+    market::{env, env_with, Env, Trader, Who, QUOTE_UNIT},
+    LAMPORTS_PER_SOL,
 };
 use solana_account::Account;
 use solana_instruction_error::InstructionError;
 use solana_keypair::Keypair;
 use solana_signer::Signer;
 
-struct Env {
-    ctx: TestContext,
-    fx: MarketFixture,
-    epoch: Pubkey,
-    seller: Trader,
-    buyer: Trader,
+/// Every account an attack on `e` could move: the env's accounts and the
+/// two traders' wallets (their deposits).
+fn watched(e: &Env) -> Vec<Pubkey> {
+    let mut keys = e.watched();
+    keys.extend([e.seller.pubkey(), e.buyer.pubkey()]);
+    keys
 }
 
-fn env() -> Env {
-    env_with(|_| {})
+fn place_ix(e: &Env, t: &Trader, side: Side, tick: u16, qty: u64) -> joule_sdk::Instruction {
+    mkt::place_order(
+        &e.fx.keys,
+        &e.epoch,
+        &t.pubkey(),
+        &t.token_for(side),
+        side,
+        tick,
+        qty,
+        0,
+    )
 }
 
-fn env_with(f: impl FnOnce(&mut mkt::MarketParams)) -> Env {
-    let mut ctx = TestContext::new();
-    let mut p = default_params(&Pubkey::default());
-    f(&mut p);
-    let fx = ctx.create_market_with(p);
-    let epoch = ctx.open_epoch(&fx);
-    let seller = ctx.trader(&fx, 100_000, 0);
-    let buyer = ctx.trader(&fx, 0, 100 * QUOTE_UNIT);
-    Env {
-        ctx,
-        fx,
-        epoch,
-        seller,
-        buyer,
-    }
-}
-
-impl Env {
-    /// Every account an attack on this env could move.
-    fn watched(&self) -> Vec<Pubkey> {
-        vec![
-            self.epoch,
-            self.fx.keys.market,
-            self.fx.keys.energy_vault,
-            self.fx.keys.quote_vault,
-            self.fx.fee_energy,
-            self.fx.fee_quote,
-            self.seller.pubkey(),
-            self.seller.energy,
-            self.seller.quote,
-            self.buyer.pubkey(),
-            self.buyer.energy,
-            self.buyer.quote,
-        ]
-    }
-
-    fn place_ix(&self, t: &Trader, side: Side, tick: u16, qty: u64) -> joule_sdk::Instruction {
-        mkt::place_order(
-            &self.fx.keys,
-            &self.epoch,
-            &t.pubkey(),
-            &t.token_for(side),
-            side,
-            tick,
-            qty,
-            0,
-        )
-    }
-
-    /// A crossed, cleared epoch: a sell and a buy of 1 kWh at tick 10.
-    fn cleared(&mut self) -> (u32, u32) {
-        let (seller, buyer) = (clone(&self.seller), clone(&self.buyer));
-        let s = self
-            .ctx
-            .place_ok(&self.fx, &self.epoch, &seller, Side::Sell, 10, 1_000);
-        let b = self
-            .ctx
-            .place_ok(&self.fx, &self.epoch, &buyer, Side::Buy, 10, 1_000);
-        let end = self.ctx.epoch_account(&self.epoch).header.end_ts;
-        self.ctx.set_time(end);
-        expect_ok(self.ctx.clear(&self.epoch));
-        (s, b)
-    }
-}
-
-fn clone(t: &Trader) -> Trader {
-    Trader {
-        key: t.key.insecure_clone(),
-        energy: t.energy,
-        quote: t.quote,
-    }
+/// A crossed, cleared epoch: a sell and a buy of 1 kWh at tick 10.
+fn cleared(e: &mut Env) -> (u32, u32) {
+    let s = e.place_ok(Who::Seller, Side::Sell, 10, 1_000);
+    let b = e.place_ok(Who::Buyer, Side::Buy, 10, 1_000);
+    e.end_epoch();
+    expect_ok(e.ctx.clear(&e.epoch));
+    (s, b)
 }
 
 #[test]
@@ -123,13 +68,13 @@ fn place_order_rejects_orders_below_the_minimum_value() {
     // 0.001 quote tokens per order at least: 1 Wh at 0.010 per kWh is
     // worth 10 units.
     let mut e = env_with(|p| p.min_order_value = 1_000);
-    let before = e.ctx.snapshot(&e.watched());
+    let before = e.ctx.snapshot(&watched(&e));
     for (t, side, qty) in [
-        (clone(&e.buyer), Side::Buy, 1),
-        (clone(&e.seller), Side::Sell, 1),
-        (clone(&e.buyer), Side::Buy, 99),
+        (e.buyer.insecure_clone(), Side::Buy, 1),
+        (e.seller.insecure_clone(), Side::Sell, 1),
+        (e.buyer.insecure_clone(), Side::Buy, 99),
     ] {
-        let ix = e.place_ix(&t, side, 0, qty);
+        let ix = place_ix(&e, &t, side, 0, qty);
         assert_error(
             &e.ctx.send("place_order", &[ix], &[&t.key]),
             E::BelowMinimumValue as u32,
@@ -137,7 +82,7 @@ fn place_order_rejects_orders_below_the_minimum_value() {
     }
     e.ctx.assert_unchanged(&before);
     // 100 Wh at 0.010 per kWh is worth exactly 1,000 units.
-    let b = clone(&e.buyer);
+    let b = e.buyer.insecure_clone();
     expect_ok(e.ctx.place(&e.fx, &e.epoch, &b, Side::Buy, 0, 100, 1));
 }
 
@@ -182,8 +127,8 @@ fn filling_a_book_costs_the_deposit_and_minimum_value_of_every_slot() {
         locked_quote
     );
     // The book is full for everyone else.
-    let before = e.ctx.snapshot(&e.watched());
-    let b = clone(&e.buyer);
+    let before = e.ctx.snapshot(&watched(&e));
+    let b = e.buyer.insecure_clone();
     assert_error(
         &e.ctx.place(&e.fx, &e.epoch, &b, Side::Buy, 500, 1_000, 0),
         E::BookFull as u32,
@@ -208,10 +153,10 @@ fn place_order_rejects_an_owner_who_cannot_pay_the_deposit() {
     let mut acc = e.ctx.svm.get_account(&poor.pubkey()).expect("wallet");
     acc.lamports = deposit - 1;
     e.ctx.svm.set_account(poor.pubkey(), acc).expect("set");
-    let mut watched = e.watched();
+    let mut watched = watched(&e);
     watched.extend([poor.pubkey(), poor.quote]);
     let before = e.ctx.snapshot(&watched);
-    let ix = e.place_ix(&poor, Side::Buy, 10, 1_000);
+    let ix = place_ix(&e, &poor, Side::Buy, 10, 1_000);
     // The system program's ResultWithNegativeLamports.
     assert_ix_error(
         &e.ctx.send("place_order", &[ix], &[&poor.key]),
@@ -223,14 +168,14 @@ fn place_order_rejects_an_owner_who_cannot_pay_the_deposit() {
 #[test]
 fn place_order_rejects_a_substituted_system_or_token_program() {
     let mut e = env();
-    let b = clone(&e.buyer);
-    let before = e.ctx.snapshot(&e.watched());
+    let b = e.buyer.insecure_clone();
+    let before = e.ctx.snapshot(&watched(&e));
     for (at, fake) in [
         (6usize, SYSTEM_PROGRAM_ID),
         (7, TOKEN_PROGRAM_ID),
         (7, mkt::ID),
     ] {
-        let mut ix = e.place_ix(&b, Side::Buy, 10, 1_000);
+        let mut ix = place_ix(&e, &b, Side::Buy, 10, 1_000);
         ix.accounts[at].pubkey = fake;
         assert_error(
             &e.ctx.send("place_order", &[ix], &[&b.key]),
@@ -243,16 +188,16 @@ fn place_order_rejects_a_substituted_system_or_token_program() {
 #[test]
 fn place_order_rejects_a_read_only_market() {
     let mut e = env();
-    let b = clone(&e.buyer);
-    let before = e.ctx.snapshot(&e.watched());
-    let mut ix = e.place_ix(&b, Side::Buy, 10, 1_000);
+    let b = e.buyer.insecure_clone();
+    let before = e.ctx.snapshot(&watched(&e));
+    let mut ix = place_ix(&e, &b, Side::Buy, 10, 1_000);
     ix.accounts[2].is_writable = false;
     assert_error(
         &e.ctx.send("place_order", &[ix], &[&b.key]),
         F::ConstraintMut as u32,
     );
     // A read-only owner cannot pay the deposit either.
-    let mut ix = e.place_ix(&b, Side::Buy, 10, 1_000);
+    let mut ix = place_ix(&e, &b, Side::Buy, 10, 1_000);
     ix.accounts[0].is_writable = false;
     assert_error(
         &e.ctx.send("place_order", &[ix], &[&b.key]),
@@ -264,9 +209,9 @@ fn place_order_rejects_a_read_only_market() {
 #[test]
 fn place_order_rejects_the_vault_as_the_owner_token_account() {
     let mut e = env();
-    let b = clone(&e.buyer);
-    let before = e.ctx.snapshot(&e.watched());
-    let mut ix = e.place_ix(&b, Side::Buy, 10, 1_000);
+    let b = e.buyer.insecure_clone();
+    let before = e.ctx.snapshot(&watched(&e));
+    let mut ix = place_ix(&e, &b, Side::Buy, 10, 1_000);
     ix.accounts[4].pubkey = e.fx.keys.quote_vault;
     assert_error(
         &e.ctx.send("place_order", &[ix], &[&b.key]),
@@ -278,10 +223,10 @@ fn place_order_rejects_the_vault_as_the_owner_token_account() {
 #[test]
 fn place_order_rejects_accounts_of_the_wrong_kind() {
     let mut e = env();
-    let b = clone(&e.buyer);
-    let before = e.ctx.snapshot(&e.watched());
+    let b = e.buyer.insecure_clone();
+    let before = e.ctx.snapshot(&watched(&e));
     // The epoch as the market: same owner, another discriminator.
-    let mut ix = e.place_ix(&b, Side::Buy, 10, 1_000);
+    let mut ix = place_ix(&e, &b, Side::Buy, 10, 1_000);
     ix.accounts[2].pubkey = e.epoch;
     assert_error(
         &e.ctx.send("place_order", &[ix], &[&b.key]),
@@ -289,7 +234,7 @@ fn place_order_rejects_accounts_of_the_wrong_kind() {
     );
     // The registry config and the quote mint as the market: another owner.
     for fake in [reg::config_address(), e.fx.keys.quote_mint] {
-        let mut ix = e.place_ix(&b, Side::Buy, 10, 1_000);
+        let mut ix = place_ix(&e, &b, Side::Buy, 10, 1_000);
         ix.accounts[2].pubkey = fake;
         assert_error(
             &e.ctx.send("place_order", &[ix], &[&b.key]),
@@ -297,7 +242,7 @@ fn place_order_rejects_accounts_of_the_wrong_kind() {
         );
     }
     // The market as the epoch.
-    let mut ix = e.place_ix(&b, Side::Buy, 10, 1_000);
+    let mut ix = place_ix(&e, &b, Side::Buy, 10, 1_000);
     ix.accounts[3].pubkey = e.fx.keys.market;
     assert_error(
         &e.ctx.send("place_order", &[ix], &[&b.key]),
@@ -329,9 +274,9 @@ fn market_instructions_reject_a_counterfeit_config() {
         )
         .expect("plant");
     expect_ok(e.ctx.set_pause(reg::PAUSE_MARKET));
-    let b = clone(&e.buyer);
-    let before = e.ctx.snapshot(&e.watched());
-    let mut ix = e.place_ix(&b, Side::Buy, 10, 1_000);
+    let b = e.buyer.insecure_clone();
+    let before = e.ctx.snapshot(&watched(&e));
+    let mut ix = place_ix(&e, &b, Side::Buy, 10, 1_000);
     ix.accounts[1].pubkey = fake;
     assert_error(
         &e.ctx.send("place_order", &[ix], &[&b.key]),
@@ -349,9 +294,9 @@ fn market_instructions_reject_a_counterfeit_config() {
 #[test]
 fn cancel_order_rejects_a_read_only_market_or_owner() {
     let mut e = env();
-    let b = clone(&e.buyer);
+    let b = e.buyer.insecure_clone();
     let id = e.ctx.place_ok(&e.fx, &e.epoch, &b, Side::Buy, 10, 1_000);
-    let before = e.ctx.snapshot(&e.watched());
+    let before = e.ctx.snapshot(&watched(&e));
     for at in [0usize, 2] {
         let mut ix = mkt::cancel_order(
             &e.fx.keys,
@@ -374,9 +319,9 @@ fn cancel_order_rejects_a_read_only_market_or_owner() {
 #[test]
 fn cancel_order_rejects_the_vault_of_the_other_side() {
     let mut e = env();
-    let b = clone(&e.buyer);
+    let b = e.buyer.insecure_clone();
     let id = e.ctx.place_ok(&e.fx, &e.epoch, &b, Side::Buy, 10, 1_000);
-    let before = e.ctx.snapshot(&e.watched());
+    let before = e.ctx.snapshot(&watched(&e));
     // A buy refunded from the energy vault, into an energy account.
     let ix = mkt::cancel_order(
         &e.fx.keys,
@@ -397,9 +342,9 @@ fn cancel_order_rejects_the_vault_of_the_other_side() {
 #[test]
 fn settle_orders_rejects_deposit_refunds_to_anyone_but_the_owner() {
     let mut e = env();
-    let (s, b) = e.cleared();
+    let (s, b) = cleared(&mut e);
     let crank = Keypair::new();
-    let mut watched = e.watched();
+    let mut watched = watched(&e);
     watched.push(crank.pubkey());
     let before = e.ctx.snapshot(&watched);
     let mut items = e.ctx.settle_items(&e.fx, &e.epoch, &[s, b]);
@@ -433,8 +378,8 @@ fn settle_orders_rejects_deposit_refunds_to_anyone_but_the_owner() {
 #[test]
 fn settle_orders_rejects_one_order_twice_in_one_instruction() {
     let mut e = env();
-    let (s, _) = e.cleared();
-    let before = e.ctx.snapshot(&e.watched());
+    let (s, _) = cleared(&mut e);
+    let before = e.ctx.snapshot(&watched(&e));
     assert_error(
         &e.ctx.settle(&e.fx, &e.epoch, &[s, s]),
         E::OrderAlreadySettled as u32,
@@ -445,11 +390,11 @@ fn settle_orders_rejects_one_order_twice_in_one_instruction() {
 #[test]
 fn settle_orders_rejects_ids_beyond_the_book_and_freed_slots() {
     let mut e = env();
-    let b = clone(&e.buyer);
+    let b = e.buyer.insecure_clone();
     let freed = e.ctx.place_ok(&e.fx, &e.epoch, &b, Side::Buy, 3, 1_000);
     expect_ok(e.ctx.cancel(&e.fx, &e.epoch, &b, Side::Buy, freed, 0));
-    let (s, _) = e.cleared();
-    let before = e.ctx.snapshot(&e.watched());
+    let (s, _) = cleared(&mut e);
+    let before = e.ctx.snapshot(&watched(&e));
     let capacity = e.fx.params.order_capacity;
     for id in [u32::MAX, capacity, capacity - 1] {
         let items = [SettleOrder {
@@ -473,8 +418,8 @@ fn settle_orders_rejects_ids_beyond_the_book_and_freed_slots() {
 #[test]
 fn settle_orders_rejects_a_read_only_market() {
     let mut e = env();
-    let (s, b) = e.cleared();
-    let before = e.ctx.snapshot(&e.watched());
+    let (s, b) = cleared(&mut e);
+    let before = e.ctx.snapshot(&watched(&e));
     let items = e.ctx.settle_items(&e.fx, &e.epoch, &[s, b]);
     let mut ix = e.ctx.settle_ix(&e.fx, &e.epoch, &items);
     ix.accounts[1].is_writable = false;
@@ -488,9 +433,9 @@ fn settle_orders_rejects_a_read_only_market() {
 #[test]
 fn close_epoch_rejects_closing_into_the_epoch_or_market() {
     let mut e = env();
-    let (s, b) = e.cleared();
+    let (s, b) = cleared(&mut e);
     expect_ok(e.ctx.settle(&e.fx, &e.epoch, &[s, b]));
-    let before = e.ctx.snapshot(&e.watched());
+    let before = e.ctx.snapshot(&watched(&e));
     for to in [e.epoch, e.fx.keys.market, e.seller.pubkey()] {
         assert_error(&e.ctx.close_epoch(&e.epoch, &to), E::NotRentPayer as u32);
     }

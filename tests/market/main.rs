@@ -32,7 +32,7 @@ use joule_tests::{
     cu::{self, cu_budget},
     expect_ok,
     market::{default_params, market_scenario, MarketFixture, Trader, QUOTE_UNIT},
-    TestContext, TokenImpl, TxResult,
+    TestContext, TokenImpl,
 };
 use rand::{rngs::StdRng, Rng, SeedableRng};
 use solana_keypair::Keypair;

@@ -49,6 +49,16 @@ impl Trader {
         self.key.pubkey()
     }
 
+    /// A copy of this trader (keypair included), for a helper that takes
+    /// it by value.
+    pub fn insecure_clone(&self) -> Trader {
+        Trader {
+            key: self.key.insecure_clone(),
+            energy: self.energy,
+            quote: self.quote,
+        }
+    }
+
     /// The account an order of `side` escrows from and is refunded to.
     pub fn token_for(&self, side: Side) -> Pubkey {
         match side {
@@ -63,6 +73,94 @@ pub const DEFAULT_ORDER_DEPOSIT_LAMPORTS: u64 = 10_000_000;
 /// The minimum order value of the default market: 10 quote units (1 Wh at
 /// the lowest price).
 pub const DEFAULT_MIN_ORDER_VALUE: u64 = 10;
+
+/// A market with an open epoch, a seller holding 100 kWh of real energy
+/// tokens and a buyer holding 100 quote tokens: what the market tests and
+/// the market attacks start from.
+pub struct Env {
+    pub ctx: TestContext,
+    pub fx: MarketFixture,
+    pub epoch: Pubkey,
+    pub seller: Trader,
+    pub buyer: Trader,
+}
+
+/// Which of the [`Env`]'s two traders.
+#[derive(Clone, Copy)]
+pub enum Who {
+    Seller,
+    Buyer,
+}
+
+/// An [`Env`] on the default market.
+pub fn env() -> Env {
+    env_with(|_| {})
+}
+
+/// An [`Env`] on the default market as `f` edits its parameters.
+pub fn env_with(f: impl FnOnce(&mut MarketParams)) -> Env {
+    let mut ctx = TestContext::new();
+    let mut params = default_params(&Pubkey::default());
+    f(&mut params);
+    let fx = ctx.create_market_with(params);
+    let epoch = ctx.open_epoch(&fx);
+    let seller = ctx.trader(&fx, 100_000, 0);
+    let buyer = ctx.trader(&fx, 0, 100 * QUOTE_UNIT);
+    Env {
+        ctx,
+        fx,
+        epoch,
+        seller,
+        buyer,
+    }
+}
+
+impl Env {
+    /// Every account a market instruction of this env could move.
+    pub fn watched(&self) -> Vec<Pubkey> {
+        vec![
+            self.epoch,
+            self.fx.keys.market,
+            self.fx.keys.energy_vault,
+            self.fx.keys.quote_vault,
+            self.fx.fee_energy,
+            self.fx.fee_quote,
+            self.seller.energy,
+            self.seller.quote,
+            self.buyer.energy,
+            self.buyer.quote,
+        ]
+    }
+
+    /// The price of `tick`, quote units per kWh.
+    pub fn price(&self, tick: u16) -> u64 {
+        self.fx.params.min_price + tick as u64 * self.fx.params.tick_size
+    }
+
+    pub fn place(&mut self, who: Who, side: Side, tick: u16, qty: u64) -> TxResult {
+        let t = self.trader(who);
+        self.ctx
+            .place(&self.fx, &self.epoch, &t, side, tick, qty, 7)
+    }
+
+    pub fn place_ok(&mut self, who: Who, side: Side, tick: u16, qty: u64) -> u32 {
+        let ok = expect_ok(self.place(who, side, tick, qty));
+        mkt::order_id_from_return_data(&ok.return_data).expect("order id")
+    }
+
+    pub fn trader(&self, who: Who) -> Trader {
+        match who {
+            Who::Seller => self.seller.insecure_clone(),
+            Who::Buyer => self.buyer.insecure_clone(),
+        }
+    }
+
+    /// Moves the clock to the epoch's end time.
+    pub fn end_epoch(&mut self) {
+        let end = self.ctx.epoch_account(&self.epoch).header.end_ts;
+        self.ctx.set_time(end);
+    }
+}
 
 /// Default market parameters: hourly epochs; 1,024 ticks from 0.010 to
 /// 1.033 quote tokens per kWh in steps of 0.001; 1 Wh minimum lot; 0.5 %
