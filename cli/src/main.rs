@@ -1,39 +1,12 @@
-//! `joule`: the Joule command line.
-//!
-//! Commands that talk to a cluster (meters, readings, orders, epochs,
-//! certificates, config) arrive with the keeper; today the CLI runs the demo
-//! on an embedded chain and the offline helpers that need no cluster.
+//! `joule`: the Joule command line. Every action of the three programs on
+//! a cluster (`joule --help`), plus the embedded-chain demo and offline
+//! helpers.
 
-mod commands;
-
-use clap::{Parser, Subcommand};
+use clap::Parser;
+use joule_cli::cluster::{self, CliError};
+use joule_cli::commands::Output;
+use joule_cli::{Cli, Command};
 use std::process::ExitCode;
-
-#[derive(Parser)]
-#[command(
-    name = "joule",
-    version,
-    about = "Joule: a peer-to-peer energy market on Solana"
-)]
-struct Cli {
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = commands::Output::Text, global = true)]
-    output: commands::Output,
-    #[command(subcommand)]
-    command: Command,
-}
-
-#[derive(Subcommand)]
-enum Command {
-    /// Run the whole flow on an embedded chain (the real SBF programs in litesvm).
-    Demo(commands::demo::DemoArgs),
-    /// Print the meter id and Meter PDA of a utility serial.
-    MeterId(commands::meter_id::MeterIdArgs),
-    /// Print the program ids and fixed PDAs.
-    Addresses(commands::addresses::AddressesArgs),
-    /// Print the public key of a Solana CLI keypair file.
-    Pubkey(commands::pubkey::PubkeyArgs),
-}
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -42,6 +15,7 @@ fn main() -> ExitCode {
         Command::MeterId(a) => a.run(cli.output),
         Command::Addresses(a) => a.run(cli.output),
         Command::Pubkey(a) => a.run(cli.output),
+        Command::Cluster(c) => return run_cluster(&c, &cli.globals, cli.output),
     };
     match res {
         Ok(()) => ExitCode::SUCCESS,
@@ -49,5 +23,35 @@ fn main() -> ExitCode {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+fn run_cluster(command: &cluster::Command, globals: &cluster::Globals, output: Output) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(cluster::run_on_cluster(command, globals)) {
+        Ok(out) => {
+            println!("{}", out.render(output));
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            report(&e, output);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
+
+fn report(e: &CliError, output: Output) {
+    match output {
+        Output::Text => eprintln!("error: {e}"),
+        Output::Json => eprintln!("{}", e.to_json()),
     }
 }

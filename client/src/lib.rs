@@ -47,7 +47,7 @@ pub use errors::{ProgramErrorKind, ProgramFailure};
 pub use faults::{FaultConfig, FaultRates, FaultyChain};
 pub use flows::{FlowError, FlowResult};
 pub use rpc::RpcChain;
-pub use sender::{Landed, SendError, Sender, SenderConfig};
+pub use sender::{DryRun, Landed, SendError, Sender, SenderConfig};
 
 pub use solana_account::Account;
 pub use solana_hash::Hash;

@@ -75,6 +75,9 @@ pub struct SenderConfig {
     pub backoff_base: Duration,
     /// Longest backoff before jitter.
     pub backoff_max: Duration,
+    /// Simulate only: every send stops after its measuring simulation with
+    /// [`SendError::DryRun`], nothing is signed or sent.
+    pub dry_run: bool,
 }
 
 impl Default for SenderConfig {
@@ -91,6 +94,7 @@ impl Default for SenderConfig {
             max_retries: 8,
             backoff_base: Duration::from_millis(250),
             backoff_max: Duration::from_secs(8),
+            dry_run: false,
         }
     }
 }
@@ -124,6 +128,27 @@ pub enum SendError {
     /// The instructions cannot make a transaction.
     #[error("cannot build the transaction: {0}")]
     Build(String),
+    /// A dry run stopped here: the transaction simulated successfully and
+    /// was neither signed nor sent.
+    #[error("dry run: the transaction simulates in {} compute units", .0.units_consumed)]
+    DryRun(Box<DryRun>),
+}
+
+/// What a dry run measured of the first transaction a write would send.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DryRun {
+    /// Units the simulation consumed.
+    pub units_consumed: u64,
+    /// The limit the transaction would carry.
+    pub compute_unit_limit: u32,
+    /// The price it would pay, micro-lamports per CU.
+    pub compute_unit_price: u64,
+    /// The accounts it would write, in order of appearance.
+    pub writable: Vec<Pubkey>,
+    /// The keys that would sign it, the fee payer first.
+    pub signers: Vec<Pubkey>,
+    /// The simulation's logs.
+    pub logs: Vec<String>,
 }
 
 impl SendError {
@@ -281,6 +306,28 @@ impl Sender {
             return Err(typed(err, instructions, simulation.logs.clone()));
         }
         let limit = self.compute_unit_limit(simulation.units_consumed);
+        if self.config.dry_run {
+            let mut keys = vec![payer.pubkey()];
+            for meta in instructions.iter().flat_map(|ix| &ix.accounts) {
+                if meta.is_signer && !keys.contains(&meta.pubkey) {
+                    keys.push(meta.pubkey);
+                }
+            }
+            return Err(SendError::DryRun(Box::new(DryRun {
+                units_consumed: simulation.units_consumed,
+                compute_unit_limit: limit,
+                compute_unit_price: price,
+                writable: {
+                    let mut w = writable;
+                    if !w.contains(&payer.pubkey()) {
+                        w.insert(0, payer.pubkey());
+                    }
+                    w
+                },
+                signers: keys,
+                logs: simulation.logs,
+            })));
+        }
         let final_ixs = with_budget(instructions, limit, price);
 
         let mut all_signers: Vec<&dyn Signer> = vec![payer];

@@ -2,7 +2,7 @@ use super::{Output, Result};
 use joule_sdk::{certificates, market, registry};
 
 /// `joule addresses`: program ids and the fixed PDAs.
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone, Debug)]
 pub struct AddressesArgs {}
 
 impl AddressesArgs {

@@ -1,13 +1,13 @@
 use super::{Output, Result};
 
 /// `joule demo`: prosumers and consumers on an embedded chain.
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone, Debug)]
 pub struct DemoArgs {}
 
 impl DemoArgs {
     pub fn run(self, output: Output) -> Result {
         let mut text = Vec::new();
-        let report = joule_cli::demo::run(&mut text).map_err(|e| e.to_string())?;
+        let report = crate::demo::run(&mut text).map_err(|e| e.to_string())?;
         if !report.invariants_hold {
             print!("{}", String::from_utf8_lossy(&text));
             return Err("an invariant did not hold (see above)".into());

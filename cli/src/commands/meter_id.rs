@@ -2,7 +2,7 @@ use super::{Output, Result};
 use joule_sdk::registry;
 
 /// `joule meter-id <SERIAL>`: the id a utility serial maps to.
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone, Debug)]
 pub struct MeterIdArgs {
     /// The utility's meter serial (case, spaces and dashes do not matter).
     serial: String,

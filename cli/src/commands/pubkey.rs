@@ -3,7 +3,7 @@ use joule_sdk::Pubkey;
 
 /// `joule pubkey <KEYPAIR_FILE>`: the public key of a Solana CLI keypair
 /// file (a JSON array of 64 bytes: secret key then public key).
-#[derive(clap::Args)]
+#[derive(clap::Args, Clone, Debug)]
 pub struct PubkeyArgs {
     keypair: std::path::PathBuf,
 }

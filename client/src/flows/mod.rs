@@ -23,6 +23,7 @@
 //! Reads are retried on transient errors with the sender's backoff
 //! settings; writes are retried by the sender itself.
 
+pub mod admin;
 pub mod certificates;
 pub mod market;
 pub mod registry;

@@ -17,6 +17,19 @@ pub async fn create_mint(
     decimals: u8,
 ) -> FlowResult<Pubkey> {
     let mint = Keypair::new();
+    create_mint_at(chain, sender, payer, &mint, authority, decimals).await?;
+    Ok(mint.pubkey())
+}
+
+/// [`create_mint`] at the address of the keypair `mint` (which signs).
+pub async fn create_mint_at(
+    chain: &(impl Chain + ?Sized),
+    sender: &Sender,
+    payer: &dyn Signer,
+    mint: &dyn Signer,
+    authority: &Pubkey,
+    decimals: u8,
+) -> FlowResult<Landed> {
     let rent = rent_exempt_minimum(chain, sender, spl::MINT_LEN).await?;
     let space = u64::try_from(spl::MINT_LEN).unwrap_or(u64::MAX);
     let ixs = [
@@ -29,8 +42,7 @@ pub async fn create_mint(
         ),
         spl::initialize_mint2(&mint.pubkey(), decimals, authority),
     ];
-    sender.send(chain, &ixs, payer, &[&mint]).await?;
-    Ok(mint.pubkey())
+    Ok(sender.send(chain, &ixs, payer, &[mint]).await?)
 }
 
 /// The associated token accounts of `owners` for `mint`, created (paid by
