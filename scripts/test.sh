@@ -2,13 +2,15 @@
 # Runs every check CI runs, installing what a fresh machine lacks:
 #   formatting, clippy (-D warnings), the IDL freshness check, the SBF
 #   programs (SBPF v0, the default), every test on them, the same suite on
-#   the SBPF v3 build, and the compute-unit table.
+#   the SBPF v3 build, the compute-unit table, and the end-to-end run
+#   against a real solana-test-validator (installed once per machine).
 #
 #   scripts/test.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/toolchain.sh
 ensure_all
+ensure_validator
 T="+$JOULE_TOOLCHAIN"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
@@ -36,3 +38,16 @@ JOULE_DEPLOY_DIR="$PWD/target/deploy-v3" cargo "$T" test --workspace
 
 joule_log "compute units"
 cargo "$T" test --workspace --test cu -- --nocapture --test-threads 1 cu_table
+
+# The validator binds RPC, websocket and faucet to 0.0.0.0 whatever it is
+# told, so its test runs in a private network namespace where the machine
+# allows one (loopback only), and talks to 127.0.0.1 alone.
+joule_log "end to end on solana-test-validator (the real joule binary)"
+cargo "$T" test --workspace --no-run --quiet
+validator_test=(env JOULE_VALIDATOR_TESTS=1 cargo "$T" test --workspace --offline --test validator -- --nocapture)
+if unshare -n true 2>/dev/null; then
+  unshare -n bash -c 'ip link set lo up && exec "$@"' _ "${validator_test[@]}"
+else
+  joule_log "no private network namespace here: the validator's ports are open to the network while it runs"
+  "${validator_test[@]}"
+fi

@@ -57,3 +57,42 @@ ensure_all() {
   ensure_sbpf_linker
   ensure_cc
 }
+
+AGAVE_VERSION=3.1.12
+ANCHOR_CLI_VERSION=1.2.2
+
+apt_install() {
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "$@" >/dev/null
+}
+
+# solana-test-validator (agave-validator from crates.io; 4.x does not build
+# here). About 20 minutes on two cores, once per machine: it lands in
+# cargo's bin directory.
+ensure_validator() {
+  ensure_rustup
+  if ! solana-test-validator --version 2>/dev/null | grep -q "$AGAVE_VERSION"; then
+    joule_log "installing solana-test-validator $AGAVE_VERSION (agave-validator from crates.io, about 20 minutes once)"
+    apt_install libudev-dev clang libclang-dev protobuf-compiler pkg-config libssl-dev
+    if ! (cd / && cargo install agave-validator --version "$AGAVE_VERSION" --locked --bin solana-test-validator); then
+      echo "error: could not install solana-test-validator $AGAVE_VERSION (see the cargo output above)" >&2
+      exit 1
+    fi
+  fi
+}
+
+# anchor-cli, for developers who type `anchor` commands here (about 8
+# minutes, once per machine).
+ensure_anchor() {
+  ensure_rustup
+  if ! anchor --version 2>/dev/null | grep -q "$ANCHOR_CLI_VERSION"; then
+    joule_log "installing anchor-cli $ANCHOR_CLI_VERSION (about 8 minutes once)"
+    apt_install pkg-config libssl-dev libudev-dev
+    if ! (cd / && cargo install anchor-cli --version "$ANCHOR_CLI_VERSION" --locked); then
+      echo "error: could not install anchor-cli $ANCHOR_CLI_VERSION (see the cargo output above)" >&2
+      exit 1
+    fi
+  fi
+}

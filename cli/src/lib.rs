@@ -36,6 +36,8 @@ pub enum Command {
     Addresses(commands::addresses::AddressesArgs),
     /// Print the public key of a Solana CLI keypair file.
     Pubkey(commands::pubkey::PubkeyArgs),
+    /// Write a new keypair to a Solana CLI keypair file.
+    Keygen(commands::keygen::KeygenArgs),
     #[command(flatten)]
     Cluster(cluster::Command),
 }

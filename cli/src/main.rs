@@ -15,6 +15,7 @@ fn main() -> ExitCode {
         Command::MeterId(a) => a.run(cli.output),
         Command::Addresses(a) => a.run(cli.output),
         Command::Pubkey(a) => a.run(cli.output),
+        Command::Keygen(a) => a.run(cli.output),
         Command::Cluster(c) => return run_cluster(&c, &cli.globals, cli.output),
     };
     match res {

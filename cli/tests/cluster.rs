@@ -5,118 +5,8 @@
 
 mod scenario;
 
-use clap::Parser;
-use joule_cli::cluster::{self, CliError, Ctx};
-use joule_cli::{Cli, Command};
-use joule_client::flows::tokens;
-use joule_client::{EmbeddedChain, Keypair, Sender, SenderConfig, Signer};
-use joule_sdk::Pubkey;
-use scenario::{Cast, Failure, Runner};
-use serde_json::Value;
-use std::path::Path;
-use std::time::Duration;
-
-pub struct Embedded {
-    pub chain: EmbeddedChain,
-    runtime: tokio::runtime::Runtime,
-}
-
-fn sender(dry_run: bool) -> Sender {
-    Sender::new(SenderConfig {
-        poll_interval: Duration::from_millis(2),
-        resend_interval: Duration::from_millis(50),
-        backoff_base: Duration::from_millis(5),
-        dry_run,
-        ..SenderConfig::default()
-    })
-    .expect("sender")
-}
-
-impl Embedded {
-    pub fn new(cast: &Cast) -> Embedded {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_time()
-            .build()
-            .expect("runtime");
-        let chain = runtime.block_on(async {
-            EmbeddedChain::builder()
-                .upgrade_authority(cast.admin.key.pubkey())
-                .slot_duration(Duration::from_millis(10))
-                .build()
-                .expect("embedded chain")
-        });
-        for k in cast.funded() {
-            chain
-                .airdrop(&k, scenario::START_LAMPORTS)
-                .expect("airdrop");
-        }
-        Embedded { chain, runtime }
-    }
-
-    fn run(&self, signer: &Path, args: &[&str]) -> Result<cluster::Out, Failure> {
-        let mut argv = vec!["joule", "--keypair", signer.to_str().expect("utf-8")];
-        argv.extend_from_slice(args);
-        let cli = Cli::try_parse_from(&argv).map_err(|e| Failure {
-            code: 2,
-            message: e.to_string(),
-        })?;
-        let Command::Cluster(command) = &cli.command else {
-            panic!("not a cluster command: {args:?}");
-        };
-        let ctx = Ctx {
-            chain: &self.chain,
-            sender: sender(cli.globals.dry_run),
-            keypair_path: cli.globals.keypair.clone().expect("keypair"),
-            dry_run: cli.globals.dry_run,
-        };
-        self.runtime
-            .block_on(cluster::run(command, &ctx))
-            .map_err(|e: CliError| Failure {
-                code: e.exit_code(),
-                message: e.to_string(),
-            })
-    }
-}
-
-impl Runner for Embedded {
-    fn joule(&self, signer: &Path, args: &[&str]) -> Result<Value, Failure> {
-        self.run(signer, args).map(|o| o.json)
-    }
-
-    fn joule_text(&self, signer: &Path, args: &[&str]) -> Result<String, Failure> {
-        self.run(signer, args).map(|o| o.text)
-    }
-
-    fn now(&self) -> i64 {
-        self.runtime
-            .block_on(joule_client::Chain::get_clock(&self.chain))
-            .expect("clock")
-            .unix_timestamp
-    }
-
-    fn wait_past(&self, ts: i64) {
-        let now = self.now();
-        if now <= ts {
-            self.chain.advance_time(ts - now + 1);
-        }
-    }
-
-    fn fund_quote(&self, admin: &Keypair, mint: &Pubkey, owner: &Pubkey, amount: u64) {
-        let s = sender(false);
-        self.runtime.block_on(async {
-            let ata = tokens::ensure_associated_account(&self.chain, &s, admin, owner, mint)
-                .await
-                .expect("quote account");
-            tokens::mint_to(&self.chain, &s, admin, mint, &ata, amount)
-                .await
-                .expect("mint quote");
-        });
-    }
-
-    fn label(&self) -> &'static str {
-        "embedded"
-    }
-}
+use scenario::embedded::Embedded;
+use scenario::{Cast, Runner};
 
 fn temp_dir(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("joule-cli-{name}-{}", std::process::id()));
@@ -143,7 +33,7 @@ fn admin_hand_over_oracles_and_pause() {
     let chain = Embedded::new(&cast);
     let init = cast.init_file.to_str().expect("path");
     chain
-        .joule(&cast.admin.file, &["init", "--file", init])
+        .joule(&cast.admin.file, &["init", init])
         .expect("init");
     let (admin, alice) = (&cast.admin, &cast.alice);
 
@@ -271,7 +161,7 @@ fn meter_lifecycle_commands() {
     let chain = Embedded::new(&cast);
     let init = cast.init_file.to_str().expect("path");
     chain
-        .joule(&cast.admin.file, &["init", "--file", init])
+        .joule(&cast.admin.file, &["init", init])
         .expect("init");
     let (admin, alice, bob) = (&cast.admin, &cast.alice, &cast.bob);
     let reg = |who: &scenario::Who, serial: &str| {
@@ -354,5 +244,33 @@ fn meter_lifecycle_commands() {
         .joule_text(&admin.file, &["meter", "list"])
         .expect("text list");
     assert!(text.starts_with("meter "), "{text}");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_localnet_migration_initialises_once_then_changes_nothing() {
+    let dir = temp_dir("migration");
+    let cast = Cast::new(&dir);
+    let chain = Embedded::new(&cast);
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/localnet.toml");
+    let file = file.to_str().expect("path");
+    let first = chain.joule(&cast.admin.file, &["init", file]).expect("init");
+    assert_eq!(first["changed"], true, "{first}");
+    let statuses: Vec<&str> = first["steps"]
+        .as_array()
+        .expect("steps")
+        .iter()
+        .filter_map(|s| s["status"].as_str())
+        .collect();
+    assert!(statuses.iter().all(|s| *s == "created" || *s == "added"), "{first}");
+    let text = chain.joule_text(&cast.admin.file, &["init", file]).expect("init again");
+    assert!(text.ends_with("nothing to do: the cluster already matches the file"), "{text}");
+    // Someone else's wallet cannot change anything.
+    let err = chain
+        .joule(&cast.bob.file, &["init", file])
+        .expect("a matching cluster needs no signature");
+    assert_eq!(err["changed"], false);
+    let devnet = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/devnet.toml");
+    joule_cli::cluster::init::read(&devnet).expect("the devnet template parses");
     let _ = std::fs::remove_dir_all(&dir);
 }

@@ -1,4 +1,4 @@
-//! `joule init --config FILE`: initialise Joule on a cluster from one TOML
+//! `joule init FILE`: initialise Joule on a cluster from one TOML
 //! file, idempotently. Each part is created if missing and reported
 //! `unchanged` if it already is as the file says; oracles the file lists
 //! but the registry lacks are added. Nothing is ever removed or changed
@@ -45,7 +45,7 @@ use std::path::{Path, PathBuf};
 #[derive(clap::Args, Clone, Debug)]
 pub struct InitArgs {
     /// The TOML file describing the deployment (see migrations/).
-    #[arg(long = "file", short = 'f', value_name = "TOML")]
+    #[arg(value_name = "TOML")]
     pub file: PathBuf,
 }
 

@@ -1,5 +1,6 @@
 pub mod addresses;
 pub mod demo;
+pub mod keygen;
 pub mod meter_id;
 pub mod pubkey;
 

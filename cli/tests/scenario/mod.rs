@@ -11,6 +11,9 @@
 
 #![allow(dead_code)]
 
+pub mod embedded;
+pub mod validator;
+
 use joule_client::{Keypair, Signer};
 use joule_sdk::Pubkey;
 use serde_json::{json, Value};
@@ -184,9 +187,9 @@ pub fn run(r: &dyn Runner, c: &Cast) -> Measured {
     let init = c.init_file.to_str().expect("utf-8 path");
 
     // Init, twice: the second run changes nothing.
-    let first = j(&c.admin, &["init", "--file", init]);
+    let first = j(&c.admin, &["init", init]);
     assert_eq!(first["changed"], json!(true), "{first}");
-    let second = j(&c.admin, &["init", "--file", init]);
+    let second = j(&c.admin, &["init", init]);
     assert_eq!(second["changed"], json!(false), "{second}");
     let market = j(&c.admin, &["market", "list"]);
     assert_eq!(market.as_array().map(Vec::len), Some(1));
