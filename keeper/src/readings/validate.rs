@@ -418,7 +418,10 @@ impl<'a> Validator<'a> {
             return;
         };
         if !entry.view.is_active() {
-            let why = format!("meter '{serial}' is {} on chain", entry.view.status.name());
+            let why = format!(
+                "meter '{serial}' is {} on chain",
+                entry.view.status.name().to_ascii_lowercase()
+            );
             reject_all(w, RejectReason::MeterNotActive, &why, out);
             return;
         }

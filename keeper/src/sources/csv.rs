@@ -31,6 +31,7 @@ use crate::readings::{
     RejectReason, Rejection, ValueError,
 };
 use crate::sources::gateway::MAX_SERIAL_LEN;
+use crate::sources::Lines;
 use crate::timefmt;
 use joule_sdk::registry::normalize_serial;
 use std::sync::Arc;
@@ -133,6 +134,25 @@ fn delimiter(text: &[u8]) -> u8 {
         .unwrap_or(b',')
 }
 
+/// Where a record really starts: the reader reports the end of the
+/// previous record, before the blank and comment lines it skipped.
+fn record_start(bytes: &[u8], from: u64) -> u64 {
+    let mut pos = usize::try_from(from).unwrap_or(usize::MAX).min(bytes.len());
+    loop {
+        let rest = &bytes[pos..];
+        let Some(nl) = rest.iter().position(|&b| b == b'\n') else {
+            break;
+        };
+        let line = &rest[..nl];
+        if line.iter().all(u8::is_ascii_whitespace) || line.starts_with(b"#") {
+            pos = pos.saturating_add(nl).saturating_add(1);
+        } else {
+            break;
+        }
+    }
+    u64::try_from(pos).unwrap_or(u64::MAX)
+}
+
 /// Parses a DISCOM CSV feed (`source`: its file name or URL).
 pub fn parse_csv(
     source: &Arc<str>,
@@ -149,6 +169,7 @@ pub fn parse_csv(
         .trim(csv::Trim::All)
         .delimiter(delim)
         .from_reader(bytes);
+    let mut lines = Lines::new(bytes);
     let mut out = Parsed::default();
     let mut record = csv::ByteRecord::new();
     let mut cols: Option<Columns> = None;
@@ -157,7 +178,7 @@ pub fn parse_csv(
             Ok(true) => {}
             Ok(false) => break,
             Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
+                let line = lines.at(e.position().map_or(0, |p| p.byte()));
                 return Err(FileError::new(
                     Origin::new(source, Position::Line(line)),
                     format!("unreadable CSV: {e}"),
@@ -167,7 +188,8 @@ pub fn parse_csv(
         if record.iter().all(<[u8]>::is_empty) {
             continue;
         }
-        let line = record.position().map_or(0, |p| p.line());
+        let start = record_start(bytes, record.position().map_or(0, |p| p.byte()));
+        let line = lines.at(start);
         let origin = Origin::new(source, Position::Line(line));
         let Some(c) = &cols else {
             let header = record

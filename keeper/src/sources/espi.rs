@@ -30,6 +30,7 @@ use crate::meters::UsagePointMap;
 use crate::readings::{
     FileError, IntervalReading, Origin, Parsed, Position, RejectReason, Rejection,
 };
+use crate::sources::Lines;
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::name::{Namespace, ResolveResult};
 use quick_xml::NsReader;
@@ -165,40 +166,6 @@ impl Entry {
             (Some(t), None) if !t.is_empty() => format!("'{t}'"),
             _ => format!("the entry at line {}", self.line),
         }
-    }
-}
-
-/// Line numbers of byte offsets, counted forward.
-struct Lines<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    line: u64,
-}
-
-impl<'a> Lines<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
-        Self {
-            bytes,
-            pos: 0,
-            line: 1,
-        }
-    }
-
-    fn at(&mut self, offset: u64) -> u64 {
-        let offset = usize::try_from(offset)
-            .unwrap_or(usize::MAX)
-            .min(self.bytes.len());
-        if offset < self.pos {
-            self.pos = 0;
-            self.line = 1;
-        }
-        let newlines = self.bytes[self.pos..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count();
-        self.line = self.line.saturating_add(newlines as u64);
-        self.pos = offset;
-        self.line
     }
 }
 

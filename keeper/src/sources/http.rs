@@ -86,7 +86,9 @@ impl HttpFetcher {
 
     fn classify(&self, url: &str, e: reqwest::Error) -> SourceError {
         let url = url.to_string();
-        if e.is_timeout() {
+        if e.is_builder() {
+            SourceError::Client(format!("{url}: {}", chain(&e)))
+        } else if e.is_timeout() {
             SourceError::Timeout {
                 url,
                 secs: self.cfg.timeout.as_secs(),

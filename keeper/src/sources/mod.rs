@@ -179,6 +179,40 @@ impl SourceError {
     }
 }
 
+/// Line numbers of byte offsets, counted forward.
+pub(crate) struct Lines<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: u64,
+}
+
+impl<'a> Lines<'a> {
+    pub(crate) fn new(bytes: &'a [u8]) -> Self {
+        Self {
+            bytes,
+            pos: 0,
+            line: 1,
+        }
+    }
+
+    pub(crate) fn at(&mut self, offset: u64) -> u64 {
+        let offset = usize::try_from(offset)
+            .unwrap_or(usize::MAX)
+            .min(self.bytes.len());
+        if offset < self.pos {
+            self.pos = 0;
+            self.line = 1;
+        }
+        let newlines = self.bytes[self.pos..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count();
+        self.line = self.line.saturating_add(newlines as u64);
+        self.pos = offset;
+        self.line
+    }
+}
+
 /// Lower-case hex of bytes (hashes in state files and logs).
 pub fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
