@@ -168,9 +168,14 @@ impl MeterBook {
 /// usage point by its Atom entry id (`urn:uuid:…`, with or without the
 /// `urn:uuid:` prefix), by its `self` link, or by the last segment of that
 /// link (`5446AF3F` for `…/UsagePoint/5446AF3F`); case-insensitive.
+///
+/// A feed can also name its meter as a whole ([`UsagePointMap::set_feed_meter`]):
+/// a per-meter download with one usage point whose ids mean nothing to the
+/// operator.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct UsagePointMap {
     keys: HashMap<String, String>,
+    feed_meter: Option<String>,
 }
 
 impl UsagePointMap {
@@ -190,7 +195,19 @@ impl UsagePointMap {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.keys.is_empty()
+        self.keys.is_empty() && self.feed_meter.is_none()
+    }
+
+    /// The meter of a feed's only usage point when no key maps it (`None`
+    /// clears it). A feed with several usage points is never mapped this
+    /// way: each needs its key.
+    pub fn set_feed_meter(&mut self, serial: Option<&str>) {
+        self.feed_meter = serial.map(reg::normalize_serial);
+    }
+
+    /// The meter set by [`UsagePointMap::set_feed_meter`].
+    pub fn feed_meter(&self) -> Option<&str> {
+        self.feed_meter.as_deref()
     }
 
     /// The normalised serial of the usage point with this Atom id and

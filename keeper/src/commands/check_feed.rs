@@ -77,6 +77,11 @@ pub struct CheckFeedArgs {
     #[arg(long, value_name = "OFFSET")]
     pub csv_utc_offset: Option<String>,
 
+    /// The meter of Green Button files with a single usage point that the
+    /// meter list does not map.
+    #[arg(long, value_name = "SERIAL")]
+    pub espi_meter: Option<String>,
+
     /// How far (Wh) a gateway's registers may be from a DISCOM feed's
     /// before it is reported as a disagreement.
     #[arg(long, default_value_t = ValidationConfig::default().tolerance_wh)]
@@ -402,9 +407,11 @@ impl CheckFeedArgs {
                 joule_sdk::registry::MAX_CLOCK_DRIFT_SECS
             )));
         }
+        let mut usage_points = list.book.usage_points().clone();
+        usage_points.set_feed_meter(self.espi_meter.as_deref());
         let opts = FeedOptions {
             csv: CsvOptions { utc_offset_secs },
-            usage_points: list.book.usage_points().clone(),
+            usage_points,
         };
         let mut inputs = Inputs::new();
         let mut files = Vec::with_capacity(self.files.len());

@@ -25,6 +25,10 @@
 //! XML (truncated, mismatched tags) is rejected whole; an IntervalBlock
 //! that cannot be tied to a mapped meter and a usable ReadingType is
 //! rejected with its reason, and a bad IntervalReading on its own.
+//!
+//! Which usage point is which meter comes from a [`UsagePointMap`]: by
+//! the usage point's id or link, or, for a feed with a single usage point,
+//! the meter the feed as a whole is configured for.
 
 use crate::meters::UsagePointMap;
 use crate::readings::{
@@ -632,6 +636,7 @@ fn block_meter(
     }
     let serial = map
         .resolve(up.id.as_deref(), up.self_href.as_deref())
+        .or_else(|| map.feed_meter().filter(|_| usage_points.len() == 1))
         .map(str::to_string)
         .ok_or_else(|| {
             (

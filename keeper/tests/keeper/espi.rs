@@ -226,6 +226,42 @@ fn espi_sample_usage_point_must_be_mapped() {
         m.insert(key, "GB-1");
         assert_eq!(parse(&bytes, &m).items.len(), 96, "{key}");
     }
+    // Or the feed as a whole is one meter's download.
+    let mut m = UsagePointMap::default();
+    m.set_feed_meter(Some("gb-1"));
+    let p = parse(&bytes, &m);
+    assert_eq!(p.items.len(), 96);
+    assert!(p.items.iter().all(|i| i.serial == "GB1"));
+}
+
+#[test]
+fn espi_feed_meter_is_only_for_a_single_usage_point() {
+    let text = String::from_utf8(fixture("espi_prosumer.xml")).unwrap();
+    // A second usage point in the same feed.
+    let second = r#"<entry>
+    <link rel="self" href="/espi/1_1/resource/RetailCustomer/8/UsagePoint/2"/>
+    <content><espi:UsagePoint/></content>
+  </entry>
+  <entry>
+    <link rel="self" href="/espi/1_1/resource/ReadingType/1"/>"#;
+    let two = text.replacen(
+        r#"<entry>
+    <link rel="self" href="/espi/1_1/resource/ReadingType/1"/>"#,
+        second,
+        1,
+    );
+    assert_ne!(two, text);
+    let mut m = UsagePointMap::default();
+    m.set_feed_meter(Some("PV-0001"));
+    assert_eq!(parse(text.as_bytes(), &m).items.len(), 8);
+    let p = parse(two.as_bytes(), &m);
+    assert!(p.items.is_empty());
+    assert!(p
+        .rejections
+        .iter()
+        .all(|r| r.reason == RejectReason::UnknownSerial));
+    // Mapped by key, the meter is found either way.
+    assert_eq!(parse(two.as_bytes(), &prosumer_map()).items.len(), 8);
 }
 
 #[test]
