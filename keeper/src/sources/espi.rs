@@ -502,8 +502,9 @@ fn scale(rt: &ReadingTypeFields) -> Result<Scale, String> {
         None => return Err("no flowDirection".into()),
     };
     let p = int_field(&rt.power_of_ten, "powerOfTenMultiplier")?.unwrap_or(0);
-    let mwh_per_unit = u32::try_from(p + 3)
-        .ok()
+    let mwh_per_unit = p
+        .checked_add(3)
+        .and_then(|e| u32::try_from(e).ok())
         .filter(|e| *e <= 9)
         .map(|e| 10u64.pow(e))
         .ok_or_else(|| format!("powerOfTenMultiplier {p} is outside -3..=6"))?;

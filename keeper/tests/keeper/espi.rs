@@ -170,6 +170,12 @@ fn espi_sample_reading_type_scales_and_refusals() {
             "<powerOfTenMultiplier>-6</powerOfTenMultiplier>",
             "powerOfTenMultiplier -6",
         ),
+        (
+            p10,
+            "<powerOfTenMultiplier>9223372036854775807</powerOfTenMultiplier>",
+            "outside -3..=6",
+        ),
+        ("<uom>72</uom>", "<uom>x</uom>", "uom 'x' is not an integer"),
         ("<uom>72</uom>", "<uom>38</uom>", "uom 38 is not Wh"),
         (
             "<accumulationBehaviour>4</accumulationBehaviour>",

@@ -10,4 +10,5 @@ mod dir_source;
 mod espi;
 mod gateway;
 mod http_sources;
+mod robustness;
 mod validate;
