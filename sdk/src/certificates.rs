@@ -303,7 +303,7 @@ pub fn spec(name: &str) -> IxSpec {
         other => panic!("unknown certificates instruction {other}"),
     };
     IxSpec {
-        name: crate::spec::instruction_name(
+        name: crate::spec::instruction_name_in(
             joule_certificates::instructions::ix::NAMES,
             "certificates",
             name,

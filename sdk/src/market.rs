@@ -435,7 +435,11 @@ pub fn spec(name: &str) -> IxSpec {
         other => panic!("unknown market instruction {other}"),
     };
     IxSpec {
-        name: crate::spec::instruction_name(joule_market::instructions::ix::NAMES, "market", name),
+        name: crate::spec::instruction_name_in(
+            joule_market::instructions::ix::NAMES,
+            "market",
+            name,
+        ),
         docs,
         accounts,
         remaining,

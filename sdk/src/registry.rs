@@ -365,11 +365,7 @@ pub fn spec(name: &str) -> IxSpec {
             other => panic!("unknown registry instruction {other}"),
         };
     IxSpec {
-        name: crate::spec::instruction_name(
-            joule_registry::instructions::ix::NAMES,
-            "registry",
-            name,
-        ),
+        name: crate::spec::instruction_name(joule_registry::wire::INSTRUCTIONS, "registry", name),
         docs,
         accounts,
         remaining,
@@ -380,9 +376,9 @@ pub fn spec(name: &str) -> IxSpec {
 
 /// Every registry instruction spec, in IDL order.
 pub fn specs() -> Vec<IxSpec> {
-    joule_registry::instructions::ix::NAMES
+    joule_registry::wire::INSTRUCTIONS
         .iter()
-        .map(|n| spec(n))
+        .map(|i| spec(i.name))
         .collect()
 }
 

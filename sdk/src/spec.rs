@@ -212,14 +212,18 @@ impl IxSpec {
     }
 }
 
-/// `name` as the `'static` entry of a program's instruction `NAMES` table
-/// (the table the program dispatches on), or a panic naming `program`: a
-/// spec can only exist for an instruction the program has.
-pub fn instruction_name(names: &'static [&'static str], program: &str, name: &str) -> &'static str {
-    names
+/// `name` as the `'static` name of one of a program's instructions (the
+/// list the program dispatches on), or a panic naming `program`: a spec can
+/// only exist for an instruction the program has.
+pub fn instruction_name(
+    instructions: joule_common::wire::Instructions,
+    program: &str,
+    name: &str,
+) -> &'static str {
+    instructions
         .iter()
-        .find(|n| **n == name)
-        .copied()
+        .find(|i| i.name == name)
+        .map(|i| i.name)
         .unwrap_or_else(|| panic!("unknown {program} instruction {name}"))
 }
 
@@ -284,4 +288,18 @@ impl Borsh {
         let b = self.u32(items.len() as u32);
         items.iter().fold(b, f)
     }
+}
+
+/// [`instruction_name`] over a program's `NAMES` table (for programs not yet
+/// on the wire contract).
+pub fn instruction_name_in(
+    names: &'static [&'static str],
+    program: &str,
+    name: &str,
+) -> &'static str {
+    names
+        .iter()
+        .find(|n| **n == name)
+        .copied()
+        .unwrap_or_else(|| panic!("unknown {program} instruction {name}"))
 }

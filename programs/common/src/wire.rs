@@ -181,11 +181,17 @@ pub trait Wire {
     fn write(&self, out: &mut Vec<u8>);
 }
 
-/// How the program reads a [`Wire`] value from its instruction data. Every
-/// implementation is `#[inline(always)]`: a parse costs what reading the
-/// fields by hand costs.
+/// How the program reads a [`Wire`] value from its instruction data, in two
+/// steps: [`read`](Self::read) checks the bytes are there and returns a
+/// view of them (the value itself for integers and enums, a reference into
+/// the data for addresses and byte arrays); once every argument is read,
+/// [`from_view`](Self::from_view) makes the value. So no 32-byte value is
+/// copied through a `Result`, and a parse costs what reading the fields by
+/// hand costs. Every implementation is `#[inline(always)]`.
 pub trait Read<'a>: Sized {
-    fn read(args: &mut Args<'a>) -> Result<Self, ProgramError>;
+    type View;
+    fn read(args: &mut Args<'a>) -> Result<Self::View, ProgramError>;
+    fn from_view(view: Self::View) -> Self;
 }
 
 /// A value whose Borsh encoding always has the same size: what a vector
@@ -203,9 +209,14 @@ macro_rules! int {
             }
         }
         impl<'a> Read<'a> for $t {
+            type View = Self;
             #[inline(always)]
             fn read(args: &mut Args<'a>) -> Result<Self, ProgramError> {
                 args.$read()
+            }
+            #[inline(always)]
+            fn from_view(view: Self) -> Self {
+                view
             }
         }
         impl FixedSize for $t {
@@ -229,9 +240,14 @@ impl Wire for bool {
     }
 }
 impl<'a> Read<'a> for bool {
+    type View = Self;
     #[inline(always)]
     fn read(args: &mut Args<'a>) -> Result<Self, ProgramError> {
         args.bool()
+    }
+    #[inline(always)]
+    fn from_view(view: Self) -> Self {
+        view
     }
 }
 impl FixedSize for bool {
@@ -245,13 +261,38 @@ impl Wire for Address {
     }
 }
 impl<'a> Read<'a> for Address {
+    type View = &'a Address;
     #[inline(always)]
-    fn read(args: &mut Args<'a>) -> Result<Self, ProgramError> {
-        Ok(*args.address()?)
+    fn read(args: &mut Args<'a>) -> Result<&'a Address, ProgramError> {
+        args.address()
+    }
+    #[inline(always)]
+    fn from_view(view: &'a Address) -> Self {
+        *view
     }
 }
 impl FixedSize for Address {
     const SIZE: usize = 32;
+}
+
+/// An address borrowed from the instruction data: no copy, which is often
+/// cheaper on-chain than an owned [`Address`].
+impl Wire for &Address {
+    const TYPE: ArgType = ArgType::Pubkey;
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(self.as_ref());
+    }
+}
+impl<'a> Read<'a> for &'a Address {
+    type View = Self;
+    #[inline(always)]
+    fn read(args: &mut Args<'a>) -> Result<Self, ProgramError> {
+        args.address()
+    }
+    #[inline(always)]
+    fn from_view(view: Self) -> Self {
+        view
+    }
 }
 
 /// A byte array (`[u8; N]` in the IDL).
@@ -262,13 +303,37 @@ impl<const N: usize> Wire for [u8; N] {
     }
 }
 impl<'a, const N: usize> Read<'a> for [u8; N] {
+    type View = &'a [u8; N];
     #[inline(always)]
-    fn read(args: &mut Args<'a>) -> Result<Self, ProgramError> {
-        Ok(*args.bytes::<N>()?)
+    fn read(args: &mut Args<'a>) -> Result<&'a [u8; N], ProgramError> {
+        args.bytes::<N>()
+    }
+    #[inline(always)]
+    fn from_view(view: &'a [u8; N]) -> Self {
+        *view
     }
 }
 impl<const N: usize> FixedSize for [u8; N] {
     const SIZE: usize = N;
+}
+
+/// A byte array borrowed from the instruction data (no copy).
+impl<const N: usize> Wire for &[u8; N] {
+    const TYPE: ArgType = ArgType::Array(&ArgType::U8, N);
+    fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(*self);
+    }
+}
+impl<'a, const N: usize> Read<'a> for &'a [u8; N] {
+    type View = Self;
+    #[inline(always)]
+    fn read(args: &mut Args<'a>) -> Result<Self, ProgramError> {
+        args.bytes::<N>()
+    }
+    #[inline(always)]
+    fn from_view(view: Self) -> Self {
+        view
+    }
 }
 
 /// A Borsh `Vec<T>` of fixed-size items, as the program reads it: the item
@@ -276,16 +341,15 @@ impl<const N: usize> FixedSize for [u8; N] {
 /// instruction data. The handler reads the items it needs from
 /// [`bytes`](Self::bytes); off-chain, [`EncodedItems`] builds one.
 pub struct Items<'a, T> {
-    count: usize,
     bytes: &'a [u8],
     item: PhantomData<T>,
 }
 
-impl<'a, T> Items<'a, T> {
+impl<'a, T: FixedSize> Items<'a, T> {
     /// The number of items.
     #[inline(always)]
     pub fn count(&self) -> usize {
-        self.count
+        self.bytes.len() / T::SIZE
     }
 
     /// The items' Borsh bytes, `count × T::SIZE` of them.
@@ -303,42 +367,42 @@ impl<T> Clone for Items<'_, T> {
 impl<T> Copy for Items<'_, T> {}
 impl<T> PartialEq for Items<'_, T> {
     fn eq(&self, other: &Self) -> bool {
-        self.count == other.count && self.bytes == other.bytes
+        self.bytes == other.bytes
     }
 }
 impl<T> Eq for Items<'_, T> {}
 impl<T> core::fmt::Debug for Items<'_, T> {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        f.debug_struct("Items")
-            .field("count", &self.count)
-            .field("bytes", &self.bytes)
-            .finish()
+        f.debug_struct("Items").field("bytes", &self.bytes).finish()
     }
 }
 
-impl<T: Wire> Wire for Items<'_, T> {
+impl<T: Wire + FixedSize> Wire for Items<'_, T> {
     const TYPE: ArgType = ArgType::Vec(&T::TYPE);
     fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&(self.count as u32).to_le_bytes());
+        out.extend_from_slice(&(self.count() as u32).to_le_bytes());
         out.extend_from_slice(self.bytes);
     }
 }
 impl<'a, T: FixedSize> Read<'a> for Items<'a, T> {
+    type View = Self;
     #[inline(always)]
     fn read(args: &mut Args<'a>) -> Result<Self, ProgramError> {
-        let (count, bytes) = args.vec_raw(T::SIZE)?;
+        let (_, bytes) = args.vec_raw(T::SIZE)?;
         Ok(Self {
-            count,
             bytes,
             item: PhantomData,
         })
+    }
+    #[inline(always)]
+    fn from_view(view: Self) -> Self {
+        view
     }
 }
 
 /// Items encoded off-chain: the owner of the bytes an [`Items`] argument
 /// borrows.
 pub struct EncodedItems<T> {
-    count: usize,
     bytes: Vec<u8>,
     item: PhantomData<T>,
 }
@@ -350,7 +414,6 @@ impl<T: Wire + FixedSize> EncodedItems<T> {
             item.write(&mut bytes);
         }
         Self {
-            count: items.len(),
             bytes,
             item: PhantomData,
         }
@@ -359,7 +422,6 @@ impl<T: Wire + FixedSize> EncodedItems<T> {
     /// The argument value.
     pub fn items(&self) -> Items<'_, T> {
         Items {
-            count: self.count,
             bytes: &self.bytes,
             item: PhantomData,
         }
@@ -380,10 +442,15 @@ impl Wire for Text<'_> {
     }
 }
 impl<'a> Read<'a> for Text<'a> {
+    type View = Self;
     #[inline(always)]
     fn read(args: &mut Args<'a>) -> Result<Self, ProgramError> {
         let len = args.u32()? as usize;
         Ok(Text(args.slice(len)?))
+    }
+    #[inline(always)]
+    fn from_view(view: Self) -> Self {
+        view
     }
 }
 
@@ -544,11 +611,17 @@ macro_rules! wire_struct {
         }
 
         impl<'a> $crate::wire::Read<'a> for $name {
+            type View = Self;
             #[inline(always)]
             fn read(args: &mut $crate::args::Args<'a>) -> Result<Self, $crate::ProgramError> {
+                $(let $field = <$ty as $crate::wire::Read<'a>>::read(args)?;)*
                 Ok(Self {
-                    $($field: <$ty as $crate::wire::Read<'a>>::read(args)?,)*
+                    $($field: <$ty as $crate::wire::Read<'a>>::from_view($field),)*
                 })
+            }
+            #[inline(always)]
+            fn from_view(view: Self) -> Self {
+                view
             }
         }
 
@@ -572,9 +645,14 @@ macro_rules! wire_enum {
         }
 
         impl<'a> $crate::wire::Read<'a> for $name {
+            type View = Self;
             #[inline(always)]
             fn read(args: &mut $crate::args::Args<'a>) -> Result<Self, $crate::ProgramError> {
                 $name::from_u8(args.u8()?).ok_or($crate::ProgramError::from($invalid))
+            }
+            #[inline(always)]
+            fn from_view(view: Self) -> Self {
+                view
             }
         }
 
@@ -672,7 +750,7 @@ macro_rules! __wire_args {
         let mut reader = $crate::args::Args::new($data);
         $(let $arg = <$ty as $crate::wire::Read<'_>>::read(&mut reader)?;)*
         reader.finish()?;
-        Ok(Self { $($arg),* })
+        Ok(Self { $($arg: <$ty as $crate::wire::Read<'_>>::from_view($arg)),* })
     }};
 }
 
