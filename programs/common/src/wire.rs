@@ -2,8 +2,9 @@
 //! once in its program crate with [`instruction!`](crate::instruction).
 //!
 //! One declaration gives the program its parser (an `#[inline(always)]`
-//! `Args::parse` over the Borsh data and an `Accounts::take` naming the
-//! account slice), gives off-chain code its encoder (`Args::data`, and
+//! `Args::parse` over the Borsh data, and `Accounts::split` /
+//! `Accounts::from_array` naming the account slice), gives off-chain code
+//! its encoder (`Args::data`, and
 //! `Accounts` filled with addresses in the order the program takes them),
 //! and gives the IDL generator its description ([`IxSpec`]: the name,
 //! discriminator, docs, every account with its flags and PDA seeds, the
@@ -13,6 +14,9 @@
 //! The parser reads the Borsh shape only (integers, addresses, byte arrays,
 //! enum bytes, vectors of fixed-size items, strings); what the values must
 //! satisfy (amounts above zero, text lengths, …) is checked by the handler.
+//! Addresses and byte arrays can be read as references into the
+//! instruction data (`&'a Address`, `&'a [u8; N]`): on-chain that is
+//! usually cheaper than a copy, measured on the SBF build.
 
 use crate::args::Args;
 use alloc::vec::Vec;
@@ -487,9 +491,9 @@ pub type Instructions = &'static [&'static IxSpec];
 /// the instruction data ([`Items`], [`Text`]). The module gets:
 ///
 /// - `Accounts<T>`: one field per account, in order. The program calls
-///   `Accounts::take(accounts)` (the named accounts and the rest, or
-///   `AccountNotEnoughKeys`); off-chain code fills `Accounts<Pubkey>` and
-///   calls `into_array()`.
+///   `Accounts::split(accounts)` (the named accounts and the rest, or
+///   `AccountNotEnoughKeys`) and names them with `Accounts::from_array`;
+///   off-chain code fills `Accounts<Pubkey>` and calls `into_array()`.
 /// - `Args`: one field per argument. `Args::parse(data)` reads the Borsh
 ///   arguments (after the discriminator), failing with
 ///   `InstructionDidNotDeserialize` on missing or trailing bytes;
@@ -562,16 +566,33 @@ macro_rules! accounts {
         }
 
         impl<'a> $name<&'a mut $crate::AccountView> {
-            /// Names the first accounts of the slice; returns them and the
-            /// accounts after them, or fails with `AccountNotEnoughKeys`.
+            /// Splits off the instruction's named accounts: the first
+            /// `LEN` of the slice and the accounts after them, or fails
+            /// with `AccountNotEnoughKeys`. Name them with
+            /// [`from_array`](Self::from_array) (two steps: a `Result`
+            /// holding one reference rather than one per account keeps
+            /// the program's code as tight as hand-written indexing).
             #[inline(always)]
             #[allow(clippy::type_complexity)]
-            pub fn take(
+            pub fn split(
                 accounts: &'a mut [$crate::AccountView],
-            ) -> Result<(Self, &'a mut [$crate::AccountView]), $crate::ProgramError> {
-                let ([$($acc),*], rest) =
-                    $crate::validate::take::<{ $crate::__wire_count!($($acc)*) }>(accounts)?;
-                Ok((Self { $($acc),* }, rest))
+            ) -> Result<
+                (
+                    &'a mut [$crate::AccountView; $crate::__wire_count!($($acc)*)],
+                    &'a mut [$crate::AccountView],
+                ),
+                $crate::ProgramError,
+            > {
+                $crate::validate::take::<{ $crate::__wire_count!($($acc)*) }>(accounts)
+            }
+
+            /// Names the accounts [`split`](Self::split) returned.
+            #[inline(always)]
+            pub fn from_array(
+                accounts: &'a mut [$crate::AccountView; $crate::__wire_count!($($acc)*)],
+            ) -> Self {
+                let [$($acc),*] = accounts;
+                Self { $($acc),* }
             }
         }
     };

@@ -69,7 +69,8 @@ impl<'a> AdminConfigAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let (AdminConfig { admin, config }, _) = AdminConfig::take(accounts)?;
+        let (named, _) = AdminConfig::split(accounts)?;
+        let AdminConfig { admin, config } = AdminConfig::from_array(named);
         joule_common::validate::signer(admin)?;
         let config = load_mut::<Config>(config, program_id)?;
         if &config.admin != admin.address() {
@@ -96,14 +97,12 @@ impl<'a> AdminMeterAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let (
-            AdminMeter {
-                admin,
-                config,
-                meter,
-            },
-            _,
-        ) = AdminMeter::take(accounts)?;
+        let (named, _) = AdminMeter::split(accounts)?;
+        let AdminMeter {
+            admin,
+            config,
+            meter,
+        } = AdminMeter::from_array(named);
         drop(load_config_as_admin(config, admin, program_id)?);
         let meter_key = *meter.address();
         let meter = load_meter_mut(meter, program_id)?;

@@ -40,8 +40,9 @@ impl<'a> AcceptAdminAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let (accept_admin::Accounts { new_admin, config }, _) =
-            accept_admin::Accounts::take(accounts)?;
+        let (named, _) = accept_admin::Accounts::split(accounts)?;
+        let accept_admin::Accounts { new_admin, config } =
+            accept_admin::Accounts::from_array(named);
         validate::signer(new_admin)?;
         let config = load_mut::<Config>(config, program_id)?;
         Ok(Self { new_admin, config })

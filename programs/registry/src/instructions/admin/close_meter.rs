@@ -20,15 +20,13 @@ impl<'a> CloseMeterAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let (
-            close_meter::Accounts {
-                admin,
-                config,
-                meter,
-                owner,
-            },
-            _,
-        ) = close_meter::Accounts::take(accounts)?;
+        let (named, _) = close_meter::Accounts::split(accounts)?;
+        let close_meter::Accounts {
+            admin,
+            config,
+            meter,
+            owner,
+        } = close_meter::Accounts::from_array(named);
         drop(load_config_as_admin(config, admin, program_id)?);
         validate::writable(owner)?;
         let key = *meter.address();

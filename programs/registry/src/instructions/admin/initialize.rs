@@ -59,17 +59,15 @@ fn check_upgrade_authority(
 
 impl<'a> InitializeAccounts<'a> {
     pub fn parse(accounts: &'a mut [AccountView]) -> Result<Self, ProgramError> {
-        let (
-            initialize::Accounts {
-                admin,
-                config,
-                energy_mint,
-                program_data,
-                system_program,
-                token_program,
-            },
-            _,
-        ) = initialize::Accounts::take(accounts)?;
+        let (named, _) = initialize::Accounts::split(accounts)?;
+        let initialize::Accounts {
+            admin,
+            config,
+            energy_mint,
+            program_data,
+            system_program,
+            token_program,
+        } = initialize::Accounts::from_array(named);
         validate::writable_signer(admin)?;
         check_upgrade_authority(program_data, admin)?;
         validate::uninitialized(config)?;

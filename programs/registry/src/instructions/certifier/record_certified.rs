@@ -22,14 +22,12 @@ impl<'a> RecordCertifiedAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let (
-            record_certified::Accounts {
-                certifier,
-                config,
-                meter,
-            },
-            _,
-        ) = record_certified::Accounts::take(accounts)?;
+        let (named, _) = record_certified::Accounts::split(accounts)?;
+        let record_certified::Accounts {
+            certifier,
+            config,
+            meter,
+        } = record_certified::Accounts::from_array(named);
         // `[signer]` the certificates program's PDA `["certifier"]`.
         if certifier.address() != &CERTIFIER_AUTHORITY || !certifier.is_signer() {
             return Err(RegistryError::NotCertifier.into());

@@ -48,8 +48,9 @@ impl<'a> SubmitReadingsAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let (submit_readings::Accounts { oracle, config }, meters) =
-            submit_readings::Accounts::take(accounts)?;
+        let (named, meters) = submit_readings::Accounts::split(accounts)?;
+        let submit_readings::Accounts { oracle, config } =
+            submit_readings::Accounts::from_array(named);
         validate::signer(oracle)?;
         let cfg = load::<Config>(config, program_id)?;
         require_unpaused(&cfg, PAUSE_REGISTRY)?;

@@ -46,14 +46,12 @@ impl<'a> MeterTransferAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let (
-            propose_meter_transfer::Accounts {
-                owner,
-                config,
-                meter,
-            },
-            _,
-        ) = propose_meter_transfer::Accounts::take(accounts)?;
+        let (named, _) = propose_meter_transfer::Accounts::split(accounts)?;
+        let propose_meter_transfer::Accounts {
+            owner,
+            config,
+            meter,
+        } = propose_meter_transfer::Accounts::from_array(named);
         let ctx = Self::parse(owner, config, meter, program_id)?;
         if &ctx.meter.owner != ctx.signer.address() {
             return Err(RegistryError::NotMeterOwner.into());
@@ -88,14 +86,12 @@ pub fn propose(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
 /// Accounts: `[new_owner (s), config, meter (w)]`.
 pub fn accept(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
     accept_meter_transfer::Args::parse(args)?;
-    let (
-        accept_meter_transfer::Accounts {
-            new_owner,
-            config,
-            meter,
-        },
-        _,
-    ) = accept_meter_transfer::Accounts::take(accounts)?;
+    let (named, _) = accept_meter_transfer::Accounts::split(accounts)?;
+    let accept_meter_transfer::Accounts {
+        new_owner,
+        config,
+        meter,
+    } = accept_meter_transfer::Accounts::from_array(named);
     let mut ctx = MeterTransferAccounts::parse(new_owner, config, meter, program_id)?;
 
     let m = &mut *ctx.meter;

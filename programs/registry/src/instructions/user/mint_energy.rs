@@ -36,16 +36,14 @@ impl<'a> MintEnergyAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let (
-            mint_energy::Accounts {
-                config,
-                meter,
-                energy_mint,
-                owner_token,
-                token_program,
-            },
-            _,
-        ) = mint_energy::Accounts::take(accounts)?;
+        let (named, _) = mint_energy::Accounts::split(accounts)?;
+        let mint_energy::Accounts {
+            config,
+            meter,
+            energy_mint,
+            owner_token,
+            token_program,
+        } = mint_energy::Accounts::from_array(named);
         let cfg = load::<Config>(config, program_id)?;
         require_unpaused(&cfg, PAUSE_REGISTRY)?;
         let config_bump = cfg.bump;

@@ -35,17 +35,15 @@ impl<'a> RedeemConsumptionAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let (
-            redeem_consumption::Accounts {
-                owner,
-                config,
-                meter,
-                energy_mint,
-                owner_token,
-                token_program,
-            },
-            _,
-        ) = redeem_consumption::Accounts::take(accounts)?;
+        let (named, _) = redeem_consumption::Accounts::split(accounts)?;
+        let redeem_consumption::Accounts {
+            owner,
+            config,
+            meter,
+            energy_mint,
+            owner_token,
+            token_program,
+        } = redeem_consumption::Accounts::from_array(named);
         validate::signer(owner)?;
         let cfg = load::<Config>(config, program_id)?;
         require_unpaused(&cfg, PAUSE_REGISTRY)?;

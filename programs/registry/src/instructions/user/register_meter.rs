@@ -59,15 +59,13 @@ impl<'a> RegisterMeterAccounts<'a> {
         program_id: &Address,
         args: &RegisterMeterArgs,
     ) -> Result<Self, ProgramError> {
-        let (
-            register_meter::Accounts {
-                owner,
-                config,
-                meter,
-                system_program,
-            },
-            _,
-        ) = register_meter::Accounts::take(accounts)?;
+        let (named, _) = register_meter::Accounts::split(accounts)?;
+        let register_meter::Accounts {
+            owner,
+            config,
+            meter,
+            system_program,
+        } = register_meter::Accounts::from_array(named);
         validate::writable_signer(owner)?;
         require_unpaused(&*load::<Config>(config, program_id)?, PAUSE_REGISTRY)?;
         validate::uninitialized(meter)?;
