@@ -14,12 +14,10 @@ use crate::{
 pub use joule_market::{
     error::MarketError,
     events::*,
-    instructions::{
-        admin::create_market::MarketParams,
-        keeper::settle_orders::{ACCOUNTS_PER_ORDER, MAX_SETTLE_ORDERS},
-    },
+    instructions::keeper::settle_orders::{ACCOUNTS_PER_ORDER, MAX_SETTLE_ORDERS},
     math::{self, Clearing, Settlement},
     state::*,
+    wire::MarketParams,
     ID,
 };
 
@@ -435,11 +433,7 @@ pub fn spec(name: &str) -> IxSpec {
         other => panic!("unknown market instruction {other}"),
     };
     IxSpec {
-        name: crate::spec::instruction_name_in(
-            joule_market::instructions::ix::NAMES,
-            "market",
-            name,
-        ),
+        name: crate::spec::instruction_name(joule_market::wire::INSTRUCTIONS, "market", name),
         docs,
         accounts,
         remaining,
@@ -450,9 +444,9 @@ pub fn spec(name: &str) -> IxSpec {
 
 /// Every market instruction spec, in IDL order.
 pub fn specs() -> Vec<IxSpec> {
-    joule_market::instructions::ix::NAMES
+    joule_market::wire::INSTRUCTIONS
         .iter()
-        .map(|n| spec(n))
+        .map(|i| spec(i.name))
         .collect()
 }
 
