@@ -303,8 +303,8 @@ pub fn spec(name: &str) -> IxSpec {
         other => panic!("unknown certificates instruction {other}"),
     };
     IxSpec {
-        name: crate::spec::instruction_name_in(
-            joule_certificates::instructions::ix::NAMES,
+        name: crate::spec::instruction_name(
+            joule_certificates::wire::INSTRUCTIONS,
             "certificates",
             name,
         ),
@@ -318,9 +318,9 @@ pub fn spec(name: &str) -> IxSpec {
 
 /// Every certificates instruction spec, in IDL order.
 pub fn specs() -> Vec<IxSpec> {
-    joule_certificates::instructions::ix::NAMES
+    joule_certificates::wire::INSTRUCTIONS
         .iter()
-        .map(|n| spec(n))
+        .map(|i| spec(i.name))
         .collect()
 }
 

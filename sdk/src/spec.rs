@@ -289,17 +289,3 @@ impl Borsh {
         items.iter().fold(b, f)
     }
 }
-
-/// [`instruction_name`] over a program's `NAMES` table (for programs not yet
-/// on the wire contract).
-pub fn instruction_name_in(
-    names: &'static [&'static str],
-    program: &str,
-    name: &str,
-) -> &'static str {
-    names
-        .iter()
-        .find(|n| **n == name)
-        .copied()
-        .unwrap_or_else(|| panic!("unknown {program} instruction {name}"))
-}

@@ -1,6 +1,7 @@
 use super::super::{
     claim_certificate_id, create_certificate_account, require_unpaused, uninitialized_pda,
 };
+use crate::wire::issue_certificate;
 use crate::{
     error::CertificatesError,
     events::CertificateIssued,
@@ -11,8 +12,7 @@ use crate::{
 };
 use joule_common::{
     account::{init, load, load_mut, AccountState},
-    args::Args,
-    cpi::system_program,
+    cpi,
     event::emit,
     pda, validate,
 };
@@ -31,36 +31,17 @@ use pinocchio::{
 /// Discriminator of the registry's `record_certified` hook.
 const RECORD_CERTIFIED: [u8; 8] = joule_common::disc::instruction("record_certified");
 
-/// Arguments of `issue_certificate`.
-pub struct IssueArgs {
-    pub amount_wh: u64,
-    pub period_start: i64,
-    pub period_end: i64,
-    /// The new certificate's id (see [`claim_certificate_id`]).
-    pub id: u64,
-}
-
-impl IssueArgs {
-    fn parse(data: &[u8]) -> Result<Self, ProgramError> {
-        let mut args = Args::new(data);
-        let amount_wh = args.u64()?;
-        let period_start = args.i64()?;
-        let period_end = args.i64()?;
-        let id = args.u64()?;
-        args.finish()?;
-        if amount_wh == 0 {
-            return Err(CertificatesError::ZeroAmount.into());
-        }
-        if period_start >= period_end {
-            return Err(CertificatesError::InvalidPeriod.into());
-        }
-        Ok(Self {
-            amount_wh,
-            period_start,
-            period_end,
-            id,
-        })
+/// Checks the arguments beyond their Borsh shape: a non-zero amount over a
+/// period that starts before it ends.
+#[inline(always)]
+fn check_args(args: &issue_certificate::Args) -> Result<(), ProgramError> {
+    if args.amount_wh == 0 {
+        return Err(CertificatesError::ZeroAmount.into());
     }
+    if args.period_start >= args.period_end {
+        return Err(CertificatesError::InvalidPeriod.into());
+    }
+    Ok(())
 }
 
 /// What the meter says about the energy being certified, read before the
@@ -124,10 +105,18 @@ impl<'a> IssueCertificateAccounts<'a> {
         program_id: &Address,
         id: u64,
     ) -> Result<Self, ProgramError> {
-        let (
-            [authority, payer, config, certificate, registry_config, meter, certifier, registry, system],
-            _,
-        ) = validate::take::<9>(accounts)?;
+        let (named, _) = issue_certificate::Accounts::split(accounts)?;
+        let issue_certificate::Accounts {
+            authority,
+            payer,
+            config,
+            certificate,
+            registry_config,
+            meter,
+            certifier,
+            registry_program,
+            system_program,
+        } = issue_certificate::Accounts::from_array(named);
         validate::signer(authority)?;
         validate::writable_signer(payer)?;
         let config = load_mut::<Config>(config, program_id)?;
@@ -153,8 +142,8 @@ impl<'a> IssueCertificateAccounts<'a> {
         validate::writable(meter)?;
         let meter_facts = read_meter(meter)?;
         validate::address(certifier, &CERTIFIER_AUTHORITY)?;
-        validate::program(registry, &joule_registry::ID)?;
-        system_program(system)?;
+        validate::program(registry_program, &joule_registry::ID)?;
+        cpi::system_program(system_program)?;
         Ok(Self {
             payer,
             config,
@@ -171,7 +160,7 @@ impl<'a> IssueCertificateAccounts<'a> {
 /// back as this program's own error (clients decode a failed transaction's
 /// code against the top-level program's IDL).
 #[inline(always)]
-fn check_meter(m: &MeterFacts, args: &IssueArgs) -> Result<(), ProgramError> {
+fn check_meter(m: &MeterFacts, args: &issue_certificate::Args) -> Result<(), ProgramError> {
     if !m.active {
         return Err(CertificatesError::MeterNotActive.into());
     }
@@ -202,7 +191,8 @@ fn check_meter(m: &MeterFacts, args: &IssueArgs) -> Result<(), ProgramError> {
 /// Accounts: `[authority (s), payer (s, w), config (w), certificate (w),
 /// registry_config, meter (w), certifier, registry_program, system_program]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let args = IssueArgs::parse(args)?;
+    let args = issue_certificate::Args::parse(args)?;
+    check_args(&args)?;
     let IssueCertificateAccounts {
         payer,
         mut config,
