@@ -176,13 +176,66 @@ impl IxSpec {
 
 // ------------------------------------------------------------------ values
 
+/// Where [`Wire::write`] appends bytes: a `Vec` off-chain, a [`Buf`] on
+/// the stack for a CPI.
+pub trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// A stack buffer of `N` bytes for instruction data a program builds for a
+/// CPI. Writing past its end is remembered, and [`bytes`](Self::bytes)
+/// then returns `None`; for arguments of fixed size the check folds away.
+pub struct Buf<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Buf<N> {
+    #[inline(always)]
+    pub const fn new() -> Self {
+        Self {
+            bytes: [0; N],
+            len: 0,
+        }
+    }
+
+    /// The bytes written, or `None` if more than `N` were.
+    #[inline(always)]
+    pub fn bytes(&self) -> Option<&[u8]> {
+        self.bytes.get(..self.len)
+    }
+}
+
+impl<const N: usize> Default for Buf<N> {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl<const N: usize> Sink for Buf<N> {
+    #[inline(always)]
+    fn put(&mut self, bytes: &[u8]) {
+        let end = self.len.saturating_add(bytes.len());
+        if let Some(dst) = self.bytes.get_mut(self.len..end) {
+            dst.copy_from_slice(bytes);
+        }
+        self.len = end;
+    }
+}
+
 /// A Borsh value that can be an instruction argument: its IDL type and its
 /// encoding (used off-chain; the program reads it with [`Read`]).
 pub trait Wire {
     /// Its type in the IDL.
     const TYPE: ArgType;
     /// Appends its Borsh encoding.
-    fn write(&self, out: &mut Vec<u8>);
+    fn write<S: Sink>(&self, out: &mut S);
 }
 
 /// How the program reads a [`Wire`] value from its instruction data, in two
@@ -208,8 +261,9 @@ macro_rules! int {
     ($($t:ty => $ty:ident, $read:ident;)+) => {$(
         impl Wire for $t {
             const TYPE: ArgType = ArgType::$ty;
-            fn write(&self, out: &mut Vec<u8>) {
-                out.extend_from_slice(&self.to_le_bytes());
+            #[inline(always)]
+            fn write<S: Sink>(&self, out: &mut S) {
+                out.put(&self.to_le_bytes());
             }
         }
         impl<'a> Read<'a> for $t {
@@ -239,8 +293,9 @@ int! {
 
 impl Wire for bool {
     const TYPE: ArgType = ArgType::Bool;
-    fn write(&self, out: &mut Vec<u8>) {
-        out.push(u8::from(*self));
+    #[inline(always)]
+    fn write<S: Sink>(&self, out: &mut S) {
+        out.put(&[u8::from(*self)]);
     }
 }
 impl<'a> Read<'a> for bool {
@@ -260,8 +315,9 @@ impl FixedSize for bool {
 
 impl Wire for Address {
     const TYPE: ArgType = ArgType::Pubkey;
-    fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(self.as_ref());
+    #[inline(always)]
+    fn write<S: Sink>(&self, out: &mut S) {
+        out.put(self.as_ref());
     }
 }
 impl<'a> Read<'a> for Address {
@@ -283,8 +339,9 @@ impl FixedSize for Address {
 /// cheaper on-chain than an owned [`Address`].
 impl Wire for &Address {
     const TYPE: ArgType = ArgType::Pubkey;
-    fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(self.as_ref());
+    #[inline(always)]
+    fn write<S: Sink>(&self, out: &mut S) {
+        out.put(self.as_ref());
     }
 }
 impl<'a> Read<'a> for &'a Address {
@@ -302,8 +359,9 @@ impl<'a> Read<'a> for &'a Address {
 /// A byte array (`[u8; N]` in the IDL).
 impl<const N: usize> Wire for [u8; N] {
     const TYPE: ArgType = ArgType::Array(&ArgType::U8, N);
-    fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(self);
+    #[inline(always)]
+    fn write<S: Sink>(&self, out: &mut S) {
+        out.put(self.as_slice());
     }
 }
 impl<'a, const N: usize> Read<'a> for [u8; N] {
@@ -324,8 +382,9 @@ impl<const N: usize> FixedSize for [u8; N] {
 /// A byte array borrowed from the instruction data (no copy).
 impl<const N: usize> Wire for &[u8; N] {
     const TYPE: ArgType = ArgType::Array(&ArgType::U8, N);
-    fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(*self);
+    #[inline(always)]
+    fn write<S: Sink>(&self, out: &mut S) {
+        out.put(*self);
     }
 }
 impl<'a, const N: usize> Read<'a> for &'a [u8; N] {
@@ -383,9 +442,10 @@ impl<T> core::fmt::Debug for Items<'_, T> {
 
 impl<T: Wire + FixedSize> Wire for Items<'_, T> {
     const TYPE: ArgType = ArgType::Vec(&T::TYPE);
-    fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&(self.count() as u32).to_le_bytes());
-        out.extend_from_slice(self.bytes);
+    #[inline(always)]
+    fn write<S: Sink>(&self, out: &mut S) {
+        out.put(&(self.count() as u32).to_le_bytes());
+        out.put(self.bytes);
     }
 }
 impl<'a, T: FixedSize> Read<'a> for Items<'a, T> {
@@ -440,9 +500,10 @@ pub struct Text<'a>(pub &'a [u8]);
 
 impl Wire for Text<'_> {
     const TYPE: ArgType = ArgType::String;
-    fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&(self.0.len() as u32).to_le_bytes());
-        out.extend_from_slice(self.0);
+    #[inline(always)]
+    fn write<S: Sink>(&self, out: &mut S) {
+        out.put(&(self.0.len() as u32).to_le_bytes());
+        out.put(self.0);
     }
 }
 impl<'a> Read<'a> for Text<'a> {
@@ -595,6 +656,25 @@ macro_rules! accounts {
                 Self { $($acc),* }
             }
         }
+
+        impl<'a> $name<&'a $crate::Address> {
+            /// The accounts as a CPI's account metas, in order, each
+            /// writable and signer as the spec says.
+            #[inline(always)]
+            pub fn metas(
+                &self,
+            ) -> [$crate::wire::__InstructionAccount<'a>; $crate::__wire_count!($($acc)*)] {
+                let addresses = [$(self.$acc),*];
+                let specs = Self::SPECS;
+                core::array::from_fn(|i| {
+                    $crate::wire::__InstructionAccount::new(
+                        addresses[i],
+                        specs[i].writable,
+                        specs[i].signer,
+                    )
+                })
+            }
+        }
     };
 }
 
@@ -626,7 +706,8 @@ macro_rules! wire_struct {
 
         impl $crate::wire::Wire for $name {
             const TYPE: $crate::wire::ArgType = $crate::wire::ArgType::Defined(stringify!($name));
-            fn write(&self, out: &mut $crate::wire::__Vec<u8>) {
+            #[inline(always)]
+            fn write<S: $crate::wire::Sink>(&self, out: &mut S) {
                 $($crate::wire::Wire::write(&self.$field, out);)*
             }
         }
@@ -660,8 +741,9 @@ macro_rules! wire_enum {
     ($name:ident, $invalid:expr) => {
         impl $crate::wire::Wire for $name {
             const TYPE: $crate::wire::ArgType = $crate::wire::ArgType::Defined(stringify!($name));
-            fn write(&self, out: &mut $crate::wire::__Vec<u8>) {
-                out.push(*self as u8);
+            #[inline(always)]
+            fn write<S: $crate::wire::Sink>(&self, out: &mut S) {
+                out.put(&[*self as u8]);
             }
         }
 
@@ -685,6 +767,8 @@ macro_rules! wire_enum {
 
 #[doc(hidden)]
 pub use alloc::vec::Vec as __Vec;
+#[doc(hidden)]
+pub use pinocchio::instruction::InstructionAccount as __InstructionAccount;
 
 #[doc(hidden)]
 #[macro_export]
@@ -755,8 +839,19 @@ macro_rules! __wire_args {
 
         /// Appends the Borsh arguments.
         #[allow(unused_variables)]
-        pub fn write(&self, out: &mut $crate::wire::__Vec<u8>) {
+        #[inline(always)]
+        pub fn write<S: $crate::wire::Sink>(&self, out: &mut S) {
             $($crate::wire::Wire::write(&self.$arg, out);)*
+        }
+
+        /// The instruction data in a stack buffer of `N` bytes, for a CPI
+        /// (`None` from its `bytes()` if `N` is too small).
+        #[inline(always)]
+        pub fn data_in<const N: usize>(&self) -> $crate::wire::Buf<N> {
+            let mut out = $crate::wire::Buf::new();
+            $crate::wire::Sink::put(&mut out, &DISCRIMINATOR);
+            self.write(&mut out);
+            out
         }
 
         /// The instruction data: discriminator, then the Borsh arguments.
@@ -941,6 +1036,41 @@ mod tests {
         let parsed = label::Args::parse(&data[8..]).expect("parses");
         assert_eq!((parsed.ids.count(), parsed.ids.bytes().len()), (3, 12));
         assert_eq!(parsed, args);
+    }
+
+    #[test]
+    fn cpi_data_and_metas_follow_the_declaration() {
+        let args = paint::Args {
+            id: 7,
+            color: Color::Red,
+            pair: Pair {
+                a: 1,
+                b: Address::new_from_array([2; 32]),
+            },
+            tag: *b"wxyz",
+        };
+        let data = args.data();
+        assert_eq!(args.data_in::<55>().bytes(), Some(data.as_slice()));
+        assert_eq!(args.data_in::<54>().bytes(), None);
+        let keys = [1u8, 2, 3].map(|b| Address::new_from_array([b; 32]));
+        let metas = paint::Accounts {
+            owner: &keys[0],
+            canvas: &keys[1],
+            system_program: &keys[2],
+        }
+        .metas();
+        let flags: std::vec::Vec<_> = metas
+            .iter()
+            .map(|m| (*m.address, m.is_writable, m.is_signer))
+            .collect();
+        assert_eq!(
+            flags,
+            [
+                (keys[0], false, true),
+                (keys[1], true, false),
+                (keys[2], false, false)
+            ]
+        );
     }
 
     #[test]

@@ -20,16 +20,18 @@ use joule_registry::state::{
     Config as RegistryConfig, Meter, MeterKind, CERTIFIER_AUTHORITY, CERTIFIER_BUMP,
     CONFIG_ADDRESS as REGISTRY_CONFIG_ADDRESS, PAUSE_CERTIFICATES, PAUSE_REGISTRY, SEED_CERTIFIER,
 };
+use joule_registry::wire::record_certified;
 use pinocchio::{
     account::RefMut,
     cpi::{invoke_signed, Signer},
     error::ProgramError,
-    instruction::{InstructionAccount, InstructionView},
+    instruction::InstructionView,
     AccountView, Address, ProgramResult,
 };
 
-/// Discriminator of the registry's `record_certified` hook.
-const RECORD_CERTIFIED: [u8; 8] = joule_common::disc::instruction("record_certified");
+/// Size of the registry's `record_certified` data: discriminator, then
+/// `amount_wh: u64, period_start: i64, period_end: i64`.
+const RECORD_CERTIFIED_LEN: usize = 32;
 
 /// Checks the arguments beyond their Borsh shape: a non-zero amount over a
 /// period that starts before it ends.
@@ -212,20 +214,24 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let seeds = pinocchio::instruction::seeds!(SEED_CERTIFICATE, &id_le, &bump);
     create_certificate_account(payer, certificate, Signer::from(&seeds), rent, program_id)?;
 
-    // record_certified(amount_wh, period_start, period_end), signed by ["certifier"].
-    let mut data = [0u8; 32];
-    data[..8].copy_from_slice(&RECORD_CERTIFIED);
-    data[8..16].copy_from_slice(&args.amount_wh.to_le_bytes());
-    data[16..24].copy_from_slice(&args.period_start.to_le_bytes());
-    data[24..32].copy_from_slice(&args.period_end.to_le_bytes());
-    let metas = [
-        InstructionAccount::readonly_signer(certifier.address()),
-        InstructionAccount::readonly(registry_config.address()),
-        InstructionAccount::writable(meter.address()),
-    ];
+    // The registry's record_certified, encoded with the registry's wire
+    // contract and signed by ["certifier"].
+    let data = record_certified::Args {
+        amount_wh: args.amount_wh,
+        period_start: args.period_start,
+        period_end: args.period_end,
+    }
+    .data_in::<RECORD_CERTIFIED_LEN>();
+    let metas = record_certified::Accounts {
+        certifier: certifier.address(),
+        config: registry_config.address(),
+        meter: meter.address(),
+    }
+    .metas();
     let ix = InstructionView {
         program_id: &joule_registry::ID,
-        data: &data,
+        // Never `None`: the arguments are exactly RECORD_CERTIFIED_LEN bytes.
+        data: data.bytes().ok_or(ProgramError::InvalidInstructionData)?,
         accounts: &metas,
     };
     let bump = [CERTIFIER_BUMP];
@@ -279,4 +285,21 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         exported_wh: facts.exported_wh,
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_certified_fits_its_buffer() {
+        let args = record_certified::Args {
+            amount_wh: 1,
+            period_start: 2,
+            period_end: 3,
+        };
+        let buf = args.data_in::<RECORD_CERTIFIED_LEN>();
+        assert_eq!(buf.bytes(), Some(args.data().as_slice()));
+        assert_eq!(args.data().len(), RECORD_CERTIFIED_LEN);
+    }
 }
