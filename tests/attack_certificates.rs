@@ -136,7 +136,16 @@ fn split_rejects_the_next_issue_address_for_every_accepted_index() {
     let accepted =
         (0..certs::MAX_SPLIT_INDEX_SKIP).filter(|i| certs::split_address(&cert, *i).is_some());
     for index in accepted {
-        let mut ix = certs::split_certificate(&me, &me, &cert, index, 2_000, 2_000, &me);
+        let mut ix = certs::SplitCertificate {
+            owner: me,
+            payer: me,
+            certificate: cert,
+            split_index: index,
+            keep_wh: 2_000,
+            split_wh: 2_000,
+            new_owner: me,
+        }
+        .instruction();
         ix.accounts[4].pubkey = next_issue;
         assert_ix_error(
             &ctx.send_unrecorded(&[ix], &[&producer]),
@@ -167,7 +176,16 @@ fn split_rejects_the_next_part_address_of_another_certificate() {
     let their_next = certs::split_key(&theirs, their_index);
     let me = producer.pubkey();
     let before = ctx.snapshot(&[cert, theirs, their_next]);
-    let mut ix = certs::split_certificate(&me, &me, &cert, their_index, 2_000, 2_000, &me);
+    let mut ix = certs::SplitCertificate {
+        owner: me,
+        payer: me,
+        certificate: cert,
+        split_index: their_index,
+        keep_wh: 2_000,
+        split_wh: 2_000,
+        new_owner: me,
+    }
+    .instruction();
     ix.accounts[4].pubkey = their_next;
     assert_ix_error(
         &ctx.send_unrecorded(&[ix], &[&producer]),
@@ -193,8 +211,16 @@ fn issue_rejects_a_split_part_address() {
     let part = certs::split_key(&cert, ctx.next_split_index(&cert));
     let payer = ctx.payer.pubkey();
     let before = ctx.snapshot(&[certs::config_address(), meter, part, cert]);
-    let mut ix =
-        certs::issue_certificate(&authority.pubkey(), &payer, id, &meter, 1_000, START, END);
+    let mut ix = certs::IssueCertificate {
+        authority: authority.pubkey(),
+        payer,
+        id,
+        meter,
+        amount_wh: 1_000,
+        period_start: START,
+        period_end: END,
+    }
+    .instruction();
     ix.accounts[3].pubkey = part;
     assert_error(
         &ctx.send_unrecorded(&[ix], &[&authority]),
@@ -215,20 +241,47 @@ fn split_rejects_a_replayed_split() {
     // The owner skips ahead: the second usable index, leaving the first unused.
     let first = ctx.next_split_index(&cert);
     let second = certs::next_split_index(&cert, first + 1);
-    let ix = certs::split_certificate(&me, &me, &cert, second, 3_000, 1_000, &me);
+    let ix = certs::SplitCertificate {
+        owner: me,
+        payer: me,
+        certificate: cert,
+        split_index: second,
+        keep_wh: 3_000,
+        split_wh: 1_000,
+        new_owner: me,
+    }
+    .instruction();
     expect_ok(ctx.send_unrecorded(std::slice::from_ref(&ix), &[&producer]));
     let part = certs::split_key(&cert, second);
     let skipped = certs::split_key(&cert, first);
     assert_eq!(ctx.certificate(&cert).split_count, second + 1);
     let before = ctx.snapshot(&[cert, part, skipped]);
     // The same split re-signed with a fresh blockhash: its part exists.
-    let ix = certs::split_certificate(&me, &me, &cert, second, 2_000, 1_000, &me);
+    let ix = certs::SplitCertificate {
+        owner: me,
+        payer: me,
+        certificate: cert,
+        split_index: second,
+        keep_wh: 2_000,
+        split_wh: 1_000,
+        new_owner: me,
+    }
+    .instruction();
     assert_error(
         &ctx.send_unrecorded(&[ix], &[&producer]),
         F::AccountNotSystemOwned as u32,
     );
     // Rewinding to the skipped index: below the split count, never again.
-    let ix = certs::split_certificate(&me, &me, &cert, first, 2_000, 1_000, &me);
+    let ix = certs::SplitCertificate {
+        owner: me,
+        payer: me,
+        certificate: cert,
+        split_index: first,
+        keep_wh: 2_000,
+        split_wh: 1_000,
+        new_owner: me,
+    }
+    .instruction();
     assert_error(
         &ctx.send_unrecorded(&[ix], &[&producer]),
         code(E::InvalidSplitIndex),
@@ -254,15 +307,16 @@ fn split_rejects_a_split_count_at_the_u32_limit() {
     let index = certs::next_split_index(&cert, 0);
     let before = ctx.snapshot(&[cert, certs::split_key(&cert, index)]);
     for index in [index, u32::MAX - 1, u32::MAX] {
-        let mut ix = certs::split_certificate(
-            &me,
-            &me,
-            &cert,
-            certs::next_split_index(&cert, 0),
-            2_000,
-            2_000,
-            &me,
-        );
+        let mut ix = certs::SplitCertificate {
+            owner: me,
+            payer: me,
+            certificate: cert,
+            split_index: certs::next_split_index(&cert, 0),
+            keep_wh: 2_000,
+            split_wh: 2_000,
+            new_owner: me,
+        }
+        .instruction();
         ix.data[SPLIT_INDEX_AT..].copy_from_slice(&index.to_le_bytes());
         assert_error(
             &ctx.send_unrecorded(&[ix], &[&producer]),
@@ -289,7 +343,16 @@ fn split_rejects_another_certificate_as_the_new_part() {
     let me = producer.pubkey();
     let index = ctx.next_split_index(&cert);
     let before = ctx.snapshot(&[cert, theirs]);
-    let mut ix = certs::split_certificate(&me, &me, &cert, index, 2_000, 2_000, &me);
+    let mut ix = certs::SplitCertificate {
+        owner: me,
+        payer: me,
+        certificate: cert,
+        split_index: index,
+        keep_wh: 2_000,
+        split_wh: 2_000,
+        new_owner: me,
+    }
+    .instruction();
     ix.accounts[4].pubkey = theirs;
     assert_error(
         &ctx.send_unrecorded(&[ix], &[&producer]),
@@ -309,7 +372,16 @@ fn split_rejects_the_payer_as_the_new_part() {
     let me = producer.pubkey();
     let index = ctx.next_split_index(&cert);
     let before = ctx.snapshot(&[cert, me, certs::split_key(&cert, index)]);
-    let mut ix = certs::split_certificate(&me, &me, &cert, index, 2_000, 2_000, &me);
+    let mut ix = certs::SplitCertificate {
+        owner: me,
+        payer: me,
+        certificate: cert,
+        split_index: index,
+        keep_wh: 2_000,
+        split_wh: 2_000,
+        new_owner: me,
+    }
+    .instruction();
     ix.accounts[4].pubkey = me;
     ix.accounts[4].is_signer = true;
     assert_error(
@@ -394,7 +466,12 @@ fn transfer_rejects_the_registry_config_as_the_config_while_paused() {
     let before = ctx.snapshot(&[cert, certs::config_address()]);
     // The registry's Config carries the same Anchor discriminator
     // ("account:Config") and has no certificates pause flags.
-    let mut ix = certs::transfer_certificate(&me, &cert, &buyer);
+    let mut ix = certs::TransferCertificate {
+        owner: me,
+        certificate: cert,
+        new_owner: buyer,
+    }
+    .instruction();
     ix.accounts[1].pubkey = joule_sdk::registry::config_address();
     assert_error(
         &ctx.send_unrecorded(&[ix], &[&producer]),
@@ -424,7 +501,16 @@ fn split_rejects_a_counterfeit_config_while_paused() {
     let index = ctx.next_split_index(&cert);
     let part = certs::split_key(&cert, index);
     let before = ctx.snapshot(&[cert, part, certs::config_address()]);
-    let mut ix = certs::split_certificate(&me, &me, &cert, index, 2_000, 2_000, &me);
+    let mut ix = certs::SplitCertificate {
+        owner: me,
+        payer: me,
+        certificate: cert,
+        split_index: index,
+        keep_wh: 2_000,
+        split_wh: 2_000,
+        new_owner: me,
+    }
+    .instruction();
     ix.accounts[2].pubkey = fake;
     assert_error(
         &ctx.send_unrecorded(&[ix], &[&producer]),
@@ -453,7 +539,16 @@ fn issue_rejects_a_counterfeit_meter() {
         fake,
         certs::certificate_key(id),
     ]);
-    let ix = certs::issue_certificate(&authority.pubkey(), &payer, id, &fake, 6_000, START, END);
+    let ix = certs::IssueCertificate {
+        authority: authority.pubkey(),
+        payer,
+        id,
+        meter: fake,
+        amount_wh: 6_000,
+        period_start: START,
+        period_end: END,
+    }
+    .instruction();
     assert_error(
         &ctx.send_unrecorded(&[ix], &[&authority]),
         code(E::MeterNotRegistered),
@@ -621,7 +716,10 @@ fn accept_authority_rejects_an_unsigned_pending_authority() {
     let next = ctx.new_user();
     expect_ok(ctx.propose_certificate_authority(&authority, &next.pubkey()));
     let before = ctx.snapshot(&[certs::config_address()]);
-    let mut ix = certs::accept_authority(&next.pubkey());
+    let mut ix = certs::AcceptAuthority {
+        new_authority: next.pubkey(),
+    }
+    .instruction();
     ix.accounts[0].is_signer = false;
     assert_error(&ctx.send_unrecorded(&[ix], &[]), F::ConstraintSigner as u32);
     ctx.assert_unchanged(&before);

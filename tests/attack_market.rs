@@ -42,16 +42,17 @@ fn watched(e: &Env) -> Vec<Pubkey> {
 }
 
 fn place_ix(e: &Env, t: &Trader, side: Side, tick: u16, qty: u64) -> joule_sdk::Instruction {
-    mkt::place_order(
-        &e.fx.keys,
-        &e.epoch,
-        &t.pubkey(),
-        &t.token_for(side),
+    mkt::PlaceOrder {
+        keys: e.fx.keys,
+        epoch: e.epoch,
+        owner: t.pubkey(),
+        owner_token: t.token_for(side),
         side,
-        tick,
-        qty,
-        0,
-    )
+        limit_tick: tick,
+        quantity_wh: qty,
+        client_order_id: 0,
+    }
+    .instruction()
 }
 
 /// A crossed, cleared epoch: a sell and a buy of 1 kWh at tick 10.
@@ -282,7 +283,7 @@ fn market_instructions_reject_a_counterfeit_config() {
         &e.ctx.send("place_order", &[ix], &[&b.key]),
         F::ConstraintAddress as u32,
     );
-    let mut ix = mkt::clear_epoch(&e.epoch);
+    let mut ix = mkt::ClearEpoch { epoch: e.epoch }.instruction();
     ix.accounts[0].pubkey = fake;
     assert_error(
         &e.ctx.send("clear_epoch", &[ix], &[]),
@@ -298,15 +299,16 @@ fn cancel_order_rejects_a_read_only_market_or_owner() {
     let id = e.ctx.place_ok(&e.fx, &e.epoch, &b, Side::Buy, 10, 1_000);
     let before = e.ctx.snapshot(&watched(&e));
     for at in [0usize, 2] {
-        let mut ix = mkt::cancel_order(
-            &e.fx.keys,
-            &e.epoch,
-            &b.pubkey(),
-            &b.quote,
-            Side::Buy,
-            id,
-            0,
-        );
+        let mut ix = mkt::CancelOrder {
+            keys: e.fx.keys,
+            epoch: e.epoch,
+            owner: b.pubkey(),
+            owner_token: b.quote,
+            side: Side::Buy,
+            order_id: id,
+            client_order_id: 0,
+        }
+        .instruction();
         ix.accounts[at].is_writable = false;
         assert_error(
             &e.ctx.send("cancel_order", &[ix], &[&b.key]),
@@ -323,15 +325,16 @@ fn cancel_order_rejects_the_vault_of_the_other_side() {
     let id = e.ctx.place_ok(&e.fx, &e.epoch, &b, Side::Buy, 10, 1_000);
     let before = e.ctx.snapshot(&watched(&e));
     // A buy refunded from the energy vault, into an energy account.
-    let ix = mkt::cancel_order(
-        &e.fx.keys,
-        &e.epoch,
-        &b.pubkey(),
-        &b.energy,
-        Side::Sell,
-        id,
-        0,
-    );
+    let ix = mkt::CancelOrder {
+        keys: e.fx.keys,
+        epoch: e.epoch,
+        owner: b.pubkey(),
+        owner_token: b.energy,
+        side: Side::Sell,
+        order_id: id,
+        client_order_id: 0,
+    }
+    .instruction();
     assert_error(
         &e.ctx.send("cancel_order", &[ix], &[&b.key]),
         E::WrongVault as u32,

@@ -142,7 +142,12 @@ fn activate_meter_rejects_fake_config_owned_by_another_program() {
         |d| d[8..40].copy_from_slice(who.as_ref()),
     );
     let before = ctx.snapshot(&[meter, reg::config_address(), fake]);
-    let mut ix = reg::activate_meter(&attacker.pubkey(), &meter, &attacker.pubkey());
+    let mut ix = reg::ActivateMeter {
+        admin: attacker.pubkey(),
+        meter,
+        expected_owner: attacker.pubkey(),
+    }
+    .instruction();
     ix.accounts[1].pubkey = fake;
     assert_error(
         &ctx.send("activate_meter", &[ix], &[&attacker]),
@@ -156,7 +161,11 @@ fn mint_energy_rejects_config_passed_as_meter() {
     let (mut ctx, owner, meter) = credited_meter();
     let ata = ctx.energy_ata(&owner.pubkey());
     let before = ctx.snapshot(&[meter, ata, reg::config_address(), ctx.energy_mint()]);
-    let mut ix = reg::mint_energy(&meter, &ata);
+    let mut ix = reg::MintEnergy {
+        meter,
+        owner_token: ata,
+    }
+    .instruction();
     ix.accounts[1].pubkey = reg::config_address();
     assert_error(
         &ctx.send("mint_energy", &[ix], &[]),
@@ -173,7 +182,12 @@ fn activate_meter_rejects_meter_passed_as_config() {
     expect_ok(res);
     let before = ctx.snapshot(&[meter, reg::config_address()]);
     // The owner signs as "admin" and passes its own meter as the config.
-    let mut ix = reg::activate_meter(&owner.pubkey(), &meter, &owner.pubkey());
+    let mut ix = reg::ActivateMeter {
+        admin: owner.pubkey(),
+        meter,
+        expected_owner: owner.pubkey(),
+    }
+    .instruction();
     ix.accounts[1].pubkey = meter;
     assert_error(
         &ctx.send("activate_meter", &[ix], &[&owner]),
@@ -224,7 +238,13 @@ fn redeem_consumption_rejects_wrong_token_program() {
     let ata = ctx.energy_ata(&owner.pubkey());
     expect_ok(ctx.mint_energy(&meter, &ata));
     let before = ctx.snapshot(&[meter, ata, ctx.energy_mint()]);
-    let mut ix = reg::redeem_consumption(&owner.pubkey(), &meter, &ata, 500);
+    let mut ix = reg::RedeemConsumption {
+        owner: owner.pubkey(),
+        meter,
+        owner_token: ata,
+        amount_wh: 500,
+    }
+    .instruction();
     ix.accounts[5].pubkey = reg::ID;
     assert_error(
         &ctx.send("redeem_consumption", &[ix], &[&owner]),
@@ -241,7 +261,13 @@ fn redeem_consumption_rejects_substituted_energy_mint() {
     let fake_token = ctx.token_account(&owner.pubkey(), &fake_mint);
     ctx.mint_tokens(&fake_mint, &fake_token, &owner, 500);
     let before = ctx.snapshot(&[meter, fake_token, fake_mint, ctx.energy_mint()]);
-    let mut ix = reg::redeem_consumption(&owner.pubkey(), &meter, &fake_token, 500);
+    let mut ix = reg::RedeemConsumption {
+        owner: owner.pubkey(),
+        meter,
+        owner_token: fake_token,
+        amount_wh: 500,
+    }
+    .instruction();
     ix.accounts[3].pubkey = fake_mint;
     assert_error(
         &ctx.send("redeem_consumption", &[ix], &[&owner]),
@@ -290,7 +316,11 @@ fn accept_meter_transfer_rejects_stranger_without_proposal() {
     let (mut ctx, _owner, meter) = credited_meter();
     let stranger = ctx.new_user();
     let before = ctx.snapshot(&[meter]);
-    let ix = reg::accept_meter_transfer(&stranger.pubkey(), &meter);
+    let ix = reg::AcceptMeterTransfer {
+        new_owner: stranger.pubkey(),
+        meter,
+    }
+    .instruction();
     assert_error(
         &ctx.send("accept_meter_transfer", &[ix], &[&stranger]),
         code(E::NotPendingOwner),
@@ -302,11 +332,20 @@ fn accept_meter_transfer_rejects_stranger_without_proposal() {
 fn accept_meter_transfer_rejects_while_paused() {
     let (mut ctx, owner, meter) = credited_meter();
     let buyer = ctx.new_user();
-    let ix = reg::propose_meter_transfer(&owner.pubkey(), &meter, &buyer.pubkey());
+    let ix = reg::ProposeMeterTransfer {
+        owner: owner.pubkey(),
+        meter,
+        new_owner: buyer.pubkey(),
+    }
+    .instruction();
     expect_ok(ctx.send("propose_meter_transfer", &[ix], &[&owner]));
     expect_ok(ctx.set_pause(reg::PAUSE_REGISTRY));
     let before = ctx.snapshot(&[meter, reg::config_address()]);
-    let ix = reg::accept_meter_transfer(&buyer.pubkey(), &meter);
+    let ix = reg::AcceptMeterTransfer {
+        new_owner: buyer.pubkey(),
+        meter,
+    }
+    .instruction();
     assert_error(
         &ctx.send("accept_meter_transfer", &[ix], &[&buyer]),
         code(E::Paused),
@@ -376,11 +415,17 @@ fn submit_readings_rejects_oracle_removed_earlier_in_the_same_transaction() {
     let res = ctx.send(
         "remove then submit",
         &[
-            reg::set_oracles(&admin.pubkey(), &[], &[oracle.pubkey()]),
-            reg::submit_readings(
-                &oracle.pubkey(),
-                &[(meter, r(GENESIS_TS + 60, 14_050, 20_500))],
-            ),
+            reg::SetOracles {
+                admin: admin.pubkey(),
+                add: &[],
+                remove: &[oracle.pubkey()],
+            }
+            .instruction(),
+            reg::SubmitReadings {
+                oracle: oracle.pubkey(),
+                readings: &[(meter, r(GENESIS_TS + 60, 14_050, 20_500))],
+            }
+            .instruction(),
         ],
         &[&admin, &oracle],
     );
@@ -397,7 +442,12 @@ fn set_oracles_rejects_default_oracle_address() {
     let before = ctx.snapshot(&[reg::config_address()]);
     let res = ctx.send(
         "set_oracles",
-        &[reg::set_oracles(&admin.pubkey(), &[Pubkey::default()], &[])],
+        &[reg::SetOracles {
+            admin: admin.pubkey(),
+            add: &[Pubkey::default()],
+            remove: &[],
+        }
+        .instruction()],
         &[&admin],
     );
     assert_error(&res, code(E::InvalidOracle));
@@ -413,9 +463,18 @@ fn activate_meter_rejects_owner_swapped_before_activation() {
     let (meter, res) = ctx.register_meter(&verified, "ATK-SWAP", SOLAR, RATED_W);
     expect_ok(res);
     // Verified off-chain as `verified`'s, then handed over before activation.
-    let ix = reg::propose_meter_transfer(&verified.pubkey(), &meter, &accomplice.pubkey());
+    let ix = reg::ProposeMeterTransfer {
+        owner: verified.pubkey(),
+        meter,
+        new_owner: accomplice.pubkey(),
+    }
+    .instruction();
     expect_ok(ctx.send("propose_meter_transfer", &[ix], &[&verified]));
-    let ix = reg::accept_meter_transfer(&accomplice.pubkey(), &meter);
+    let ix = reg::AcceptMeterTransfer {
+        new_owner: accomplice.pubkey(),
+        meter,
+    }
+    .instruction();
     expect_ok(ctx.send("accept_meter_transfer", &[ix], &[&accomplice]));
     let before = ctx.snapshot(&[meter]);
     assert_error(
@@ -443,7 +502,12 @@ fn reassign_meter_rejects_config_passed_as_meter() {
     let attacker = ctx.new_user();
     let before = ctx.snapshot(&[reg::config_address()]);
     let admin = ctx.admin.insecure_clone();
-    let mut ix = reg::reassign_meter(&admin.pubkey(), &reg::config_address(), &attacker.pubkey());
+    let mut ix = reg::ReassignMeter {
+        admin: admin.pubkey(),
+        meter: reg::config_address(),
+        new_owner: attacker.pubkey(),
+    }
+    .instruction();
     // The config as the meter (writable): its admin field sits where a
     // meter's owner does.
     ix.accounts[2].pubkey = reg::config_address();

@@ -78,13 +78,21 @@ fn initialize_rejects_anyone_but_the_registry_admin() {
     let intruder = ctx.new_user();
     let res = ctx.send(
         "certificates::initialize",
-        &[certs::initialize(&intruder.pubkey(), &intruder.pubkey())],
+        &[certs::Initialize {
+            admin: intruder.pubkey(),
+            authority: intruder.pubkey(),
+        }
+        .instruction()],
         &[&intruder],
     );
     assert_error(&res, code(E::NotRegistryAdmin));
     assert!(!ctx.exists(&certs::config_address()));
     // The registry admin's key must sign, too.
-    let mut ix = certs::initialize(&ctx.admin.pubkey(), &intruder.pubkey());
+    let mut ix = certs::Initialize {
+        admin: ctx.admin.pubkey(),
+        authority: intruder.pubkey(),
+    }
+    .instruction();
     ix.accounts[0].is_signer = false;
     assert_error(
         &ctx.send("certificates::initialize", &[ix], &[]),
@@ -99,7 +107,11 @@ fn initialize_rejects_a_fake_registry_config() {
     let intruder = ctx.new_user();
     // A registry config of the intruder's making cannot sit at the registry
     // Config PDA.
-    let mut ix = certs::initialize(&intruder.pubkey(), &intruder.pubkey());
+    let mut ix = certs::Initialize {
+        admin: intruder.pubkey(),
+        authority: intruder.pubkey(),
+    }
+    .instruction();
     ix.accounts[2].pubkey = Pubkey::new_unique();
     assert_error(
         &ctx.send("certificates::initialize", &[ix], &[&intruder]),
@@ -112,7 +124,11 @@ fn initialize_rejects_a_fake_registry_config() {
 fn initialize_rejects_second_call_and_default_authority() {
     let mut ctx = TestContext::new();
     let admin = ctx.admin.insecure_clone();
-    let ix = certs::initialize(&admin.pubkey(), &Pubkey::default());
+    let ix = certs::Initialize {
+        admin: admin.pubkey(),
+        authority: Pubkey::default(),
+    }
+    .instruction();
     assert_error(
         &ctx.send("certificates::initialize", &[ix], &[&admin]),
         code(E::InvalidAuthority),
@@ -197,19 +213,41 @@ fn authority_actions_reject_non_authority() {
     let cases: Vec<(&str, Instruction)> = vec![
         (
             "certificates::propose_authority",
-            certs::propose_authority(&me, &me),
+            certs::ProposeAuthority {
+                authority: me,
+                new_authority: me,
+            }
+            .instruction(),
         ),
         (
             "certificates::set_pause",
-            certs::set_pause(&me, certs::PAUSE_ALL),
+            certs::SetPause {
+                authority: me,
+                flags: certs::PAUSE_ALL,
+            }
+            .instruction(),
         ),
         (
             "issue_certificate",
-            certs::issue_certificate(&me, &payer, id, &meter, 1_000, START, END),
+            certs::IssueCertificate {
+                authority: me,
+                payer,
+                id,
+                meter,
+                amount_wh: 1_000,
+                period_start: START,
+                period_end: END,
+            }
+            .instruction(),
         ),
         (
             "revoke_certificate",
-            certs::revoke_certificate(&me, &cert, "not mine to revoke"),
+            certs::RevokeCertificate {
+                authority: me,
+                certificate: cert,
+                reason: "not mine to revoke",
+            }
+            .instruction(),
         ),
     ];
     let before = ctx.snapshot(&[
@@ -227,7 +265,11 @@ fn authority_actions_reject_non_authority() {
         code(E::NotAuthority),
     );
     // The authority's key must sign.
-    let mut ix = certs::set_pause(&authority.pubkey(), certs::PAUSE_ALL);
+    let mut ix = certs::SetPause {
+        authority: authority.pubkey(),
+        flags: certs::PAUSE_ALL,
+    }
+    .instruction();
     ix.accounts[0].is_signer = false;
     assert_error(
         &ctx.send("certificates::set_pause", &[ix], &[]),
@@ -434,22 +476,31 @@ fn issue_rejects_accounts_that_are_not_meters() {
     let before = ctx.snapshot(&[certs::config_address(), meter, certs::certificate_key(id)]);
     // A wallet, a certificates account and the registry config are no meters.
     for fake in [producer.pubkey(), certs::config_address()] {
-        let ix =
-            certs::issue_certificate(&authority.pubkey(), &payer, id, &fake, 1_000, START, END);
+        let ix = certs::IssueCertificate {
+            authority: authority.pubkey(),
+            payer,
+            id,
+            meter: fake,
+            amount_wh: 1_000,
+            period_start: START,
+            period_end: END,
+        }
+        .instruction();
         assert_error(
             &ctx.send("issue_certificate", &[ix], &[&authority]),
             code(E::MeterNotRegistered),
         );
     }
-    let ix = certs::issue_certificate(
-        &authority.pubkey(),
-        &payer,
+    let ix = certs::IssueCertificate {
+        authority: authority.pubkey(),
+        payer,
         id,
-        &reg::config_address(),
-        1_000,
-        START,
-        END,
-    );
+        meter: reg::config_address(),
+        amount_wh: 1_000,
+        period_start: START,
+        period_end: END,
+    }
+    .instruction();
     assert_error(
         &ctx.send("issue_certificate", &[ix], &[&authority]),
         F::AccountDiscriminatorMismatch as u32,
@@ -463,7 +514,16 @@ fn issue_rejects_substituted_registry_accounts() {
     let id = ctx.next_certificate_id();
     let payer = ctx.payer.pubkey();
     let before = ctx.snapshot(&[certs::config_address(), meter, certs::certificate_key(id)]);
-    let base = certs::issue_certificate(&authority.pubkey(), &payer, id, &meter, 1_000, START, END);
+    let base = certs::IssueCertificate {
+        authority: authority.pubkey(),
+        payer,
+        id,
+        meter,
+        amount_wh: 1_000,
+        period_start: START,
+        period_end: END,
+    }
+    .instruction();
     let mut ix = base.clone();
     ix.accounts[4].pubkey = Pubkey::new_unique(); // registry config
     assert_error(
@@ -498,15 +558,16 @@ fn issue_rejects_ids_outside_the_window_and_wrong_addresses() {
     let first = ctx.next_certificate_id();
     // Skip the first usable id: allowed (within the window).
     let skipped_to = certs::next_usable_id(first + 1);
-    let ix = certs::issue_certificate(
-        &authority.pubkey(),
-        &payer,
-        skipped_to,
-        &meter,
-        1_000,
-        START,
-        END,
-    );
+    let ix = certs::IssueCertificate {
+        authority: authority.pubkey(),
+        payer,
+        id: skipped_to,
+        meter,
+        amount_wh: 1_000,
+        period_start: START,
+        period_end: END,
+    }
+    .instruction();
     expect_ok(ctx.send("issue_certificate", &[ix], &[&authority]));
     assert_eq!(ctx.cert_config().next_certificate_id, skipped_to + 1);
     let before = ctx.snapshot(&[
@@ -515,22 +576,32 @@ fn issue_rejects_ids_outside_the_window_and_wrong_addresses() {
         certs::certificate_key(first),
     ]);
     // An id below the config's next id can never be used again...
-    let ix = certs::issue_certificate(
-        &authority.pubkey(),
-        &payer,
-        first,
-        &meter,
-        1_000,
-        START,
-        END,
-    );
+    let ix = certs::IssueCertificate {
+        authority: authority.pubkey(),
+        payer,
+        id: first,
+        meter,
+        amount_wh: 1_000,
+        period_start: START,
+        period_end: END,
+    }
+    .instruction();
     assert_error(
         &ctx.send("issue_certificate", &[ix], &[&authority]),
         code(E::InvalidCertificateId),
     );
     // ...nor one 64 or more past it.
     let far = certs::next_usable_id(skipped_to + 1 + certs::MAX_ID_SKIP);
-    let ix = certs::issue_certificate(&authority.pubkey(), &payer, far, &meter, 1_000, START, END);
+    let ix = certs::IssueCertificate {
+        authority: authority.pubkey(),
+        payer,
+        id: far,
+        meter,
+        amount_wh: 1_000,
+        period_start: START,
+        period_end: END,
+    }
+    .instruction();
     assert_error(
         &ctx.send("issue_certificate", &[ix], &[&authority]),
         code(E::InvalidCertificateId),
@@ -538,8 +609,16 @@ fn issue_rejects_ids_outside_the_window_and_wrong_addresses() {
     // The certificate account must be the id's address: another id's
     // address (or an unusable id) is refused by the runtime's signer check.
     let id = ctx.next_certificate_id();
-    let mut ix =
-        certs::issue_certificate(&authority.pubkey(), &payer, id, &meter, 1_000, START, END);
+    let mut ix = certs::IssueCertificate {
+        authority: authority.pubkey(),
+        payer,
+        id,
+        meter,
+        amount_wh: 1_000,
+        period_start: START,
+        period_end: END,
+    }
+    .instruction();
     ix.accounts[3].pubkey = certs::certificate_key(certs::next_usable_id(id + 1));
     assert_error(
         &ctx.send("issue_certificate", &[ix], &[&authority]),
@@ -547,8 +626,16 @@ fn issue_rejects_ids_outside_the_window_and_wrong_addresses() {
     );
     // A signing keypair in the certificate's place is refused outright.
     let kp = Keypair::new();
-    let mut ix =
-        certs::issue_certificate(&authority.pubkey(), &payer, id, &meter, 1_000, START, END);
+    let mut ix = certs::IssueCertificate {
+        authority: authority.pubkey(),
+        payer,
+        id,
+        meter,
+        amount_wh: 1_000,
+        period_start: START,
+        period_end: END,
+    }
+    .instruction();
     ix.accounts[3].pubkey = kp.pubkey();
     ix.accounts[3].is_signer = true;
     assert_error(
@@ -589,7 +676,14 @@ fn record_certified_rejects_direct_calls() {
     let before = ctx.snapshot(&[meter]);
     // Anyone signing as "certifier": the authority, the registry admin, a stranger.
     for signer in [&authority, &admin, &intruder] {
-        let ix = reg::record_certified(&signer.pubkey(), &meter, 1_000, START, END);
+        let ix = reg::RecordCertified {
+            certifier: signer.pubkey(),
+            meter,
+            amount_wh: 1_000,
+            period_start: START,
+            period_end: END,
+        }
+        .instruction();
         assert_error(
             &ctx.send("record_certified", &[ix], &[signer]),
             RegistryError::NotCertifier as u32,
@@ -597,7 +691,14 @@ fn record_certified_rejects_direct_calls() {
     }
     // The certifier PDA named without its signature (only the certificates
     // program can sign for it).
-    let mut ix = reg::record_certified(&reg::CERTIFIER_AUTHORITY, &meter, 1_000, START, END);
+    let mut ix = reg::RecordCertified {
+        certifier: reg::CERTIFIER_AUTHORITY,
+        meter,
+        amount_wh: 1_000,
+        period_start: START,
+        period_end: END,
+    }
+    .instruction();
     ix.accounts[0].is_signer = false;
     assert_error(
         &ctx.send("record_certified", &[ix], &[]),
@@ -623,8 +724,16 @@ fn issue_and_split_work_when_the_new_address_was_prefunded() {
         let key = certs::certificate_key(id);
         let gift = joule_sdk::token::transfer_lamports(&griefer.pubkey(), &key, lamports);
         expect_ok(ctx.send_unrecorded(&[gift], &[&griefer]));
-        let ix =
-            certs::issue_certificate(&authority.pubkey(), &payer, id, &meter, 1_000, START, END);
+        let ix = certs::IssueCertificate {
+            authority: authority.pubkey(),
+            payer,
+            id,
+            meter,
+            amount_wh: 1_000,
+            period_start: START,
+            period_end: END,
+        }
+        .instruction();
         let ok = expect_ok(ctx.send(
             "issue_certificate (prefunded address)",
             &[ix],
@@ -644,7 +753,16 @@ fn issue_and_split_work_when_the_new_address_was_prefunded() {
     let gift = joule_sdk::token::transfer_lamports(&griefer.pubkey(), &key, dust);
     expect_ok(ctx.send_unrecorded(&[gift], &[&griefer]));
     let me = producer.pubkey();
-    let ix = certs::split_certificate(&me, &me, &cert, index, 400, 600, &me);
+    let ix = certs::SplitCertificate {
+        owner: me,
+        payer: me,
+        certificate: cert,
+        split_index: index,
+        keep_wh: 400,
+        split_wh: 600,
+        new_owner: me,
+    }
+    .instruction();
     let ok = expect_ok(ctx.send("split_certificate (prefunded address)", &[ix], &[&producer]));
     println!("split_certificate into a prefunded address: {} CU", ok.cu);
     assert_eq!(ctx.certificate(&key).amount_wh, 600);
@@ -701,18 +819,24 @@ fn transfer_rejects_non_owner_and_default_owner() {
         code(E::InvalidNewOwner),
     );
     // The owner must sign.
-    let mut ix = certs::transfer_certificate(&producer.pubkey(), &cert, &intruder.pubkey());
+    let mut ix = certs::TransferCertificate {
+        owner: producer.pubkey(),
+        certificate: cert,
+        new_owner: intruder.pubkey(),
+    }
+    .instruction();
     ix.accounts[0].is_signer = false;
     assert_error(
         &ctx.send("transfer_certificate", &[ix], &[]),
         F::ConstraintSigner as u32,
     );
     // Other accounts are no certificates.
-    let ix = certs::transfer_certificate(
-        &producer.pubkey(),
-        &certs::config_address(),
-        &intruder.pubkey(),
-    );
+    let ix = certs::TransferCertificate {
+        owner: producer.pubkey(),
+        certificate: certs::config_address(),
+        new_owner: intruder.pubkey(),
+    }
+    .instruction();
     assert_error(
         &ctx.send("transfer_certificate", &[ix], &[&producer]),
         F::AccountDiscriminatorMismatch as u32,
@@ -858,8 +982,16 @@ fn split_rejects_the_address_of_the_next_issue() {
     let next_before = ctx.cert_config().next_certificate_id;
     let id = ctx.next_certificate_id();
     let next_issue = certs::certificate_key(id);
-    let issue =
-        certs::issue_certificate(&authority.pubkey(), &payer, id, &meter, 1_000, START, END);
+    let issue = certs::IssueCertificate {
+        authority: authority.pubkey(),
+        payer,
+        id,
+        meter,
+        amount_wh: 1_000,
+        period_start: START,
+        period_end: END,
+    }
+    .instruction();
     // The holder tries to take that address with a split, at every split
     // index the program would accept and with the id itself as the index.
     let before = ctx.snapshot(&[certs::config_address(), cert, next_issue, meter]);
@@ -869,7 +1001,16 @@ fn split_rejects_the_address_of_the_next_issue() {
         .take(4)
         .collect();
     for index in usable {
-        let mut ix = certs::split_certificate(&me, &me, &cert, index, 2_000, 2_000, &me);
+        let mut ix = certs::SplitCertificate {
+            owner: me,
+            payer: me,
+            certificate: cert,
+            split_index: index,
+            keep_wh: 2_000,
+            split_wh: 2_000,
+            new_owner: me,
+        }
+        .instruction();
         ix.accounts[4].pubkey = next_issue;
         assert_ix_error(
             &ctx.send("split_certificate", &[ix], &[&producer]),
@@ -986,7 +1127,16 @@ fn split_rejects_wrong_new_certificate_accounts() {
         certs::split_key(&cert, index),
     ]);
     // An existing certificate cannot be overwritten.
-    let mut ix = certs::split_certificate(&me, &me, &cert, index, 2_000, 2_000, &me);
+    let mut ix = certs::SplitCertificate {
+        owner: me,
+        payer: me,
+        certificate: cert,
+        split_index: index,
+        keep_wh: 2_000,
+        split_wh: 2_000,
+        new_owner: me,
+    }
+    .instruction();
     ix.accounts[4].pubkey = cert;
     assert_error(
         &ctx.send("split_certificate", &[ix], &[&producer]),
@@ -994,7 +1144,16 @@ fn split_rejects_wrong_new_certificate_accounts() {
     );
     // A signing keypair cannot stand in for the new certificate's PDA.
     let kp = Keypair::new();
-    let mut ix = certs::split_certificate(&me, &me, &cert, index, 2_000, 2_000, &me);
+    let mut ix = certs::SplitCertificate {
+        owner: me,
+        payer: me,
+        certificate: cert,
+        split_index: index,
+        keep_wh: 2_000,
+        split_wh: 2_000,
+        new_owner: me,
+    }
+    .instruction();
     ix.accounts[4].pubkey = kp.pubkey();
     ix.accounts[4].is_signer = true;
     assert_error(
@@ -1004,7 +1163,16 @@ fn split_rejects_wrong_new_certificate_accounts() {
     assert!(!ctx.exists(&kp.pubkey()));
     // Another index's address: the runtime refuses to sign for it (checking
     // it in the program would cost a 230 CU hash; see split_certificate).
-    let mut ix = certs::split_certificate(&me, &me, &cert, index, 2_000, 2_000, &me);
+    let mut ix = certs::SplitCertificate {
+        owner: me,
+        payer: me,
+        certificate: cert,
+        split_index: index,
+        keep_wh: 2_000,
+        split_wh: 2_000,
+        new_owner: me,
+    }
+    .instruction();
     let other = certs::split_key(&cert, certs::next_split_index(&cert, index + 1));
     ix.accounts[4].pubkey = other;
     assert_ix_error(
@@ -1013,7 +1181,16 @@ fn split_rejects_wrong_new_certificate_accounts() {
     );
     assert!(!ctx.exists(&other));
     // A substituted rent sysvar.
-    let mut ix = certs::split_certificate(&me, &me, &cert, index, 2_000, 2_000, &me);
+    let mut ix = certs::SplitCertificate {
+        owner: me,
+        payer: me,
+        certificate: cert,
+        split_index: index,
+        keep_wh: 2_000,
+        split_wh: 2_000,
+        new_owner: me,
+    }
+    .instruction();
     ix.accounts[5].pubkey = Pubkey::new_unique();
     assert_error(
         &ctx.send("split_certificate", &[ix], &[&producer]),
@@ -1021,7 +1198,16 @@ fn split_rejects_wrong_new_certificate_accounts() {
     );
     // An index outside the window.
     let far = certs::next_split_index(&cert, index + certs::MAX_SPLIT_INDEX_SKIP);
-    let ix = certs::split_certificate(&me, &me, &cert, far, 2_000, 2_000, &me);
+    let ix = certs::SplitCertificate {
+        owner: me,
+        payer: me,
+        certificate: cert,
+        split_index: far,
+        keep_wh: 2_000,
+        split_wh: 2_000,
+        new_owner: me,
+    }
+    .instruction();
     assert_error(
         &ctx.send("split_certificate", &[ix], &[&producer]),
         code(E::InvalidSplitIndex),
@@ -1116,21 +1302,42 @@ fn retire_rejects_bad_names_and_reasons() {
         );
     }
     // Invalid UTF-8 (a lone continuation byte) in either string.
-    let mut ix = certs::retire_certificate(&me, &cert, &me, "Nam", "Why");
+    let mut ix = certs::RetireCertificate {
+        owner: me,
+        certificate: cert,
+        beneficiary: me,
+        beneficiary_name: "Nam",
+        reason: "Why",
+    }
+    .instruction();
     let name_at = 8 + 32 + 4;
     ix.data[name_at] = 0x80;
     assert_error(
         &ctx.send("retire_certificate", &[ix], &[&producer]),
         code(E::InvalidBeneficiaryName),
     );
-    let mut ix = certs::retire_certificate(&me, &cert, &me, "Nam", "Why");
+    let mut ix = certs::RetireCertificate {
+        owner: me,
+        certificate: cert,
+        beneficiary: me,
+        beneficiary_name: "Nam",
+        reason: "Why",
+    }
+    .instruction();
     ix.data[name_at + 3 + 4] = 0xff;
     assert_error(
         &ctx.send("retire_certificate", &[ix], &[&producer]),
         code(E::InvalidReason),
     );
     // A string whose length prefix runs past the data is malformed.
-    let mut ix = certs::retire_certificate(&me, &cert, &me, "Nam", "Why");
+    let mut ix = certs::RetireCertificate {
+        owner: me,
+        certificate: cert,
+        beneficiary: me,
+        beneficiary_name: "Nam",
+        reason: "Why",
+    }
+    .instruction();
     ix.data.truncate(ix.data.len() - 1);
     assert_error(
         &ctx.send("retire_certificate", &[ix], &[&producer]),

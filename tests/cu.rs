@@ -35,7 +35,7 @@ fn clear_worst_case(ctx: &mut TestContext) {
     ctx.place_ok(&fx, &epoch, &seller, Side::Sell, 0, 1_000);
     ctx.place_ok(&fx, &epoch, &buyer, Side::Buy, 1_023, 2_000);
     ctx.advance(fx.params.epoch_length_secs as i64);
-    let ix = joule_sdk::market::clear_epoch(&epoch);
+    let ix = joule_sdk::market::ClearEpoch { epoch }.instruction();
     expect_ok(ctx.send("clear_epoch (1024 ticks, whole-grid range)", &[ix], &[]));
 }
 

@@ -226,45 +226,91 @@ fn registry_instruction_data_decodes_with_the_idl() {
     let utility = reg::utility_id("BSES").unwrap();
     let m = reg::meter_address(&id).0;
     let cases: Vec<(&str, Instruction, Value)> = vec![
-        ("initialize", reg::initialize(&a), json!({})),
+        (
+            "initialize",
+            reg::Initialize { admin: a }.instruction(),
+            json!({}),
+        ),
         (
             "propose_admin",
-            reg::propose_admin(&a, &b),
+            reg::ProposeAdmin {
+                admin: a,
+                new_admin: b,
+            }
+            .instruction(),
             json!({"new_admin": b.to_string()}),
         ),
-        ("accept_admin", reg::accept_admin(&a), json!({})),
+        (
+            "accept_admin",
+            reg::AcceptAdmin { new_admin: a }.instruction(),
+            json!({}),
+        ),
         (
             "set_oracles",
-            reg::set_oracles(&a, &[a, b], &[b]),
+            reg::SetOracles {
+                admin: a,
+                add: &[a, b],
+                remove: &[b],
+            }
+            .instruction(),
             json!({"add": [a.to_string(), b.to_string()], "remove": [b.to_string()]}),
         ),
-        ("set_pause", reg::set_pause(&a, 5), json!({"flags": 5})),
+        (
+            "set_pause",
+            reg::SetPause { admin: a, flags: 5 }.instruction(),
+            json!({"flags": 5}),
+        ),
         (
             "register_meter",
-            reg::register_meter(&a, &id, &utility, MeterKind::Hydro, 12_345),
+            reg::RegisterMeter {
+                owner: a,
+                meter_id: id,
+                utility_id: utility,
+                kind: MeterKind::Hydro,
+                rated_power_w: 12_345,
+            }
+            .instruction(),
             json!({"meter_id": id.to_vec(), "utility_id": utility.to_vec(), "kind": "Hydro", "rated_power_w": 12_345, "bump": reg::meter_address(&id).1}),
         ),
         (
             "activate_meter",
-            reg::activate_meter(&a, &m, &b),
+            reg::ActivateMeter {
+                admin: a,
+                meter: m,
+                expected_owner: b,
+            }
+            .instruction(),
             json!({"expected_owner": b.to_string()}),
         ),
-        ("suspend_meter", reg::suspend_meter(&a, &m), json!({})),
+        (
+            "suspend_meter",
+            reg::SuspendMeter { admin: a, meter: m }.instruction(),
+            json!({}),
+        ),
         (
             "propose_meter_transfer",
-            reg::propose_meter_transfer(&a, &m, &b),
+            reg::ProposeMeterTransfer {
+                owner: a,
+                meter: m,
+                new_owner: b,
+            }
+            .instruction(),
             json!({"new_owner": b.to_string()}),
         ),
         (
             "accept_meter_transfer",
-            reg::accept_meter_transfer(&b, &m),
+            reg::AcceptMeterTransfer {
+                new_owner: b,
+                meter: m,
+            }
+            .instruction(),
             json!({}),
         ),
         (
             "submit_readings",
-            reg::submit_readings(
-                &a,
-                &[(
+            reg::SubmitReadings {
+                oracle: a,
+                readings: &[(
                     m,
                     Reading {
                         timestamp: -5,
@@ -272,26 +318,62 @@ fn registry_instruction_data_decodes_with_the_idl() {
                         import_register_wh: u64::MAX,
                     },
                 )],
-            ),
+            }
+            .instruction(),
             json!({"readings": [{"timestamp": -5, "export_register_wh": 7, "import_register_wh": u64::MAX}]}),
         ),
-        ("mint_energy", reg::mint_energy(&m, &b), json!({})),
+        (
+            "mint_energy",
+            reg::MintEnergy {
+                meter: m,
+                owner_token: b,
+            }
+            .instruction(),
+            json!({}),
+        ),
         (
             "redeem_consumption",
-            reg::redeem_consumption(&a, &m, &b, 99),
+            reg::RedeemConsumption {
+                owner: a,
+                meter: m,
+                owner_token: b,
+                amount_wh: 99,
+            }
+            .instruction(),
             json!({"amount_wh": 99}),
         ),
         (
             "record_certified",
-            reg::record_certified(&a, &m, 1, 2, 3),
+            reg::RecordCertified {
+                certifier: a,
+                meter: m,
+                amount_wh: 1,
+                period_start: 2,
+                period_end: 3,
+            }
+            .instruction(),
             json!({"amount_wh": 1, "period_start": 2, "period_end": 3}),
         ),
         (
             "reassign_meter",
-            reg::reassign_meter(&a, &m, &b),
+            reg::ReassignMeter {
+                admin: a,
+                meter: m,
+                new_owner: b,
+            }
+            .instruction(),
             json!({"new_owner": b.to_string()}),
         ),
-        ("close_meter", reg::close_meter(&a, &m, &b), json!({})),
+        (
+            "close_meter",
+            reg::CloseMeter {
+                admin: a,
+                meter: m,
+                owner: b,
+            }
+            .instruction(),
+            json!({}),
+        ),
     ];
     assert_eq!(
         cases.len(),
@@ -934,136 +1016,304 @@ fn resolution_cases() -> (
     let next_id = ctx.next_certificate_id();
     let split_index = ctx.next_split_index(&certificate);
     let cases = vec![
-        (r, "initialize", reg::initialize(&admin)),
-        (r, "propose_admin", reg::propose_admin(&admin, &other)),
-        (r, "accept_admin", reg::accept_admin(&other)),
+        (r, "initialize", reg::Initialize { admin }.instruction()),
+        (
+            r,
+            "propose_admin",
+            reg::ProposeAdmin {
+                admin,
+                new_admin: other,
+            }
+            .instruction(),
+        ),
+        (
+            r,
+            "accept_admin",
+            reg::AcceptAdmin { new_admin: other }.instruction(),
+        ),
         (
             r,
             "set_oracles",
-            reg::set_oracles(&admin, &[other], &[oracle]),
+            reg::SetOracles {
+                admin,
+                add: &[other],
+                remove: &[oracle],
+            }
+            .instruction(),
         ),
-        (r, "set_pause", reg::set_pause(&admin, 1)),
+        (
+            r,
+            "set_pause",
+            reg::SetPause { admin, flags: 1 }.instruction(),
+        ),
         (
             r,
             "register_meter",
-            reg::register_meter(&o, &fresh_id, &utility, MeterKind::Solar, 5_000),
+            reg::RegisterMeter {
+                owner: o,
+                meter_id: fresh_id,
+                utility_id: utility,
+                kind: MeterKind::Solar,
+                rated_power_w: 5_000,
+            }
+            .instruction(),
         ),
-        (r, "activate_meter", reg::activate_meter(&admin, &meter, &o)),
-        (r, "suspend_meter", reg::suspend_meter(&admin, &meter)),
+        (
+            r,
+            "activate_meter",
+            reg::ActivateMeter {
+                admin,
+                meter,
+                expected_owner: o,
+            }
+            .instruction(),
+        ),
+        (
+            r,
+            "suspend_meter",
+            reg::SuspendMeter { admin, meter }.instruction(),
+        ),
         (
             r,
             "reassign_meter",
-            reg::reassign_meter(&admin, &meter, &other),
+            reg::ReassignMeter {
+                admin,
+                meter,
+                new_owner: other,
+            }
+            .instruction(),
         ),
-        (r, "close_meter", reg::close_meter(&admin, &meter, &o)),
+        (
+            r,
+            "close_meter",
+            reg::CloseMeter {
+                admin,
+                meter,
+                owner: o,
+            }
+            .instruction(),
+        ),
         (
             r,
             "propose_meter_transfer",
-            reg::propose_meter_transfer(&o, &meter, &other),
+            reg::ProposeMeterTransfer {
+                owner: o,
+                meter,
+                new_owner: other,
+            }
+            .instruction(),
         ),
         (
             r,
             "accept_meter_transfer",
-            reg::accept_meter_transfer(&other, &meter),
+            reg::AcceptMeterTransfer {
+                new_owner: other,
+                meter,
+            }
+            .instruction(),
         ),
         (
             r,
             "submit_readings",
-            reg::submit_readings(&oracle, &[(meter, reading)]),
+            reg::SubmitReadings {
+                oracle,
+                readings: &[(meter, reading)],
+            }
+            .instruction(),
         ),
-        (r, "mint_energy", reg::mint_energy(&meter, &owner_energy)),
+        (
+            r,
+            "mint_energy",
+            reg::MintEnergy {
+                meter,
+                owner_token: owner_energy,
+            }
+            .instruction(),
+        ),
         (
             r,
             "redeem_consumption",
-            reg::redeem_consumption(&o, &meter, &owner_energy, 1_000),
+            reg::RedeemConsumption {
+                owner: o,
+                meter,
+                owner_token: owner_energy,
+                amount_wh: 1_000,
+            }
+            .instruction(),
         ),
         (
             r,
             "record_certified",
-            reg::record_certified(&certs::certifier_address(), &meter, 1, end - 60, end),
+            reg::RecordCertified {
+                certifier: certs::certifier_address(),
+                meter,
+                amount_wh: 1,
+                period_start: end - 60,
+                period_end: end,
+            }
+            .instruction(),
         ),
         (
             m,
             "create_market",
-            mkt::create_market(&admin, &fx.keys, &fx.params),
+            mkt::CreateMarket {
+                admin,
+                keys: fx.keys,
+                params: fx.params,
+            }
+            .instruction(),
         ),
         (
             m,
             "open_epoch",
-            mkt::open_epoch(&payer, &fx.keys.market, &joule_sdk::Pubkey::new_unique()),
+            mkt::OpenEpoch {
+                payer,
+                market: fx.keys.market,
+                epoch: joule_sdk::Pubkey::new_unique(),
+            }
+            .instruction(),
         ),
         (
             m,
             "place_order",
-            mkt::place_order(
-                &fx.keys,
-                &epoch,
-                &trader.pubkey(),
-                &trader.quote,
-                Side::Buy,
-                3,
-                1_000,
-                9,
-            ),
+            mkt::PlaceOrder {
+                keys: fx.keys,
+                epoch,
+                owner: trader.pubkey(),
+                owner_token: trader.quote,
+                side: Side::Buy,
+                limit_tick: 3,
+                quantity_wh: 1_000,
+                client_order_id: 9,
+            }
+            .instruction(),
         ),
         (
             m,
             "cancel_order",
-            mkt::cancel_order(
-                &fx.keys,
-                &epoch,
-                &trader.pubkey(),
-                &trader.energy,
-                Side::Sell,
-                order,
-                0,
-            ),
+            mkt::CancelOrder {
+                keys: fx.keys,
+                epoch,
+                owner: trader.pubkey(),
+                owner_token: trader.energy,
+                side: Side::Sell,
+                order_id: order,
+                client_order_id: 0,
+            }
+            .instruction(),
         ),
-        (m, "clear_epoch", mkt::clear_epoch(&epoch)),
+        (m, "clear_epoch", mkt::ClearEpoch { epoch }.instruction()),
         (
             m,
             "settle_orders",
-            mkt::settle_orders(
-                &fx.keys,
-                &epoch,
-                &ata(&fx.fee_recipient.pubkey(), &fx.keys.energy_mint),
-                &ata(&fx.fee_recipient.pubkey(), &fx.keys.quote_mint),
-                &[SettleOrder {
+            mkt::SettleOrders {
+                keys: fx.keys,
+                epoch,
+                fee_energy: ata(&fx.fee_recipient.pubkey(), &fx.keys.energy_mint),
+                fee_quote: ata(&fx.fee_recipient.pubkey(), &fx.keys.quote_mint),
+                orders: &[SettleOrder {
                     order_id: order,
                     energy_account: trader.energy,
                     quote_account: trader.quote,
                     owner: trader.pubkey(),
                 }],
-            ),
+            }
+            .instruction(),
         ),
-        (c, "initialize", certs::initialize(&admin, &a)),
-        (c, "propose_authority", certs::propose_authority(&a, &other)),
-        (c, "accept_authority", certs::accept_authority(&other)),
-        (c, "set_pause", certs::set_pause(&a, 0)),
+        (
+            c,
+            "initialize",
+            certs::Initialize {
+                admin,
+                authority: a,
+            }
+            .instruction(),
+        ),
+        (
+            c,
+            "propose_authority",
+            certs::ProposeAuthority {
+                authority: a,
+                new_authority: other,
+            }
+            .instruction(),
+        ),
+        (
+            c,
+            "accept_authority",
+            certs::AcceptAuthority {
+                new_authority: other,
+            }
+            .instruction(),
+        ),
+        (
+            c,
+            "set_pause",
+            certs::SetPause {
+                authority: a,
+                flags: 0,
+            }
+            .instruction(),
+        ),
         (
             c,
             "issue_certificate",
-            certs::issue_certificate(&a, &payer, next_id, &meter, 1_000, end - 60, end),
+            certs::IssueCertificate {
+                authority: a,
+                payer,
+                id: next_id,
+                meter,
+                amount_wh: 1_000,
+                period_start: end - 60,
+                period_end: end,
+            }
+            .instruction(),
         ),
         (
             c,
             "transfer_certificate",
-            certs::transfer_certificate(&o, &certificate, &other),
+            certs::TransferCertificate {
+                owner: o,
+                certificate,
+                new_owner: other,
+            }
+            .instruction(),
         ),
         (
             c,
             "split_certificate",
-            certs::split_certificate(&o, &payer, &certificate, split_index, 3_000, 1_000, &other),
+            certs::SplitCertificate {
+                owner: o,
+                payer,
+                certificate,
+                split_index,
+                keep_wh: 3_000,
+                split_wh: 1_000,
+                new_owner: other,
+            }
+            .instruction(),
         ),
         (
             c,
             "retire_certificate",
-            certs::retire_certificate(&o, &certificate, &other, "Acme", "2026 claim"),
+            certs::RetireCertificate {
+                owner: o,
+                certificate,
+                beneficiary: other,
+                beneficiary_name: "Acme",
+                reason: "2026 claim",
+            }
+            .instruction(),
         ),
         (
             c,
             "revoke_certificate",
-            certs::revoke_certificate(&a, &certificate, "recalibrated"),
+            certs::RevokeCertificate {
+                authority: a,
+                certificate,
+                reason: "recalibrated",
+            }
+            .instruction(),
         ),
     ];
     (ctx, cases)

@@ -74,7 +74,10 @@ fn initialize_rejects_anyone_but_the_upgrade_authority() {
     let squatter = ctx.new_user();
     let res = ctx.send(
         "initialize",
-        &[reg::initialize(&squatter.pubkey())],
+        &[reg::Initialize {
+            admin: squatter.pubkey(),
+        }
+        .instruction()],
         &[&squatter],
     );
     assert_error(&res, E::NotUpgradeAuthority as u32);
@@ -82,17 +85,36 @@ fn initialize_rejects_anyone_but_the_upgrade_authority() {
     // An immutable program (no upgrade authority) cannot be initialised by anyone.
     let admin = ctx.admin.insecure_clone();
     ctx.set_upgrade_authority(&reg::program_data_address(), None);
-    let res = ctx.send("initialize", &[reg::initialize(&admin.pubkey())], &[&admin]);
+    let res = ctx.send(
+        "initialize",
+        &[reg::Initialize {
+            admin: admin.pubkey(),
+        }
+        .instruction()],
+        &[&admin],
+    );
     assert_error(&res, E::NotUpgradeAuthority as u32);
     // A look-alike ProgramData account is not the registry's.
     ctx.set_upgrade_authority(&reg::program_data_address(), Some(&admin.pubkey()));
-    let mut ix = reg::initialize(&admin.pubkey());
+    let mut ix = reg::Initialize {
+        admin: admin.pubkey(),
+    }
+    .instruction();
     ix.accounts[3].pubkey = joule_sdk::Pubkey::new_unique();
     assert_error(
         &ctx.send("initialize", &[ix], &[&admin]),
         F::ConstraintAddress as u32,
     );
-    expect_ok(ctx.send("initialize", &[reg::initialize(&admin.pubkey())], &[&admin]));
+    expect_ok(
+        ctx.send(
+            "initialize",
+            &[reg::Initialize {
+                admin: admin.pubkey(),
+            }
+            .instruction()],
+            &[&admin],
+        ),
+    );
     assert_eq!(ctx.config().admin, admin.pubkey());
 }
 
@@ -101,7 +123,14 @@ fn initialize_rejects_second_call() {
     let mut ctx = TestContext::new();
     let admin = ctx.admin.insecure_clone();
     let before = ctx.snapshot(&[reg::config_address(), reg::energy_mint_address()]);
-    let res = ctx.send("initialize", &[reg::initialize(&admin.pubkey())], &[&admin]);
+    let res = ctx.send(
+        "initialize",
+        &[reg::Initialize {
+            admin: admin.pubkey(),
+        }
+        .instruction()],
+        &[&admin],
+    );
     assert_error(&res, F::AccountNotSystemOwned as u32);
     ctx.assert_unchanged(&before);
     assert_eq!(ctx.config().admin, ctx.admin.pubkey());
@@ -111,7 +140,10 @@ fn initialize_rejects_second_call() {
 fn initialize_rejects_wrong_config_address() {
     let mut ctx = TestContext::builder().uninitialized().build();
     let admin = ctx.admin.insecure_clone();
-    let mut ix = reg::initialize(&admin.pubkey());
+    let mut ix = reg::Initialize {
+        admin: admin.pubkey(),
+    }
+    .instruction();
     let fake = Keypair::new();
     ix.accounts[1].pubkey = fake.pubkey();
     ix.accounts[1].is_signer = true;
@@ -128,11 +160,17 @@ fn admin_handover_ok() {
     let mut ctx = TestContext::new();
     let admin = ctx.admin.insecure_clone();
     let next = ctx.new_user();
-    expect_ok(ctx.send(
-        "propose_admin",
-        &[reg::propose_admin(&admin.pubkey(), &next.pubkey())],
-        &[&admin],
-    ));
+    expect_ok(
+        ctx.send(
+            "propose_admin",
+            &[reg::ProposeAdmin {
+                admin: admin.pubkey(),
+                new_admin: next.pubkey(),
+            }
+            .instruction()],
+            &[&admin],
+        ),
+    );
     let cfg = ctx.config();
     assert_eq!(
         cfg.admin,
@@ -140,18 +178,27 @@ fn admin_handover_ok() {
         "still the old admin until accepted"
     );
     assert_eq!(cfg.pending_admin, next.pubkey());
-    expect_ok(ctx.send(
-        "accept_admin",
-        &[reg::accept_admin(&next.pubkey())],
-        &[&next],
-    ));
+    expect_ok(
+        ctx.send(
+            "accept_admin",
+            &[reg::AcceptAdmin {
+                new_admin: next.pubkey(),
+            }
+            .instruction()],
+            &[&next],
+        ),
+    );
     let cfg = ctx.config();
     assert_eq!(cfg.admin, next.pubkey());
     assert_eq!(cfg.pending_admin, Pubkey::default());
     // The old admin lost its powers.
     let res = ctx.send(
         "set_pause",
-        &[reg::set_pause(&admin.pubkey(), 1)],
+        &[reg::SetPause {
+            admin: admin.pubkey(),
+            flags: 1,
+        }
+        .instruction()],
         &[&admin],
     );
     assert_error(&res, E::NotAdmin as u32);
@@ -162,24 +209,47 @@ fn admin_handover_without_accept_changes_nothing() {
     let mut ctx = TestContext::new();
     let admin = ctx.admin.insecure_clone();
     let next = ctx.new_user();
-    expect_ok(ctx.send(
-        "propose_admin",
-        &[reg::propose_admin(&admin.pubkey(), &next.pubkey())],
-        &[&admin],
-    ));
+    expect_ok(
+        ctx.send(
+            "propose_admin",
+            &[reg::ProposeAdmin {
+                admin: admin.pubkey(),
+                new_admin: next.pubkey(),
+            }
+            .instruction()],
+            &[&admin],
+        ),
+    );
     // Without accept the proposed admin has no power...
-    let res = ctx.send("set_pause", &[reg::set_pause(&next.pubkey(), 1)], &[&next]);
+    let res = ctx.send(
+        "set_pause",
+        &[reg::SetPause {
+            admin: next.pubkey(),
+            flags: 1,
+        }
+        .instruction()],
+        &[&next],
+    );
     assert_error(&res, E::NotAdmin as u32);
     // ...and the proposal can be withdrawn, after which accepting fails.
-    expect_ok(ctx.send(
-        "propose_admin",
-        &[reg::propose_admin(&admin.pubkey(), &Pubkey::default())],
-        &[&admin],
-    ));
+    expect_ok(
+        ctx.send(
+            "propose_admin",
+            &[reg::ProposeAdmin {
+                admin: admin.pubkey(),
+                new_admin: Pubkey::default(),
+            }
+            .instruction()],
+            &[&admin],
+        ),
+    );
     let before = ctx.snapshot(&[reg::config_address()]);
     let res = ctx.send(
         "accept_admin",
-        &[reg::accept_admin(&next.pubkey())],
+        &[reg::AcceptAdmin {
+            new_admin: next.pubkey(),
+        }
+        .instruction()],
         &[&next],
     );
     assert_error(&res, E::NotPendingAdmin as u32);
@@ -193,15 +263,24 @@ fn accept_admin_rejects_other_signer() {
     let admin = ctx.admin.insecure_clone();
     let next = ctx.new_user();
     let intruder = ctx.new_user();
-    expect_ok(ctx.send(
-        "propose_admin",
-        &[reg::propose_admin(&admin.pubkey(), &next.pubkey())],
-        &[&admin],
-    ));
+    expect_ok(
+        ctx.send(
+            "propose_admin",
+            &[reg::ProposeAdmin {
+                admin: admin.pubkey(),
+                new_admin: next.pubkey(),
+            }
+            .instruction()],
+            &[&admin],
+        ),
+    );
     let before = ctx.snapshot(&[reg::config_address()]);
     let res = ctx.send(
         "accept_admin",
-        &[reg::accept_admin(&intruder.pubkey())],
+        &[reg::AcceptAdmin {
+            new_admin: intruder.pubkey(),
+        }
+        .instruction()],
         &[&intruder],
     );
     assert_error(&res, E::NotPendingAdmin as u32);
@@ -214,15 +293,61 @@ fn admin_actions_reject_non_admin() {
     let intruder = ctx.new_user();
     let me = intruder.pubkey();
     let cases: Vec<(&str, Instruction)> = vec![
-        ("propose_admin", reg::propose_admin(&me, &me)),
-        ("set_oracles", reg::set_oracles(&me, &[me], &[])),
-        ("set_pause", reg::set_pause(&me, reg::PAUSE_REGISTRY)),
-        ("activate_meter", reg::activate_meter(&me, &meter, &me)),
-        ("suspend_meter", reg::suspend_meter(&me, &meter)),
-        ("reassign_meter", reg::reassign_meter(&me, &meter, &me)),
+        (
+            "propose_admin",
+            reg::ProposeAdmin {
+                admin: me,
+                new_admin: me,
+            }
+            .instruction(),
+        ),
+        (
+            "set_oracles",
+            reg::SetOracles {
+                admin: me,
+                add: &[me],
+                remove: &[],
+            }
+            .instruction(),
+        ),
+        (
+            "set_pause",
+            reg::SetPause {
+                admin: me,
+                flags: reg::PAUSE_REGISTRY,
+            }
+            .instruction(),
+        ),
+        (
+            "activate_meter",
+            reg::ActivateMeter {
+                admin: me,
+                meter,
+                expected_owner: me,
+            }
+            .instruction(),
+        ),
+        (
+            "suspend_meter",
+            reg::SuspendMeter { admin: me, meter }.instruction(),
+        ),
+        (
+            "reassign_meter",
+            reg::ReassignMeter {
+                admin: me,
+                meter,
+                new_owner: me,
+            }
+            .instruction(),
+        ),
         (
             "close_meter",
-            reg::close_meter(&me, &meter, &owner.pubkey()),
+            reg::CloseMeter {
+                admin: me,
+                meter,
+                owner: owner.pubkey(),
+            }
+            .instruction(),
         ),
     ];
     let before = ctx.snapshot(&[reg::config_address(), meter]);
@@ -232,7 +357,11 @@ fn admin_actions_reject_non_admin() {
     }
     ctx.assert_unchanged(&before);
     // The admin key must also sign: naming it without its signature fails.
-    let mut ix = reg::set_pause(&ctx.admin.pubkey(), 1);
+    let mut ix = reg::SetPause {
+        admin: ctx.admin.pubkey(),
+        flags: 1,
+    }
+    .instruction();
     ix.accounts[0].is_signer = false;
     assert_error(
         &ctx.send("set_pause", &[ix], &[]),
@@ -248,21 +377,31 @@ fn set_oracles_ok_adds_and_removes() {
     let mut ctx = TestContext::new();
     let admin = ctx.admin.insecure_clone();
     let keys: Vec<Pubkey> = (0..7).map(|_| Pubkey::new_unique()).collect();
-    expect_ok(ctx.send(
-        "set_oracles",
-        &[reg::set_oracles(&admin.pubkey(), &keys, &[])],
-        &[&admin],
-    ));
+    expect_ok(
+        ctx.send(
+            "set_oracles",
+            &[reg::SetOracles {
+                admin: admin.pubkey(),
+                add: &keys,
+                remove: &[],
+            }
+            .instruction()],
+            &[&admin],
+        ),
+    );
     assert_eq!(ctx.config().oracle_count, 8);
-    let ok = expect_ok(ctx.send(
-        "set_oracles",
-        &[reg::set_oracles(
-            &admin.pubkey(),
-            &[Pubkey::new_unique()],
-            &[keys[0], ctx.oracle.pubkey()],
-        )],
-        &[&admin],
-    ));
+    let ok = expect_ok(
+        ctx.send(
+            "set_oracles",
+            &[reg::SetOracles {
+                admin: admin.pubkey(),
+                add: &[Pubkey::new_unique()],
+                remove: &[keys[0], ctx.oracle.pubkey()],
+            }
+            .instruction()],
+            &[&admin],
+        ),
+    );
     let cfg = ctx.config();
     assert_eq!(cfg.oracle_count, 7);
     assert!(!cfg.is_oracle(&keys[0]) && !cfg.is_oracle(&ctx.oracle.pubkey()));
@@ -284,33 +423,66 @@ fn set_oracles_rejects_full_duplicate_and_unknown() {
     assert_error(
         &ctx.send(
             "set_oracles",
-            &[reg::set_oracles(&a, &nine, &[])],
+            &[reg::SetOracles {
+                admin: a,
+                add: &nine,
+                remove: &[],
+            }
+            .instruction()],
             &[&admin],
         ),
         E::OracleSetFull as u32,
     );
     let o = ctx.oracle.pubkey();
     assert_error(
-        &ctx.send("set_oracles", &[reg::set_oracles(&a, &[o], &[])], &[&admin]),
+        &ctx.send(
+            "set_oracles",
+            &[reg::SetOracles {
+                admin: a,
+                add: &[o],
+                remove: &[],
+            }
+            .instruction()],
+            &[&admin],
+        ),
         E::OracleAlreadyPresent as u32,
     );
     let k = Pubkey::new_unique();
     assert_error(
         &ctx.send(
             "set_oracles",
-            &[reg::set_oracles(&a, &[k, k], &[])],
+            &[reg::SetOracles {
+                admin: a,
+                add: &[k, k],
+                remove: &[],
+            }
+            .instruction()],
             &[&admin],
         ),
         E::OracleAlreadyPresent as u32,
     );
     assert_error(
-        &ctx.send("set_oracles", &[reg::set_oracles(&a, &[], &[k])], &[&admin]),
+        &ctx.send(
+            "set_oracles",
+            &[reg::SetOracles {
+                admin: a,
+                add: &[],
+                remove: &[k],
+            }
+            .instruction()],
+            &[&admin],
+        ),
         E::OracleNotFound as u32,
     );
     assert_error(
         &ctx.send(
             "set_oracles",
-            &[reg::set_oracles(&a, &[Pubkey::default()], &[])],
+            &[reg::SetOracles {
+                admin: a,
+                add: &[Pubkey::default()],
+                remove: &[],
+            }
+            .instruction()],
             &[&admin],
         ),
         E::InvalidOracle as u32,
@@ -327,10 +499,11 @@ fn submit_readings_rejects_non_oracle_signer() {
     assert_error(&res, E::NotOracle as u32);
     ctx.assert_unchanged(&before);
     // An oracle key that did not sign is no oracle either.
-    let mut ix = reg::submit_readings(
-        &ctx.oracle.pubkey(),
-        &[(meter, r(GENESIS_TS, 11_000, 20_000))],
-    );
+    let mut ix = reg::SubmitReadings {
+        oracle: ctx.oracle.pubkey(),
+        readings: &[(meter, r(GENESIS_TS, 11_000, 20_000))],
+    }
+    .instruction();
     ix.accounts[0].is_signer = false;
     assert_error(
         &ctx.send("submit_readings", &[ix], &[]),
@@ -344,11 +517,18 @@ fn submit_readings_rejects_removed_oracle() {
     let (mut ctx, _owner, meter) = with_meter();
     let admin = ctx.admin.insecure_clone();
     let oracle = ctx.oracle.pubkey();
-    expect_ok(ctx.send(
-        "set_oracles",
-        &[reg::set_oracles(&admin.pubkey(), &[], &[oracle])],
-        &[&admin],
-    ));
+    expect_ok(
+        ctx.send(
+            "set_oracles",
+            &[reg::SetOracles {
+                admin: admin.pubkey(),
+                add: &[],
+                remove: &[oracle],
+            }
+            .instruction()],
+            &[&admin],
+        ),
+    );
     let before = ctx.snapshot(&[meter]);
     let res = ctx.submit_readings(&[(meter, r(GENESIS_TS, 11_000, 20_000))]);
     assert_error(&res, E::NotOracle as u32);
@@ -376,7 +556,12 @@ fn set_pause_ok_and_paused_registry_rejects_everything_that_moves() {
     let (m2, res) = ctx.register_meter(&other, "SN-PAUSED", SOLAR, RATED_W);
     assert_error(&res, E::Paused as u32);
     assert!(!ctx.exists(&m2));
-    let ix = reg::propose_meter_transfer(&owner.pubkey(), &meter, &other.pubkey());
+    let ix = reg::ProposeMeterTransfer {
+        owner: owner.pubkey(),
+        meter,
+        new_owner: other.pubkey(),
+    }
+    .instruction();
     assert_error(
         &ctx.send("propose_meter_transfer", &[ix], &[&owner]),
         E::Paused as u32,
@@ -488,15 +673,14 @@ fn register_meter_rejects_non_canonical_bump_and_wrong_address() {
                 .map(|a| (a, b))
         })
         .expect("a non-canonical bump");
-    let ix = reg::register_meter_with_bump(
-        &owner.pubkey(),
-        &other,
-        &id,
-        &utility,
-        SOLAR,
-        RATED_W,
-        other_bump,
-    );
+    let ix = reg::RegisterMeter {
+        owner: owner.pubkey(),
+        meter_id: id,
+        utility_id: utility,
+        kind: SOLAR,
+        rated_power_w: RATED_W,
+    }
+    .instruction_at(other, other_bump);
     assert_error(
         &ctx.send("register_meter", &[ix], &[&owner]),
         F::ConstraintSeeds as u32,
@@ -504,8 +688,14 @@ fn register_meter_rejects_non_canonical_bump_and_wrong_address() {
     assert!(!ctx.exists(&other));
     // The canonical bump with some other address.
     let wrong = Pubkey::new_unique();
-    let ix =
-        reg::register_meter_with_bump(&owner.pubkey(), &wrong, &id, &utility, SOLAR, RATED_W, bump);
+    let ix = reg::RegisterMeter {
+        owner: owner.pubkey(),
+        meter_id: id,
+        utility_id: utility,
+        kind: SOLAR,
+        rated_power_w: RATED_W,
+    }
+    .instruction_at(wrong, bump);
     assert_error(
         &ctx.send("register_meter", &[ix], &[&owner]),
         F::ConstraintSeeds as u32,
@@ -521,19 +711,40 @@ fn register_meter_rejects_bad_kind_and_rated_power() {
     let (meter, _) = reg::meter_address(&id);
     let utility = reg::utility_id("TPDDL").unwrap();
     for rated in [0, reg::MAX_RATED_POWER_W + 1] {
-        let ix = reg::register_meter(&owner.pubkey(), &id, &utility, SOLAR, rated);
+        let ix = reg::RegisterMeter {
+            owner: owner.pubkey(),
+            meter_id: id,
+            utility_id: utility,
+            kind: SOLAR,
+            rated_power_w: rated,
+        }
+        .instruction();
         assert_error(
             &ctx.send("register_meter", &[ix], &[&owner]),
             E::InvalidRatedPower as u32,
         );
     }
-    let mut ix = reg::register_meter(&owner.pubkey(), &id, &utility, SOLAR, RATED_W);
+    let mut ix = reg::RegisterMeter {
+        owner: owner.pubkey(),
+        meter_id: id,
+        utility_id: utility,
+        kind: SOLAR,
+        rated_power_w: RATED_W,
+    }
+    .instruction();
     ix.data[8 + 32 + 16] = 6; // kind byte
     assert_error(
         &ctx.send("register_meter", &[ix], &[&owner]),
         E::InvalidMeterKind as u32,
     );
-    let mut ix = reg::register_meter(&owner.pubkey(), &id, &utility, SOLAR, RATED_W);
+    let mut ix = reg::RegisterMeter {
+        owner: owner.pubkey(),
+        meter_id: id,
+        utility_id: utility,
+        kind: SOLAR,
+        rated_power_w: RATED_W,
+    }
+    .instruction();
     ix.data.push(0);
     assert_error(
         &ctx.send("register_meter", &[ix], &[&owner]),
@@ -587,11 +798,20 @@ fn activate_and_suspend_meter_ok() {
 fn meter_transfer_ok() {
     let (mut ctx, owner, meter) = with_meter();
     let buyer = ctx.new_user();
-    let ix = reg::propose_meter_transfer(&owner.pubkey(), &meter, &buyer.pubkey());
+    let ix = reg::ProposeMeterTransfer {
+        owner: owner.pubkey(),
+        meter,
+        new_owner: buyer.pubkey(),
+    }
+    .instruction();
     expect_ok(ctx.send("propose_meter_transfer", &[ix], &[&owner]));
     assert_eq!(ctx.meter(&meter).owner, owner.pubkey());
     assert_eq!(ctx.meter(&meter).pending_owner, buyer.pubkey());
-    let ix = reg::accept_meter_transfer(&buyer.pubkey(), &meter);
+    let ix = reg::AcceptMeterTransfer {
+        new_owner: buyer.pubkey(),
+        meter,
+    }
+    .instruction();
     expect_ok(ctx.send("accept_meter_transfer", &[ix], &[&buyer]));
     let m = ctx.meter(&meter);
     assert_eq!(
@@ -606,21 +826,39 @@ fn meter_transfer_rejects_non_owner_and_wrong_acceptor() {
     let buyer = ctx.new_user();
     let thief = ctx.new_user();
     let before = ctx.snapshot(&[meter]);
-    let ix = reg::propose_meter_transfer(&thief.pubkey(), &meter, &thief.pubkey());
+    let ix = reg::ProposeMeterTransfer {
+        owner: thief.pubkey(),
+        meter,
+        new_owner: thief.pubkey(),
+    }
+    .instruction();
     assert_error(
         &ctx.send("propose_meter_transfer", &[ix], &[&thief]),
         E::NotMeterOwner as u32,
     );
-    let ix = reg::accept_meter_transfer(&buyer.pubkey(), &meter);
+    let ix = reg::AcceptMeterTransfer {
+        new_owner: buyer.pubkey(),
+        meter,
+    }
+    .instruction();
     assert_error(
         &ctx.send("accept_meter_transfer", &[ix], &[&buyer]),
         E::NotPendingOwner as u32,
     );
     ctx.assert_unchanged(&before);
-    let ix = reg::propose_meter_transfer(&owner.pubkey(), &meter, &buyer.pubkey());
+    let ix = reg::ProposeMeterTransfer {
+        owner: owner.pubkey(),
+        meter,
+        new_owner: buyer.pubkey(),
+    }
+    .instruction();
     expect_ok(ctx.send("propose_meter_transfer", &[ix], &[&owner]));
     let before = ctx.snapshot(&[meter]);
-    let ix = reg::accept_meter_transfer(&thief.pubkey(), &meter);
+    let ix = reg::AcceptMeterTransfer {
+        new_owner: thief.pubkey(),
+        meter,
+    }
+    .instruction();
     assert_error(
         &ctx.send("accept_meter_transfer", &[ix], &[&thief]),
         E::NotPendingOwner as u32,
@@ -838,10 +1076,11 @@ fn submit_readings_rejects_malformed_batches() {
     let (mut ctx, _owner, meter) = with_meter();
     let before = ctx.snapshot(&[meter]);
     assert_error(&ctx.submit_readings(&[]), E::EmptyBatch as u32);
-    let mut ix = reg::submit_readings(
-        &ctx.oracle.pubkey(),
-        &[(meter, r(GENESIS_TS, 11_000, 20_000))],
-    );
+    let mut ix = reg::SubmitReadings {
+        oracle: ctx.oracle.pubkey(),
+        readings: &[(meter, r(GENESIS_TS, 11_000, 20_000))],
+    }
+    .instruction();
     ix.accounts
         .push(solana_instruction::AccountMeta::new(meter, false));
     let oracle = ctx.oracle.insecure_clone();
@@ -849,10 +1088,11 @@ fn submit_readings_rejects_malformed_batches() {
         &ctx.send("submit_readings", &[ix], &[&oracle]),
         E::ReadingCountMismatch as u32,
     );
-    let mut ix = reg::submit_readings(
-        &ctx.oracle.pubkey(),
-        &[(meter, r(GENESIS_TS, 11_000, 20_000))],
-    );
+    let mut ix = reg::SubmitReadings {
+        oracle: ctx.oracle.pubkey(),
+        readings: &[(meter, r(GENESIS_TS, 11_000, 20_000))],
+    }
+    .instruction();
     ix.data.truncate(ix.data.len() - 1);
     assert_error(
         &ctx.send("submit_readings", &[ix], &[&oracle]),
@@ -862,10 +1102,11 @@ fn submit_readings_rejects_malformed_batches() {
         .map(|i| (meter, r(GENESIS_TS + i as i64, 1, 1)))
         .collect();
     assert_error(&ctx.submit_readings(&many), E::BatchTooLarge as u32);
-    let mut ix = reg::submit_readings(
-        &ctx.oracle.pubkey(),
-        &[(meter, r(GENESIS_TS, 11_000, 20_000))],
-    );
+    let mut ix = reg::SubmitReadings {
+        oracle: ctx.oracle.pubkey(),
+        readings: &[(meter, r(GENESIS_TS, 11_000, 20_000))],
+    }
+    .instruction();
     ix.accounts[2].is_writable = false;
     assert_error(
         &ctx.send("submit_readings", &[ix], &[&oracle]),
@@ -887,10 +1128,11 @@ fn submit_readings_batch_fits_legacy_tx_within_budget() {
     let batch = |ts: i64, e: u64| meters.iter().map(|m| (*m, r(ts, e, e))).collect::<Vec<_>>();
     expect_ok(ctx.submit_readings(&batch(GENESIS_TS - 3_600, 1_000)));
     let oracle = ctx.oracle.insecure_clone();
-    let ixs = [reg::submit_readings(
-        &oracle.pubkey(),
-        &batch(GENESIS_TS, 2_000),
-    )];
+    let ixs = [reg::SubmitReadings {
+        oracle: oracle.pubkey(),
+        readings: &batch(GENESIS_TS, 2_000),
+    }
+    .instruction()];
     let size = ctx.legacy_tx_size(&ixs, &[&oracle]);
     println!("{n} readings: legacy transaction of {size} bytes");
     assert!(size <= 1_232, "{n} readings take {size} bytes");
@@ -898,7 +1140,11 @@ fn submit_readings_batch_fits_legacy_tx_within_budget() {
     let mut seventeen = batch(GENESIS_TS, 2_000);
     seventeen.push((Pubkey::new_unique(), r(GENESIS_TS, 2_000, 2_000)));
     let size17 = ctx.legacy_tx_size(
-        &[reg::submit_readings(&oracle.pubkey(), &seventeen)],
+        &[reg::SubmitReadings {
+            oracle: oracle.pubkey(),
+            readings: &seventeen,
+        }
+        .instruction()],
         &[&oracle],
     );
     println!("17 readings: {size17} bytes (limit 1,232)");
@@ -907,7 +1153,11 @@ fn submit_readings_batch_fits_legacy_tx_within_budget() {
         "17 readings would fit: make this test ask for 17"
     );
     // A keeper whose oracle key also pays the fee saves a signature and a key.
-    let ixs17 = [reg::submit_readings(&oracle.pubkey(), &seventeen)];
+    let ixs17 = [reg::SubmitReadings {
+        oracle: oracle.pubkey(),
+        readings: &seventeen,
+    }
+    .instruction()];
     let own17 = ctx.legacy_tx_size_paid_by(&ixs17, &[&oracle]);
     println!("17 readings, oracle paying the fee: {own17} bytes");
     assert!(own17 <= 1_232);
@@ -1093,7 +1343,12 @@ fn reassign_meter_ok_gives_a_squatted_meter_to_its_owner() {
     let (meter, res) = ctx.register_meter(&squatter, "SN-PUBLIC-0043", SOLAR, RATED_W);
     expect_ok(res);
     // The squatter lines up an accomplice; the reassignment clears that.
-    let ix = reg::propose_meter_transfer(&squatter.pubkey(), &meter, &accomplice.pubkey());
+    let ix = reg::ProposeMeterTransfer {
+        owner: squatter.pubkey(),
+        meter,
+        new_owner: accomplice.pubkey(),
+    }
+    .instruction();
     expect_ok(ctx.send("propose_meter_transfer", &[ix], &[&squatter]));
     ctx.advance(60);
     let ok = expect_ok(ctx.reassign_meter(&meter, &rightful.pubkey()));
@@ -1113,7 +1368,11 @@ fn reassign_meter_ok_gives_a_squatted_meter_to_its_owner() {
         )
     );
     let before = ctx.snapshot(&[meter]);
-    let ix = reg::accept_meter_transfer(&accomplice.pubkey(), &meter);
+    let ix = reg::AcceptMeterTransfer {
+        new_owner: accomplice.pubkey(),
+        meter,
+    }
+    .instruction();
     assert_error(
         &ctx.send("accept_meter_transfer", &[ix], &[&accomplice]),
         E::NotPendingOwner as u32,
@@ -1155,7 +1414,12 @@ fn reassign_meter_rejects_active_meter_and_unminted_energy() {
         E::InvalidNewAuthority as u32,
     );
     let stranger = ctx.new_user();
-    let ix = reg::reassign_meter(&stranger.pubkey(), &meter, &stranger.pubkey());
+    let ix = reg::ReassignMeter {
+        admin: stranger.pubkey(),
+        meter,
+        new_owner: stranger.pubkey(),
+    }
+    .instruction();
     assert_error(
         &ctx.send("reassign_meter", &[ix], &[&stranger]),
         E::NotAdmin as u32,
@@ -1164,16 +1428,32 @@ fn reassign_meter_rejects_active_meter_and_unminted_energy() {
     // Activate, mint to the owner, suspend and reassign, atomically.
     let admin = ctx.admin.insecure_clone();
     let a = admin.pubkey();
-    expect_ok(ctx.send(
-        "reassign with mint",
-        &[
-            reg::activate_meter(&a, &meter, &owner.pubkey()),
-            reg::mint_energy(&meter, &ata),
-            reg::suspend_meter(&a, &meter),
-            reg::reassign_meter(&a, &meter, &heir.pubkey()),
-        ],
-        &[&admin],
-    ));
+    expect_ok(
+        ctx.send(
+            "reassign with mint",
+            &[
+                reg::ActivateMeter {
+                    admin: a,
+                    meter,
+                    expected_owner: owner.pubkey(),
+                }
+                .instruction(),
+                reg::MintEnergy {
+                    meter,
+                    owner_token: ata,
+                }
+                .instruction(),
+                reg::SuspendMeter { admin: a, meter }.instruction(),
+                reg::ReassignMeter {
+                    admin: a,
+                    meter,
+                    new_owner: heir.pubkey(),
+                }
+                .instruction(),
+            ],
+            &[&admin],
+        ),
+    );
     assert_eq!(ctx.balance(&ata), 4_000);
     let m = ctx.meter(&meter);
     assert_eq!(
@@ -1204,14 +1484,28 @@ fn close_meter_ok_and_owner_registers_in_the_same_transaction() {
     let admin = ctx.admin.insecure_clone();
     let id = reg::meter_id_from_serial(serial);
     let utility = reg::utility_id("TPDDL").unwrap();
-    let ok = expect_ok(ctx.send(
-        "close and register",
-        &[
-            reg::close_meter(&admin.pubkey(), &meter, &squatter.pubkey()),
-            reg::register_meter(&rightful.pubkey(), &id, &utility, SOLAR, RATED_W),
-        ],
-        &[&admin, &rightful],
-    ));
+    let ok = expect_ok(
+        ctx.send(
+            "close and register",
+            &[
+                reg::CloseMeter {
+                    admin: admin.pubkey(),
+                    meter,
+                    owner: squatter.pubkey(),
+                }
+                .instruction(),
+                reg::RegisterMeter {
+                    owner: rightful.pubkey(),
+                    meter_id: id,
+                    utility_id: utility,
+                    kind: SOLAR,
+                    rated_power_w: RATED_W,
+                }
+                .instruction(),
+            ],
+            &[&admin, &rightful],
+        ),
+    );
     let ev: reg::MeterClosed = joule_sdk::events::decode(&ok.logs).unwrap();
     assert_eq!(
         (ev.meter, ev.owner, ev.lamports),
@@ -1255,7 +1549,12 @@ fn close_meter_rejects_activated_meter_and_wrong_destination() {
         &ctx.close_meter(&pending, &thief.pubkey()),
         F::ConstraintAddress as u32,
     );
-    let ix = reg::close_meter(&thief.pubkey(), &pending, &thief.pubkey());
+    let ix = reg::CloseMeter {
+        admin: thief.pubkey(),
+        meter: pending,
+        owner: thief.pubkey(),
+    }
+    .instruction();
     assert_error(
         &ctx.send("close_meter", &[ix], &[&thief]),
         E::NotAdmin as u32,
@@ -1291,13 +1590,24 @@ fn mint_energy_ok_and_second_call_mints_nothing() {
     assert_eq!(ctx.balance(&ata), 4_400);
     // A meter transferred before minting: the new owner receives the rest.
     let buyer = ctx.new_user();
-    let ix = reg::propose_meter_transfer(&owner.pubkey(), &meter, &buyer.pubkey());
+    let ix = reg::ProposeMeterTransfer {
+        owner: owner.pubkey(),
+        meter,
+        new_owner: buyer.pubkey(),
+    }
+    .instruction();
     expect_ok(ctx.send("propose_meter_transfer", &[ix], &[&owner]));
-    expect_ok(ctx.send(
-        "accept_meter_transfer",
-        &[reg::accept_meter_transfer(&buyer.pubkey(), &meter)],
-        &[&buyer],
-    ));
+    expect_ok(
+        ctx.send(
+            "accept_meter_transfer",
+            &[reg::AcceptMeterTransfer {
+                new_owner: buyer.pubkey(),
+                meter,
+            }
+            .instruction()],
+            &[&buyer],
+        ),
+    );
     expect_ok(ctx.submit_readings(&[(meter, r(GENESIS_TS + 120, 14_450, 20_000))]));
     let buyer_ata = ctx.energy_ata(&buyer.pubkey());
     assert_error(
@@ -1332,7 +1642,11 @@ fn mint_energy_rejects_substituted_mint_and_token_account() {
     let fake_mint = ctx.create_mint(&attacker.pubkey(), 3);
     let fake_token = ctx.token_account(&owner.pubkey(), &fake_mint);
     let before = ctx.snapshot(&[meter, ata, fake_token, fake_mint, ctx.energy_mint()]);
-    let mut ix = reg::mint_energy(&meter, &fake_token);
+    let mut ix = reg::MintEnergy {
+        meter,
+        owner_token: fake_token,
+    }
+    .instruction();
     ix.accounts[2].pubkey = fake_mint;
     assert_error(
         &ctx.send("mint_energy", &[ix], &[]),
@@ -1344,14 +1658,22 @@ fn mint_energy_rejects_substituted_mint_and_token_account() {
         F::ConstraintTokenMint as u32,
     );
     // A token program impostor.
-    let mut ix = reg::mint_energy(&meter, &ata);
+    let mut ix = reg::MintEnergy {
+        meter,
+        owner_token: ata,
+    }
+    .instruction();
     ix.accounts[4].pubkey = joule_sdk::SYSTEM_PROGRAM_ID;
     assert_error(
         &ctx.send("mint_energy", &[ix], &[]),
         F::InvalidProgramId as u32,
     );
     // A config impostor: any account not owned by the registry.
-    let mut ix = reg::mint_energy(&meter, &ata);
+    let mut ix = reg::MintEnergy {
+        meter,
+        owner_token: ata,
+    }
+    .instruction();
     ix.accounts[0].pubkey = ctx.energy_mint();
     assert_error(
         &ctx.send("mint_energy", &[ix], &[]),

@@ -78,7 +78,11 @@ fn registry_initialize() {
         registry::client::args::Initialize {},
         vec![],
     );
-    assert_same("initialize", &anchor, &sdk_reg::initialize(&admin));
+    assert_same(
+        "initialize",
+        &anchor,
+        &sdk_reg::Initialize { admin }.instruction(),
+    );
 }
 
 #[test]
@@ -116,7 +120,14 @@ fn registry_register_meter_every_kind() {
             },
             vec![],
         );
-        let sdk = sdk_reg::register_meter(&owner, &meter_id, &utility_id, sdk_kind, 5_000_123);
+        let sdk = sdk_reg::RegisterMeter {
+            owner,
+            meter_id,
+            utility_id,
+            kind: sdk_kind,
+            rated_power_w: 5_000_123,
+        }
+        .instruction();
         assert_same(sdk_kind.name(), &anchor, &sdk);
     }
 }
@@ -139,7 +150,12 @@ fn registry_set_oracles() {
     assert_same(
         "set_oracles",
         &anchor,
-        &sdk_reg::set_oracles(&admin, &add, &remove),
+        &sdk_reg::SetOracles {
+            admin,
+            add: &add,
+            remove: &remove,
+        }
+        .instruction(),
     );
 }
 
@@ -189,7 +205,11 @@ fn registry_submit_readings() {
     assert_same(
         "submit_readings",
         &anchor,
-        &sdk_reg::submit_readings(&oracle, &batch),
+        &sdk_reg::SubmitReadings {
+            oracle,
+            readings: &batch,
+        }
+        .instruction(),
     );
 }
 
@@ -213,7 +233,12 @@ fn registry_meter_lifecycle() {
     assert_same(
         "activate_meter",
         &anchor,
-        &sdk_reg::activate_meter(&admin, &meter, &owner),
+        &sdk_reg::ActivateMeter {
+            admin,
+            meter,
+            expected_owner: owner,
+        }
+        .instruction(),
     );
 
     let anchor = anchor_ix(
@@ -231,7 +256,11 @@ fn registry_meter_lifecycle() {
     assert_same(
         "mint_energy",
         &anchor,
-        &sdk_reg::mint_energy(&meter, &token),
+        &sdk_reg::MintEnergy {
+            meter,
+            owner_token: token,
+        }
+        .instruction(),
     );
 
     let anchor = anchor_ix(
@@ -252,7 +281,13 @@ fn registry_meter_lifecycle() {
     assert_same(
         "redeem_consumption",
         &anchor,
-        &sdk_reg::redeem_consumption(&owner, &meter, &token, 987_654_321),
+        &sdk_reg::RedeemConsumption {
+            owner,
+            meter,
+            owner_token: token,
+            amount_wh: 987_654_321,
+        }
+        .instruction(),
     );
 
     let anchor = anchor_ix(
@@ -269,7 +304,12 @@ fn registry_meter_lifecycle() {
     assert_same(
         "close_meter",
         &anchor,
-        &sdk_reg::close_meter(&admin, &meter, &owner),
+        &sdk_reg::CloseMeter {
+            admin,
+            meter,
+            owner,
+        }
+        .instruction(),
     );
 }
 
@@ -327,7 +367,12 @@ fn market_create_market() {
     assert_same(
         "create_market",
         &anchor,
-        &sdk_mkt::create_market(&admin, &keys, &params),
+        &sdk_mkt::CreateMarket {
+            admin,
+            keys,
+            params,
+        }
+        .instruction(),
     );
 }
 
@@ -361,16 +406,17 @@ fn market_place_and_cancel_both_sides() {
             },
             vec![],
         );
-        let sdk = sdk_mkt::place_order(
-            &keys,
-            &epoch,
-            &owner,
-            &token,
-            sdk_side,
-            513,
-            4_200,
-            0xdead_beef_0042,
-        );
+        let sdk = sdk_mkt::PlaceOrder {
+            keys,
+            epoch,
+            owner,
+            owner_token: token,
+            side: sdk_side,
+            limit_tick: 513,
+            quantity_wh: 4_200,
+            client_order_id: 0xdead_beef_0042,
+        }
+        .instruction();
         assert_same(sdk_side.name(), &anchor, &sdk);
 
         let anchor = anchor_ix(
@@ -390,15 +436,16 @@ fn market_place_and_cancel_both_sides() {
             },
             vec![],
         );
-        let sdk = sdk_mkt::cancel_order(
-            &keys,
-            &epoch,
-            &owner,
-            &token,
-            sdk_side,
-            77,
-            0xdead_beef_0042,
-        );
+        let sdk = sdk_mkt::CancelOrder {
+            keys,
+            epoch,
+            owner,
+            owner_token: token,
+            side: sdk_side,
+            order_id: 77,
+            client_order_id: 0xdead_beef_0042,
+        }
+        .instruction();
         assert_same("cancel_order", &anchor, &sdk);
     }
 }
@@ -451,7 +498,14 @@ fn market_settle_orders() {
     assert_same(
         "settle_orders",
         &anchor,
-        &sdk_mkt::settle_orders(&keys, &epoch, &fee_energy, &fee_quote, &orders),
+        &sdk_mkt::SettleOrders {
+            keys,
+            epoch,
+            fee_energy,
+            fee_quote,
+            orders: &orders,
+        }
+        .instruction(),
     );
 }
 
@@ -473,7 +527,12 @@ fn market_epoch_lifecycle() {
     assert_same(
         "open_epoch",
         &anchor,
-        &sdk_mkt::open_epoch(&payer, &keys.market, &epoch),
+        &sdk_mkt::OpenEpoch {
+            payer,
+            market: keys.market,
+            epoch,
+        }
+        .instruction(),
     );
 
     let anchor = anchor_ix(
@@ -485,7 +544,11 @@ fn market_epoch_lifecycle() {
         market::client::args::ClearEpoch {},
         vec![],
     );
-    assert_same("clear_epoch", &anchor, &sdk_mkt::clear_epoch(&epoch));
+    assert_same(
+        "clear_epoch",
+        &anchor,
+        &sdk_mkt::ClearEpoch { epoch }.instruction(),
+    );
 
     let anchor = anchor_ix(
         market::ID,
@@ -496,7 +559,7 @@ fn market_epoch_lifecycle() {
     assert_same(
         "close_epoch",
         &anchor,
-        &sdk_mkt::close_epoch(&epoch, &rent_payer),
+        &sdk_mkt::CloseEpoch { epoch, rent_payer }.instruction(),
     );
 }
 
@@ -519,7 +582,7 @@ fn certificates_initialize() {
     assert_same(
         "certificates initialize",
         &anchor,
-        &sdk_certs::initialize(&admin, &authority),
+        &sdk_certs::Initialize { admin, authority }.instruction(),
     );
 }
 
@@ -548,15 +611,16 @@ fn certificates_issue_certificate() {
         },
         vec![],
     );
-    let sdk = sdk_certs::issue_certificate(
-        &authority,
-        &payer,
+    let sdk = sdk_certs::IssueCertificate {
+        authority,
+        payer,
         id,
-        &meter,
-        1_500,
-        1_767_222_000,
-        1_767_225_600,
-    );
+        meter,
+        amount_wh: 1_500,
+        period_start: 1_767_222_000,
+        period_end: 1_767_225_600,
+    }
+    .instruction();
     assert_same("issue_certificate", &anchor, &sdk);
 }
 
@@ -584,7 +648,16 @@ fn certificates_split_retire_revoke() {
         },
         vec![],
     );
-    let sdk = sdk_certs::split_certificate(&owner, &payer, &cert, index, 600, 400, &new_owner);
+    let sdk = sdk_certs::SplitCertificate {
+        owner,
+        payer,
+        certificate: cert,
+        split_index: index,
+        keep_wh: 600,
+        split_wh: 400,
+        new_owner,
+    }
+    .instruction();
     assert_same("split_certificate", &anchor, &sdk);
 
     // Strings: Borsh u32 length + UTF-8 bytes, non-ASCII included.
@@ -602,13 +675,14 @@ fn certificates_split_retire_revoke() {
         },
         vec![],
     );
-    let sdk = sdk_certs::retire_certificate(
-        &owner,
-        &cert,
-        &new_owner,
-        "Délhi Jal Board",
-        "RE100 claim, FY2026",
-    );
+    let sdk = sdk_certs::RetireCertificate {
+        owner,
+        certificate: cert,
+        beneficiary: new_owner,
+        beneficiary_name: "Délhi Jal Board",
+        reason: "RE100 claim, FY2026",
+    }
+    .instruction();
     assert_same("retire_certificate", &anchor, &sdk);
 
     let anchor = anchor_ix(
@@ -623,6 +697,11 @@ fn certificates_split_retire_revoke() {
         },
         vec![],
     );
-    let sdk = sdk_certs::revoke_certificate(&authority, &cert, "meter tampering");
+    let sdk = sdk_certs::RevokeCertificate {
+        authority,
+        certificate: cert,
+        reason: "meter tampering",
+    }
+    .instruction();
     assert_same("revoke_certificate", &anchor, &sdk);
 }

@@ -189,7 +189,12 @@ mod tests {
     use super::*;
 
     fn set_oracles() -> Instruction {
-        joule_sdk::registry::set_oracles(&Pubkey::new_unique(), &[], &[])
+        joule_sdk::registry::SetOracles {
+            admin: Pubkey::new_unique(),
+            add: &[],
+            remove: &[],
+        }
+        .instruction()
     }
 
     #[test]

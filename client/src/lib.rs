@@ -24,7 +24,7 @@
 //! async fn set_oracles(chain: &impl Chain, sender: &Sender, admin: &Keypair, add: &[Pubkey])
 //!     -> Result<Landed, SendError>
 //! {
-//!     let ix = joule_sdk::registry::set_oracles(&admin.pubkey(), add, &[]);
+//!     let ix = joule_sdk::registry::SetOracles { admin: admin.pubkey(), add, remove: &[] }.instruction();
 //!     sender.send(chain, &[ix], admin, &[]).await
 //! }
 //! ```

@@ -92,7 +92,10 @@ async fn writes_land_exactly_once_under_thirty_percent_faults() {
     sender
         .send(
             &chain,
-            &[registry::initialize(&admin.pubkey())],
+            &[registry::Initialize {
+                admin: admin.pubkey(),
+            }
+            .instruction()],
             &admin,
             &[],
         )
@@ -101,7 +104,12 @@ async fn writes_land_exactly_once_under_thirty_percent_faults() {
     sender
         .send(
             &chain,
-            &[registry::set_oracles(&admin.pubkey(), &[oracle], &[])],
+            &[registry::SetOracles {
+                admin: admin.pubkey(),
+                add: &[oracle],
+                remove: &[],
+            }
+            .instruction()],
             &admin,
             &[],
         )
@@ -168,7 +176,10 @@ async fn a_program_error_comes_back_typed_and_is_not_retried() {
     sender
         .send(
             &chain,
-            &[registry::initialize(&admin.pubkey())],
+            &[registry::Initialize {
+                admin: admin.pubkey(),
+            }
+            .instruction()],
             &admin,
             &[],
         )
@@ -184,7 +195,12 @@ async fn a_program_error_comes_back_typed_and_is_not_retried() {
         .expect("airdrop");
     let ixs = [
         token::transfer_lamports(&intruder.pubkey(), &admin.pubkey(), 1),
-        registry::set_oracles(&intruder.pubkey(), &[intruder.pubkey()], &[]),
+        registry::SetOracles {
+            admin: intruder.pubkey(),
+            add: &[intruder.pubkey()],
+            remove: &[],
+        }
+        .instruction(),
     ];
     let err = sender
         .send(&chain, &ixs, &intruder, &[])
@@ -260,7 +276,10 @@ async fn an_expired_blockhash_is_re_signed_only_after_its_last_valid_height() {
     let landed = sender
         .send(
             &chain,
-            &[registry::initialize(&admin.pubkey())],
+            &[registry::Initialize {
+                admin: admin.pubkey(),
+            }
+            .instruction()],
             &admin,
             &[],
         )
@@ -311,7 +330,10 @@ async fn gives_up_after_max_signings_when_nothing_lands() {
     let err = sender(|c| c.max_signings = 2)
         .send(
             &chain,
-            &[registry::initialize(&admin.pubkey())],
+            &[registry::Initialize {
+                admin: admin.pubkey(),
+            }
+            .instruction()],
             &admin,
             &[],
         )
@@ -328,7 +350,10 @@ async fn compute_unit_limit_is_the_simulation_times_the_margin() {
     let admin = Keypair::new();
     let chain = FaultyChain::new(embedded(&admin), FaultConfig::default());
     let sender = sender(|c| c.cu_margin_percent = 35);
-    let ixs = [registry::initialize(&admin.pubkey())];
+    let ixs = [registry::Initialize {
+        admin: admin.pubkey(),
+    }
+    .instruction()];
 
     // Measure independently: the same instructions behind a maximal budget.
     let probe = Message::new(
@@ -456,7 +481,10 @@ async fn v0_transactions_use_lookup_tables() {
     sender
         .send(
             &chain,
-            &[registry::initialize(&admin.pubkey())],
+            &[registry::Initialize {
+                admin: admin.pubkey(),
+            }
+            .instruction()],
             &admin,
             &[],
         )
@@ -481,7 +509,12 @@ async fn v0_transactions_use_lookup_tables() {
     sender
         .send_v0(
             &recorder,
-            &[registry::set_oracles(&admin.pubkey(), &[oracle], &[])],
+            &[registry::SetOracles {
+                admin: admin.pubkey(),
+                add: &[oracle],
+                remove: &[],
+            }
+            .instruction()],
             &admin,
             &[],
             &[usable.account],
@@ -586,7 +619,10 @@ async fn the_embedded_chain_behaves_like_a_cluster() {
     Sender::default()
         .send(
             &chain,
-            &[registry::initialize(&admin.pubkey())],
+            &[registry::Initialize {
+                admin: admin.pubkey(),
+            }
+            .instruction()],
             &admin,
             &[],
         )

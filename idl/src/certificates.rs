@@ -176,7 +176,7 @@ pub fn certificates_idl() -> Idl {
             "Joule certificates: energy renewable certificates (ERC) issued against registry meters, transferred, split, retired or revoked",
         ),
         docs: vec![],
-        instructions: instructions(&certs::specs()),
+        instructions: instructions(certs::specs()),
         accounts: vec![account("Config"), account("Certificate")],
         events: EVENTS.iter().map(|e| event(e)).collect(),
         errors: errors(certs::CertificatesError::ALL),

@@ -1,6 +1,6 @@
 //! Anchor IDL (spec `anchor-lang-idl-spec` 0.1) for every Joule program,
-//! generated from the sdk's instruction specs and the programs' own error
-//! tables and discriminators. `joule-idl` writes them to `target-idl/`; a
+//! generated from the instruction specs each program declares in its
+//! `wire` module, and the programs' own error tables and discriminators. `joule-idl` writes them to `target-idl/`; a
 //! test fails when the checked-in files are stale.
 
 mod certificates;
@@ -9,7 +9,7 @@ mod market;
 mod registry;
 
 use anchor_lang_idl_spec::*;
-use joule_sdk::spec::{ArgType, IxSpec, Pda, Seed};
+use joule_sdk::spec::{ArgSpec, ArgType, Instructions, Pda, Seed};
 
 pub use certificates::certificates_idl;
 pub use market::market_idl;
@@ -72,7 +72,7 @@ pub fn idl_type(t: &ArgType) -> IdlType {
 }
 
 /// IDL instructions from specs.
-pub(crate) fn instructions(specs: &[IxSpec]) -> Vec<IdlInstruction> {
+pub(crate) fn instructions(specs: Instructions) -> Vec<IdlInstruction> {
     specs
         .iter()
         .map(|s| {
@@ -244,6 +244,12 @@ pub(crate) fn struct_type(
             )),
         },
     }
+}
+
+/// The `(field, type)` pairs of an argument struct declared in a program's
+/// wire module.
+pub(crate) fn wire_fields(fields: &[ArgSpec]) -> Vec<(&'static str, IdlType)> {
+    fields.iter().map(|f| (f.name, idl_type(&f.ty))).collect()
 }
 
 /// A Borsh struct type (events, return data and argument structs).

@@ -234,11 +234,7 @@ pub fn registry_idl() -> Idl {
             "A cumulative reading of a meter's registers.",
             IdlSerialization::Borsh,
             None,
-            vec![
-                ("timestamp", I64),
-                ("export_register_wh", U64),
-                ("import_register_wh", U64),
-            ],
+            wire_fields(reg::Reading::FIELDS),
         ),
         struct_type(
             "SubmitReadingsResult",
@@ -270,7 +266,7 @@ pub fn registry_idl() -> Idl {
             "Joule registry: config and oracle set, meters, oracle readings, energy-token minting, consumption redemption",
         ),
         docs: vec![],
-        instructions: instructions(&reg::specs()),
+        instructions: instructions(reg::specs()),
         accounts: vec![account("Config"), account("Meter")],
         events: EVENTS.iter().map(|e| event(e)).collect(),
         errors: errors(reg::RegistryError::ALL),

@@ -2,11 +2,11 @@
 
 use crate::{
     registry,
-    spec::{fixed, r, s, w, ws, AccountSpec, ArgSpec, ArgType, Borsh, IxSpec, Seed},
+    spec::{self, Instructions, IxSpec, Text},
     Instruction, Pubkey, SYSTEM_PROGRAM_ID,
 };
 
-pub use joule_certificates::{error::CertificatesError, events::*, state::*, ID};
+pub use joule_certificates::{error::CertificatesError, events::*, state::*, wire, ID};
 pub use joule_common::account::AccountState;
 
 /// The rent sysvar, which `split_certificate` reads as an account.
@@ -208,255 +208,255 @@ pub fn decode_revoked_event(body: &[u8]) -> Option<CertificateRevokedEvent> {
 
 // ---------------------------------------------------------------- specs
 
-const CONFIG_SEEDS: &[Seed] = &[Seed::Const(SEED_CONFIG)];
-const CONFIG_DOCS: &str = "The certificates Config PDA [\"config\"] (canonical bump).";
-const CONFIG: AccountSpec = r("config", CONFIG_DOCS).pda(CONFIG_SEEDS);
-const CONFIG_W: AccountSpec = w("config", CONFIG_DOCS).pda(CONFIG_SEEDS);
-const AUTHORITY: AccountSpec = s("authority", "The certificate authority.");
-const OWNER: AccountSpec = s("owner", "The certificate owner.");
-const PAYER: AccountSpec = ws("payer", "Pays the new certificate's rent.");
-const CERTIFICATE_W: AccountSpec = w(
-    "certificate",
-    "The Certificate PDA: [\"certificate\", id as u64 LE] if issued, [\"split\", parent, split_index as u32 LE] if split off, bump 255 (its id, parent and split_index are in its data). The IDL gives no seeds because they depend on which of the two it is.",
-);
-const SYSTEM: AccountSpec = fixed("system_program", SYSTEM_PROGRAM_ID);
-
-/// The spec of one certificates instruction, by name.
-pub fn spec(name: &str) -> IxSpec {
-    use ArgType::{Pubkey, String, I64, U32, U64, U8};
-    let arg = |name, ty| ArgSpec { name, ty };
-    let (docs, accounts, args): (&str, Vec<AccountSpec>, Vec<ArgSpec>) = match name {
-        "initialize" => (
-            "Registry admin only, once: creates the certificates Config PDA naming the certificate authority.",
-            vec![
-                ws("admin", "The registry admin; pays for the config."),
-                CONFIG_W,
-                r("registry_config", "The registry Config PDA [\"config\"] of the registry program (proves the signer is its admin).")
-                    .pda_of(registry::ID, registry::CONFIG_SEEDS),
-                SYSTEM,
-            ],
-            vec![arg("authority", Pubkey)],
-        ),
-        "propose_authority" => (
-            "Authority: proposes a successor, who must accept_authority. The default address withdraws a proposal.",
-            vec![AUTHORITY, CONFIG_W],
-            vec![arg("new_authority", Pubkey)],
-        ),
-        "accept_authority" => (
-            "The proposed authority accepts and becomes the certificate authority.",
-            vec![s("new_authority", "The proposed authority."), CONFIG_W],
-            vec![],
-        ),
-        "set_pause" => (
-            "Authority: sets the pause flags (1 = issue, 2 = transfer and split, 4 = retire; 0 = nothing paused). Revocation is never paused.",
-            vec![AUTHORITY, CONFIG_W],
-            vec![arg("flags", U8)],
-        ),
-        "issue_certificate" => (
-            "Authority: certifies amount_wh of a renewable meter's exported energy not yet certified, over [period_start, period_end] (end no later than the meter's last reading). The registry records it in the meter's certified_wh (CPI signed by the PDA [\"certifier\"]); the new Certificate PDA [\"certificate\", id] (bump 255) belongs to the meter owner. id must be a usable id (its bump-255 address is a valid PDA) from the config's next_certificate_id up to 63 past it. Only this instruction consumes ids, so no holder can take the one the authority is issuing.",
-            vec![
-                AUTHORITY,
-                PAYER,
-                CONFIG_W,
-                w("certificate", "The Certificate PDA [\"certificate\", id as u64 LE], created here with bump 255: id must be usable, i.e. its canonical bump is 255 (see next_usable_id), so the PDA a client derives is the one the program accepts.")
-                    .pda(&[Seed::Const(SEED_CERTIFICATE), Seed::Arg("id")]),
-                r("registry_config", "The registry Config PDA [\"config\"] of the registry program.")
-                    .pda_of(registry::ID, registry::CONFIG_SEEDS),
-                w("meter", "The registry Meter PDA [\"meter\", meter_id] of the registry program whose energy is certified.")
-                    .pda_of(registry::ID, registry::METER_SEEDS),
-                fixed("certifier", registry::CERTIFIER_AUTHORITY)
-                    .pda(&[Seed::Const(registry::SEED_CERTIFIER)]),
-                fixed("registry_program", registry::ID),
-                SYSTEM,
-            ],
-            vec![arg("amount_wh", U64), arg("period_start", I64), arg("period_end", I64), arg("id", U64)],
-        ),
-        "transfer_certificate" => (
-            "Owner: transfers an active certificate, whole, to new_owner.",
-            vec![OWNER, CONFIG, CERTIFICATE_W],
-            vec![arg("new_owner", Pubkey)],
-        ),
-        "split_certificate" => (
-            "Owner: splits an active certificate in two. The original keeps keep_wh; a new Certificate PDA [\"split\", certificate, split_index as u32 LE] (bump 255) with the same meter, period, source and issuance id receives split_wh, belongs to new_owner and records the original as its parent. Both non-zero, summing exactly to the original amount. split_index must be a usable index (its bump-255 address is a valid PDA) from the original's split_count up to 63 past it. Takes no issuance id.",
-            vec![
-                OWNER,
-                PAYER,
-                CONFIG,
-                CERTIFICATE_W,
-                w("new_certificate", "The Certificate PDA [\"split\", certificate, split_index as u32 LE], created here with bump 255: split_index must be usable, i.e. its canonical bump is 255 (see next_split_index), so the PDA a client derives is the one the program accepts.")
-                    .pda(&[Seed::Const(SEED_SPLIT), Seed::Account("certificate"), Seed::Arg("split_index")]),
-                fixed("rent", RENT_SYSVAR_ID),
-                SYSTEM,
-            ],
-            vec![arg("keep_wh", U64), arg("split_wh", U64), arg("new_owner", Pubkey), arg("split_index", U32)],
-        ),
-        "retire_certificate" => (
-            "Owner: retires an active certificate for a beneficiary (key, default if none, and a 1 to 64 byte name) with a 1 to 128 byte reason. Final.",
-            vec![OWNER, CONFIG, CERTIFICATE_W],
-            vec![arg("beneficiary", Pubkey), arg("beneficiary_name", String), arg("reason", String)],
-        ),
-        "revoke_certificate" => (
-            "Authority: revokes an active certificate with a 1 to 128 byte reason. Final; the energy stays certified, so it can never be certified again. Not affected by pause.",
-            vec![AUTHORITY, CONFIG, CERTIFICATE_W],
-            vec![arg("reason", String)],
-        ),
-        other => panic!("unknown certificates instruction {other}"),
-    };
-    IxSpec {
-        name: crate::spec::instruction_name(
-            joule_certificates::instructions::ix::NAMES,
-            "certificates",
-            name,
-        ),
-        docs,
-        accounts,
-        remaining: None,
-        args,
-        returns: None,
-    }
+/// The spec of one certificates instruction, by name (from the program's
+/// wire module).
+pub fn spec(name: &str) -> &'static IxSpec {
+    spec::find(wire::INSTRUCTIONS, "certificates", name)
 }
 
 /// Every certificates instruction spec, in IDL order.
-pub fn specs() -> Vec<IxSpec> {
-    joule_certificates::instructions::ix::NAMES
-        .iter()
-        .map(|n| spec(n))
-        .collect()
-}
-
-fn build(name: &str, keys: &[Pubkey], args: Borsh) -> Instruction {
-    spec(name).build(ID, keys, vec![], args)
+pub fn specs() -> Instructions {
+    wire::INSTRUCTIONS
 }
 
 // ---------------------------------------------------------------- builders
 
-/// `admin` must be the registry admin.
-pub fn initialize(admin: &Pubkey, authority: &Pubkey) -> Instruction {
-    let keys = [
-        *admin,
-        config_address(),
-        registry::config_address(),
-        SYSTEM_PROGRAM_ID,
-    ];
-    build("initialize", &keys, Borsh::new().pubkey(authority))
+/// `initialize`: the registry admin creates the certificates config naming
+/// the certificate `authority`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Initialize {
+    pub admin: Pubkey,
+    pub authority: Pubkey,
 }
 
-pub fn propose_authority(authority: &Pubkey, new_authority: &Pubkey) -> Instruction {
-    build(
-        "propose_authority",
-        &[*authority, config_address()],
-        Borsh::new().pubkey(new_authority),
-    )
+impl Initialize {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::initialize::Accounts {
+            admin: self.admin,
+            config: config_address(),
+            registry_config: registry::config_address(),
+            system_program: SYSTEM_PROGRAM_ID,
+        };
+        let data = wire::initialize::Args {
+            authority: &self.authority,
+        }
+        .data();
+        build(&wire::initialize::SPEC, accounts.into_array(), data)
+    }
 }
 
-pub fn accept_authority(new_authority: &Pubkey) -> Instruction {
-    build(
-        "accept_authority",
-        &[*new_authority, config_address()],
-        Borsh::new(),
-    )
+/// `propose_authority`: the authority names a successor (the default
+/// address withdraws a proposal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProposeAuthority {
+    pub authority: Pubkey,
+    pub new_authority: Pubkey,
 }
 
-pub fn set_pause(authority: &Pubkey, flags: u8) -> Instruction {
-    build(
-        "set_pause",
-        &[*authority, config_address()],
-        Borsh::new().u8(flags),
-    )
+impl ProposeAuthority {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::AuthorityConfig {
+            authority: self.authority,
+            config: config_address(),
+        };
+        let data = wire::propose_authority::Args {
+            new_authority: &self.new_authority,
+        }
+        .data();
+        build(&wire::propose_authority::SPEC, accounts.into_array(), data)
+    }
 }
 
-/// Issues certificate `id`: `next_usable_id(config.next_certificate_id)`.
-pub fn issue_certificate(
-    authority: &Pubkey,
-    payer: &Pubkey,
-    id: u64,
-    meter: &Pubkey,
-    amount_wh: u64,
-    period_start: i64,
-    period_end: i64,
-) -> Instruction {
-    let keys = [
-        *authority,
-        *payer,
-        config_address(),
-        certificate_key(id),
-        registry::config_address(),
-        *meter,
-        registry::CERTIFIER_AUTHORITY,
-        registry::ID,
-        SYSTEM_PROGRAM_ID,
-    ];
-    let args = Borsh::new()
-        .u64(amount_wh)
-        .i64(period_start)
-        .i64(period_end)
-        .u64(id);
-    build("issue_certificate", &keys, args)
+/// `accept_authority`: the proposed authority takes over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AcceptAuthority {
+    pub new_authority: Pubkey,
 }
 
-pub fn transfer_certificate(
-    owner: &Pubkey,
-    certificate: &Pubkey,
-    new_owner: &Pubkey,
-) -> Instruction {
-    build(
-        "transfer_certificate",
-        &[*owner, config_address(), *certificate],
-        Borsh::new().pubkey(new_owner),
-    )
+impl AcceptAuthority {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::accept_authority::Accounts {
+            new_authority: self.new_authority,
+            config: config_address(),
+        };
+        let data = wire::accept_authority::Args {}.data();
+        build(&wire::accept_authority::SPEC, accounts.into_array(), data)
+    }
 }
 
-/// Splits `certificate`: it keeps `keep_wh`; its part at `split_index`
-/// (`next_split_index(certificate, its split_count)`) receives `split_wh`
-/// for `new_owner`.
-pub fn split_certificate(
-    owner: &Pubkey,
-    payer: &Pubkey,
-    certificate: &Pubkey,
-    split_index: u32,
-    keep_wh: u64,
-    split_wh: u64,
-    new_owner: &Pubkey,
-) -> Instruction {
-    let keys = [
-        *owner,
-        *payer,
-        config_address(),
-        *certificate,
-        split_key(certificate, split_index),
-        RENT_SYSVAR_ID,
-        SYSTEM_PROGRAM_ID,
-    ];
-    let args = Borsh::new()
-        .u64(keep_wh)
-        .u64(split_wh)
-        .pubkey(new_owner)
-        .u32(split_index);
-    build("split_certificate", &keys, args)
+/// `set_pause`: the authority sets the pause flags (`PAUSE_*`; 0 = nothing
+/// paused).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SetPause {
+    pub authority: Pubkey,
+    pub flags: u8,
 }
 
-pub fn retire_certificate(
-    owner: &Pubkey,
-    certificate: &Pubkey,
-    beneficiary: &Pubkey,
-    beneficiary_name: &str,
-    reason: &str,
-) -> Instruction {
-    let args = Borsh::new()
-        .pubkey(beneficiary)
-        .string(beneficiary_name)
-        .string(reason);
-    build(
-        "retire_certificate",
-        &[*owner, config_address(), *certificate],
-        args,
-    )
+impl SetPause {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::AuthorityConfig {
+            authority: self.authority,
+            config: config_address(),
+        };
+        let data = wire::set_pause::Args { flags: self.flags }.data();
+        build(&wire::set_pause::SPEC, accounts.into_array(), data)
+    }
 }
 
-pub fn revoke_certificate(authority: &Pubkey, certificate: &Pubkey, reason: &str) -> Instruction {
-    build(
-        "revoke_certificate",
-        &[*authority, config_address(), *certificate],
-        Borsh::new().string(reason),
-    )
+/// `issue_certificate`: the authority certifies `amount_wh` of `meter`'s
+/// exported energy as certificate `id`
+/// (`next_usable_id(config.next_certificate_id)`); `payer` pays its rent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct IssueCertificate {
+    pub authority: Pubkey,
+    pub payer: Pubkey,
+    pub id: u64,
+    pub meter: Pubkey,
+    pub amount_wh: u64,
+    pub period_start: i64,
+    pub period_end: i64,
+}
+
+impl IssueCertificate {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::issue_certificate::Accounts {
+            authority: self.authority,
+            payer: self.payer,
+            config: config_address(),
+            certificate: certificate_key(self.id),
+            registry_config: registry::config_address(),
+            meter: self.meter,
+            certifier: registry::CERTIFIER_AUTHORITY,
+            registry_program: registry::ID,
+            system_program: SYSTEM_PROGRAM_ID,
+        };
+        let data = wire::issue_certificate::Args {
+            amount_wh: self.amount_wh,
+            period_start: self.period_start,
+            period_end: self.period_end,
+            id: self.id,
+        }
+        .data();
+        build(&wire::issue_certificate::SPEC, accounts.into_array(), data)
+    }
+}
+
+/// `transfer_certificate`: the owner transfers an active certificate, whole.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TransferCertificate {
+    pub owner: Pubkey,
+    pub certificate: Pubkey,
+    pub new_owner: Pubkey,
+}
+
+impl TransferCertificate {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = owned_certificate(self.owner, self.certificate);
+        let data = wire::transfer_certificate::Args {
+            new_owner: &self.new_owner,
+        }
+        .data();
+        build(
+            &wire::transfer_certificate::SPEC,
+            accounts.into_array(),
+            data,
+        )
+    }
+}
+
+/// `split_certificate`: `certificate` keeps `keep_wh`; its part at
+/// `split_index` (`next_split_index(certificate, its split_count)`)
+/// receives `split_wh` for `new_owner`; `payer` pays the part's rent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SplitCertificate {
+    pub owner: Pubkey,
+    pub payer: Pubkey,
+    pub certificate: Pubkey,
+    pub split_index: u32,
+    pub keep_wh: u64,
+    pub split_wh: u64,
+    pub new_owner: Pubkey,
+}
+
+impl SplitCertificate {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::split_certificate::Accounts {
+            owner: self.owner,
+            payer: self.payer,
+            config: config_address(),
+            certificate: self.certificate,
+            new_certificate: split_key(&self.certificate, self.split_index),
+            rent: RENT_SYSVAR_ID,
+            system_program: SYSTEM_PROGRAM_ID,
+        };
+        let data = wire::split_certificate::Args {
+            keep_wh: self.keep_wh,
+            split_wh: self.split_wh,
+            new_owner: &self.new_owner,
+            split_index: self.split_index,
+        }
+        .data();
+        build(&wire::split_certificate::SPEC, accounts.into_array(), data)
+    }
+}
+
+/// `retire_certificate`: the owner retires an active certificate for a
+/// beneficiary (key, default if none, and a 1 to 64 byte name) with a 1 to
+/// 128 byte reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RetireCertificate<'a> {
+    pub owner: Pubkey,
+    pub certificate: Pubkey,
+    pub beneficiary: Pubkey,
+    pub beneficiary_name: &'a str,
+    pub reason: &'a str,
+}
+
+impl RetireCertificate<'_> {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = owned_certificate(self.owner, self.certificate);
+        let data = wire::retire_certificate::Args {
+            beneficiary: &self.beneficiary,
+            beneficiary_name: Text(self.beneficiary_name.as_bytes()),
+            reason: Text(self.reason.as_bytes()),
+        }
+        .data();
+        build(&wire::retire_certificate::SPEC, accounts.into_array(), data)
+    }
+}
+
+/// `revoke_certificate`: the authority revokes an active certificate with a
+/// 1 to 128 byte reason.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RevokeCertificate<'a> {
+    pub authority: Pubkey,
+    pub certificate: Pubkey,
+    pub reason: &'a str,
+}
+
+impl RevokeCertificate<'_> {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::revoke_certificate::Accounts {
+            authority: self.authority,
+            config: config_address(),
+            certificate: self.certificate,
+        };
+        let data = wire::revoke_certificate::Args {
+            reason: Text(self.reason.as_bytes()),
+        }
+        .data();
+        build(&wire::revoke_certificate::SPEC, accounts.into_array(), data)
+    }
+}
+
+fn owned_certificate(owner: Pubkey, certificate: Pubkey) -> wire::OwnedCertificate<Pubkey> {
+    wire::OwnedCertificate {
+        owner,
+        config: config_address(),
+        certificate,
+    }
+}
+
+fn build<const N: usize>(spec: &IxSpec, keys: [Pubkey; N], data: Vec<u8>) -> Instruction {
+    spec::instruction(ID, spec, keys, vec![], data)
 }

@@ -1,6 +1,8 @@
 //! Joule client sdk: the one place for program ids, seeds and PDAs,
-//! instruction builders, account and event decoders, exact kWh ⇄ Wh amounts
-//! and the instruction specs the Anchor IDL is generated from (by the
+//! instruction builders (one struct with named fields per instruction,
+//! filling the program's wire declaration), account and event decoders,
+//! exact kWh ⇄ Wh amounts and the instruction specs the Anchor IDL is
+//! generated from (the programs' wire declarations, by the
 //! `joule-idl` crate). The keeper, the CLI and the tests all go through it.
 
 pub mod amount;

@@ -5,21 +5,17 @@
 //! units per kWh on the market's tick grid (see [`math`]).
 
 use crate::{
-    registry,
-    spec::{fixed, r, s, ty, w, ws, AccountSpec, ArgSpec, ArgType, Borsh, IxSpec, Seed},
-    AccountMeta, Instruction, Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID,
-    TOKEN_PROGRAM_ID,
+    spec::{self, EncodedItems, Instructions, IxSpec},
+    AccountMeta, Instruction, Pubkey, SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID,
 };
 
 pub use joule_market::{
     error::MarketError,
     events::*,
-    instructions::{
-        admin::create_market::MarketParams,
-        keeper::settle_orders::{ACCOUNTS_PER_ORDER, MAX_SETTLE_ORDERS},
-    },
+    instructions::keeper::settle_orders::{ACCOUNTS_PER_ORDER, MAX_SETTLE_ORDERS},
     math::{self, Clearing, Settlement},
     state::*,
+    wire::{self, MarketParams, MARKET_SEEDS},
     ID,
 };
 
@@ -289,301 +285,192 @@ pub fn order_id_from_return_data(data: &[u8]) -> Option<u32> {
 
 // ---------------------------------------------------------------- specs
 
-/// Seeds of an existing `Market` PDA (its mints are in its data).
-pub const MARKET_SEEDS: &[Seed] = &[
-    Seed::Const(SEED_MARKET),
-    Seed::Field("market.energy_mint", "Market"),
-    Seed::Field("market.quote_mint", "Market"),
-];
-
-const CONFIG: AccountSpec = r(
-    "config",
-    "The registry Config PDA [\"config\"] of the registry program (admin, pause flags).",
-)
-.pda_of(registry::ID, registry::CONFIG_SEEDS);
-const MARKET_W: AccountSpec = w(
-    "market",
-    "The Market PDA [\"market\", energy_mint, quote_mint] (canonical bump, stored in the account); holds the order deposits.",
-)
-.pda(MARKET_SEEDS);
-const EPOCH_W: AccountSpec = w("epoch", "The epoch account.");
-const TOKEN: AccountSpec = fixed("token_program", TOKEN_PROGRAM_ID);
-
-/// The spec of one market instruction, by name.
-pub fn spec(name: &str) -> IxSpec {
-    use ArgType::{U16, U32, U64};
-    let arg = |name, ty| ArgSpec { name, ty };
-    let order_accounts = |docs_token: &'static str| {
-        vec![
-            ws(
-                "owner",
-                "The order owner; pays (place) or gets back (cancel) the order's lamport deposit.",
-            ),
-            CONFIG,
-            MARKET_W,
-            EPOCH_W,
-            w("owner_token", docs_token),
-            w(
-                "vault",
-                "The market's vault of that mint: PDA [\"vault\", market, quote_mint] for a buy, [\"vault\", market, energy_mint] for a sell (the market's quote_vault or energy_vault). The IDL gives no seeds because the mint depends on the side argument.",
-            ),
-            TOKEN,
-        ]
-    };
-    let (docs, accounts, args, remaining, returns): (&str, Vec<AccountSpec>, Vec<ArgSpec>, _, _) = match name {
-        "create_market" => (
-            "Registry admin: creates the Market PDA [\"market\", energy_mint, quote_mint] and its two vaults [\"vault\", market, mint] (token accounts owned by the market PDA).",
-            vec![
-                ws("admin", "The registry config admin; pays for the market and its vaults."),
-                CONFIG,
-                w("market", "The Market PDA [\"market\", energy_mint, quote_mint], created here (canonical bump).")
-                    .pda(&[Seed::Const(SEED_MARKET), Seed::Account("energy_mint"), Seed::Account("quote_mint")]),
-                r("energy_mint", "The registry's energy mint, PDA [\"energy_mint\"] of the registry program.")
-                    .pda_of(registry::ID, registry::ENERGY_MINT_SEEDS),
-                r("quote_mint", "The payment token's mint (any SPL Token mint)."),
-                w("energy_vault", "PDA [\"vault\", market, energy_mint], created here (canonical bump).")
-                    .pda(&[Seed::Const(SEED_VAULT), Seed::Account("market"), Seed::Account("energy_mint")]),
-                w("quote_vault", "PDA [\"vault\", market, quote_mint], created here (canonical bump).")
-                    .pda(&[Seed::Const(SEED_VAULT), Seed::Account("market"), Seed::Account("quote_mint")]),
-                fixed("system_program", SYSTEM_PROGRAM_ID),
-                TOKEN,
-            ],
-            vec![arg("params", ty::defined("MarketParams"))],
-            None,
-            None,
-        ),
-        "open_epoch" => (
-            "Permissionless once the current epoch has ended: opens the next epoch from now for the market's epoch length. The epoch account must be created in the same transaction (system create_account from a fresh keypair, owner = this program, space = epoch_space(tick_count, order_capacity)); the payer is recorded as its rent payer.",
-            vec![
-                s("payer", "Paid the epoch account's rent; gets it back from close_epoch."),
-                CONFIG,
-                MARKET_W,
-                ws("epoch", "The new epoch account (created in this transaction from a fresh keypair, which signs)."),
-            ],
-            vec![],
-            None,
-            None,
-        ),
-        "place_order" => (
-            "Places a limit order in an open epoch before its end time. Escrows everything it could owe: a sell its quantity of energy, a buy ceil(quantity_wh × limit price / 1000) quote units. Its value at the limit price must reach the market's min_order_value, and the owner deposits order_deposit_lamports with the market account (refunded by cancel or settlement). Returns the order id (the book slot).",
-            {
-                let mut a = order_accounts("The owner's token account of the escrowed mint (energy for a sell, quote for a buy).");
-                a.push(fixed("system_program", SYSTEM_PROGRAM_ID));
-                a
-            },
-            vec![
-                arg("side", ty::defined("Side")),
-                arg("limit_tick", U16),
-                arg("quantity_wh", U64),
-                arg("client_order_id", U64),
-            ],
-            None,
-            Some(U32),
-        ),
-        "cancel_order" => (
-            "The owner cancels an open order before the epoch's end time (or, while the market is paused, until the epoch is cleared): full refund of the escrow and the deposit, slot freed.",
-            order_accounts("The owner's token account of the escrowed mint; receives the refund."),
-            vec![arg("order_id", U32), arg("client_order_id", U64)],
-            None,
-            None,
-        ),
-        "clear_epoch" => (
-            "Permissionless after the epoch's end time: one pass over the histograms fixes the clearing price, volume and the long side's pro-rata fill.",
-            vec![CONFIG, EPOCH_W],
-            vec![],
-            None,
-            None,
-        ),
-        "settle_orders" => (
-            "Permissionless crank: settles a list of at most 29 open orders of a cleared epoch (fills in whole Wh, refunds, seller fees, deposits back to the owners). The long side's pro-rata orders must be settled in ascending order id. The last settlement sweeps fees and dust to the fee recipient and marks the epoch settled; while the market is paused only pure refunds settle and the sweep waits for an empty order list once unpaused.",
-            vec![
-                CONFIG,
-                MARKET_W,
-                EPOCH_W,
-                w("energy_vault", "The market's energy vault, PDA [\"vault\", market, energy_mint].")
-                    .pda(&[Seed::Const(SEED_VAULT), Seed::Account("market"), Seed::Field("market.energy_mint", "Market")]),
-                w("quote_vault", "The market's quote vault, PDA [\"vault\", market, quote_mint].")
-                    .pda(&[Seed::Const(SEED_VAULT), Seed::Account("market"), Seed::Field("market.quote_mint", "Market")]),
-                w("fee_energy", "The fee recipient's energy token account (receives dust at the final settlement). The IDL's default is the fee recipient's associated token account; any other of its energy token accounts may be given.")
-                    .pda_of(ASSOCIATED_TOKEN_PROGRAM_ID, &[
-                        Seed::Field("market.fee_recipient", "Market"),
-                        Seed::Address(TOKEN_PROGRAM_ID),
-                        Seed::Field("market.energy_mint", "Market"),
-                    ]),
-                w("fee_quote", "The fee recipient's quote token account (receives fees and dust at the final settlement). The IDL's default is the fee recipient's associated token account; any other of its quote token accounts may be given.")
-                    .pda_of(ASSOCIATED_TOKEN_PROGRAM_ID, &[
-                        Seed::Field("market.fee_recipient", "Market"),
-                        Seed::Address(TOKEN_PROGRAM_ID),
-                        Seed::Field("market.quote_mint", "Market"),
-                    ]),
-                TOKEN,
-            ],
-            vec![arg("order_ids", ty::vec(U32))],
-            Some(w(
-                "owner_accounts",
-                "Three per order, in order: the owner's energy token account, the owner's quote token account (both checked by mint and owner when they receive something), the owner's wallet (receives the order's deposit).",
-            )),
-            None,
-        ),
-        "close_epoch" => (
-            "Permissionless once the epoch is settled: closes the epoch account, rent to its payer.",
-            vec![EPOCH_W, w("rent_payer", "The account that paid the epoch's rent.")],
-            vec![],
-            None,
-            None,
-        ),
-        other => panic!("unknown market instruction {other}"),
-    };
-    IxSpec {
-        name: crate::spec::instruction_name(joule_market::instructions::ix::NAMES, "market", name),
-        docs,
-        accounts,
-        remaining,
-        args,
-        returns,
-    }
+/// The spec of one market instruction, by name (from the program's wire
+/// module).
+pub fn spec(name: &str) -> &'static IxSpec {
+    spec::find(wire::INSTRUCTIONS, "market", name)
 }
 
 /// Every market instruction spec, in IDL order.
-pub fn specs() -> Vec<IxSpec> {
-    joule_market::instructions::ix::NAMES
-        .iter()
-        .map(|n| spec(n))
-        .collect()
-}
-
-fn build(name: &str, keys: &[Pubkey], remaining: Vec<AccountMeta>, args: Borsh) -> Instruction {
-    spec(name).build(ID, keys, remaining, args)
+pub fn specs() -> Instructions {
+    wire::INSTRUCTIONS
 }
 
 // ---------------------------------------------------------------- builders
 
-/// Borsh encoding of `MarketParams`.
-pub fn encode_params(p: &MarketParams) -> Borsh {
-    Borsh::new()
-        .u32(p.epoch_length_secs)
-        .u64(p.min_price)
-        .u64(p.tick_size)
-        .u16(p.tick_count)
-        .u64(p.min_lot_wh)
-        .u16(p.fee_bps)
-        .u32(p.order_capacity)
-        .pubkey(&p.fee_recipient)
-        .u64(p.min_order_value)
-        .u64(p.order_deposit_lamports)
+/// `create_market`: the registry admin creates the market of `keys` (its
+/// PDA and both vaults).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CreateMarket {
+    pub admin: Pubkey,
+    pub keys: MarketKeys,
+    pub params: MarketParams,
 }
 
-pub fn create_market(admin: &Pubkey, keys: &MarketKeys, params: &MarketParams) -> Instruction {
-    let accounts = [
-        *admin,
-        crate::registry::config_address(),
-        keys.market,
-        keys.energy_mint,
-        keys.quote_mint,
-        keys.energy_vault,
-        keys.quote_vault,
-        SYSTEM_PROGRAM_ID,
-        TOKEN_PROGRAM_ID,
-    ];
-    build("create_market", &accounts, vec![], encode_params(params))
+impl CreateMarket {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::create_market::Accounts {
+            admin: self.admin,
+            config: crate::registry::config_address(),
+            market: self.keys.market,
+            energy_mint: self.keys.energy_mint,
+            quote_mint: self.keys.quote_mint,
+            energy_vault: self.keys.energy_vault,
+            quote_vault: self.keys.quote_vault,
+            system_program: SYSTEM_PROGRAM_ID,
+            token_program: TOKEN_PROGRAM_ID,
+        };
+        let data = wire::create_market::Args {
+            params: self.params,
+        }
+        .data();
+        build(
+            &wire::create_market::SPEC,
+            accounts.into_array(),
+            vec![],
+            data,
+        )
+    }
 }
 
-/// `open_epoch` alone (the epoch account must already be created in the
-/// same transaction: see [`open_epoch_with_account`]).
-pub fn open_epoch(payer: &Pubkey, market: &Pubkey, epoch: &Pubkey) -> Instruction {
-    build(
-        "open_epoch",
-        &[*payer, crate::registry::config_address(), *market, *epoch],
-        vec![],
-        Borsh::new(),
-    )
+/// `open_epoch`: opens the market's next epoch in the account `epoch` (a
+/// fresh keypair, which signs), created in the same transaction: see
+/// [`with_account`](Self::with_account).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct OpenEpoch {
+    pub payer: Pubkey,
+    pub market: Pubkey,
+    pub epoch: Pubkey,
 }
 
-/// The two instructions that open an epoch: create its account at `epoch`
-/// (a fresh keypair, which must sign) with `rent_lamports` (the rent-exempt
-/// minimum for `epoch_space(market.tick_count, market.order_capacity)`
-/// bytes), then initialise it.
-pub fn open_epoch_with_account(
-    payer: &Pubkey,
-    market: &Pubkey,
-    market_state: &Market,
-    epoch: &Pubkey,
-    rent_lamports: u64,
-) -> [Instruction; 2] {
-    let space = epoch_space(market_state.tick_count, market_state.order_capacity) as u64;
-    [
-        crate::token::create_account(payer, epoch, rent_lamports, space, &ID),
-        open_epoch(payer, market, epoch),
-    ]
+impl OpenEpoch {
+    /// `open_epoch` alone (the epoch account must already be created in the
+    /// same transaction).
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::open_epoch::Accounts {
+            payer: self.payer,
+            config: crate::registry::config_address(),
+            market: self.market,
+            epoch: self.epoch,
+        };
+        let data = wire::open_epoch::Args {}.data();
+        build(&wire::open_epoch::SPEC, accounts.into_array(), vec![], data)
+    }
+
+    /// The two instructions that open an epoch: create its account with
+    /// `rent_lamports` (the rent-exempt minimum for
+    /// `epoch_space(market.tick_count, market.order_capacity)` bytes), then
+    /// initialise it.
+    pub fn with_account(&self, market: &Market, rent_lamports: u64) -> [Instruction; 2] {
+        let space = epoch_space(market.tick_count, market.order_capacity) as u64;
+        [
+            crate::token::create_account(&self.payer, &self.epoch, rent_lamports, space, &ID),
+            self.instruction(),
+        ]
+    }
 }
 
 /// `place_order`: `owner_token` is the owner's account of the escrowed mint
-/// (quote for a buy, energy for a sell).
-#[allow(clippy::too_many_arguments)]
-pub fn place_order(
-    keys: &MarketKeys,
-    epoch: &Pubkey,
-    owner: &Pubkey,
-    owner_token: &Pubkey,
-    side: Side,
-    limit_tick: u16,
-    quantity_wh: u64,
-    client_order_id: u64,
-) -> Instruction {
-    let (vault, _) = keys.vault_and_mint(side);
-    let accounts = [
-        *owner,
-        crate::registry::config_address(),
-        keys.market,
-        *epoch,
-        *owner_token,
-        vault,
-        TOKEN_PROGRAM_ID,
-        SYSTEM_PROGRAM_ID,
-    ];
-    let args = Borsh::new()
-        .u8(side as u8)
-        .u16(limit_tick)
-        .u64(quantity_wh)
-        .u64(client_order_id);
-    build("place_order", &accounts, vec![], args)
+/// (quote for a buy, energy for a sell); the vault follows from the side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PlaceOrder {
+    pub keys: MarketKeys,
+    pub epoch: Pubkey,
+    pub owner: Pubkey,
+    pub owner_token: Pubkey,
+    pub side: Side,
+    pub limit_tick: u16,
+    pub quantity_wh: u64,
+    pub client_order_id: u64,
+}
+
+impl PlaceOrder {
+    pub fn instruction(&self) -> Instruction {
+        let (vault, _) = self.keys.vault_and_mint(self.side);
+        let accounts = wire::place_order::Accounts {
+            owner: self.owner,
+            config: crate::registry::config_address(),
+            market: self.keys.market,
+            epoch: self.epoch,
+            owner_token: self.owner_token,
+            vault,
+            token_program: TOKEN_PROGRAM_ID,
+            system_program: SYSTEM_PROGRAM_ID,
+        };
+        let data = wire::place_order::Args {
+            side: self.side,
+            limit_tick: self.limit_tick,
+            quantity_wh: self.quantity_wh,
+            client_order_id: self.client_order_id,
+        }
+        .data();
+        build(
+            &wire::place_order::SPEC,
+            accounts.into_array(),
+            vec![],
+            data,
+        )
+    }
 }
 
 /// `cancel_order` of an order of `side`; `owner_token` receives the refund.
-pub fn cancel_order(
-    keys: &MarketKeys,
-    epoch: &Pubkey,
-    owner: &Pubkey,
-    owner_token: &Pubkey,
-    side: Side,
-    order_id: u32,
-    client_order_id: u64,
-) -> Instruction {
-    let (vault, _) = keys.vault_and_mint(side);
-    let accounts = [
-        *owner,
-        crate::registry::config_address(),
-        keys.market,
-        *epoch,
-        *owner_token,
-        vault,
-        TOKEN_PROGRAM_ID,
-    ];
-    build(
-        "cancel_order",
-        &accounts,
-        vec![],
-        Borsh::new().u32(order_id).u64(client_order_id),
-    )
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CancelOrder {
+    pub keys: MarketKeys,
+    pub epoch: Pubkey,
+    pub owner: Pubkey,
+    pub owner_token: Pubkey,
+    pub side: Side,
+    pub order_id: u32,
+    pub client_order_id: u64,
 }
 
-pub fn clear_epoch(epoch: &Pubkey) -> Instruction {
-    build(
-        "clear_epoch",
-        &[crate::registry::config_address(), *epoch],
-        vec![],
-        Borsh::new(),
-    )
+impl CancelOrder {
+    pub fn instruction(&self) -> Instruction {
+        let (vault, _) = self.keys.vault_and_mint(self.side);
+        let accounts = wire::cancel_order::Accounts {
+            owner: self.owner,
+            config: crate::registry::config_address(),
+            market: self.keys.market,
+            epoch: self.epoch,
+            owner_token: self.owner_token,
+            vault,
+            token_program: TOKEN_PROGRAM_ID,
+        };
+        let data = wire::cancel_order::Args {
+            order_id: self.order_id,
+            client_order_id: self.client_order_id,
+        }
+        .data();
+        build(
+            &wire::cancel_order::SPEC,
+            accounts.into_array(),
+            vec![],
+            data,
+        )
+    }
+}
+
+/// `clear_epoch`: clears an epoch after its end time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClearEpoch {
+    pub epoch: Pubkey,
+}
+
+impl ClearEpoch {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::clear_epoch::Accounts {
+            config: crate::registry::config_address(),
+            epoch: self.epoch,
+        };
+        let data = wire::clear_epoch::Args {}.data();
+        build(
+            &wire::clear_epoch::SPEC,
+            accounts.into_array(),
+            vec![],
+            data,
+        )
+    }
 }
 
 /// One order to settle and where its owner is paid.
@@ -602,39 +489,84 @@ pub struct SettleOrder {
 /// `settle_orders` for `orders` of one cleared epoch. `fee_energy` and
 /// `fee_quote` are the fee recipient's token accounts (only used by the
 /// settlement that completes the epoch).
-pub fn settle_orders(
-    keys: &MarketKeys,
-    epoch: &Pubkey,
-    fee_energy: &Pubkey,
-    fee_quote: &Pubkey,
-    orders: &[SettleOrder],
-) -> Instruction {
-    let accounts = [
-        crate::registry::config_address(),
-        keys.market,
-        *epoch,
-        keys.energy_vault,
-        keys.quote_vault,
-        *fee_energy,
-        *fee_quote,
-        TOKEN_PROGRAM_ID,
-    ];
-    let remaining = orders
-        .iter()
-        .flat_map(|o| {
-            [
-                AccountMeta::new(o.energy_account, false),
-                AccountMeta::new(o.quote_account, false),
-                AccountMeta::new(o.owner, false),
-            ]
-        })
-        .collect();
-    let args = Borsh::new().vec(orders, |b, o| b.u32(o.order_id));
-    build("settle_orders", &accounts, remaining, args)
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SettleOrders<'a> {
+    pub keys: MarketKeys,
+    pub epoch: Pubkey,
+    pub fee_energy: Pubkey,
+    pub fee_quote: Pubkey,
+    pub orders: &'a [SettleOrder],
 }
 
-pub fn close_epoch(epoch: &Pubkey, rent_payer: &Pubkey) -> Instruction {
-    build("close_epoch", &[*epoch, *rent_payer], vec![], Borsh::new())
+impl SettleOrders<'_> {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::settle_orders::Accounts {
+            config: crate::registry::config_address(),
+            market: self.keys.market,
+            epoch: self.epoch,
+            energy_vault: self.keys.energy_vault,
+            quote_vault: self.keys.quote_vault,
+            fee_energy: self.fee_energy,
+            fee_quote: self.fee_quote,
+            token_program: TOKEN_PROGRAM_ID,
+        };
+        let owners = self
+            .orders
+            .iter()
+            .flat_map(|o| {
+                [
+                    AccountMeta::new(o.energy_account, false),
+                    AccountMeta::new(o.quote_account, false),
+                    AccountMeta::new(o.owner, false),
+                ]
+            })
+            .collect();
+        let ids: Vec<u32> = self.orders.iter().map(|o| o.order_id).collect();
+        let ids = EncodedItems::new(&ids);
+        let data = wire::settle_orders::Args {
+            order_ids: ids.items(),
+        }
+        .data();
+        build(
+            &wire::settle_orders::SPEC,
+            accounts.into_array(),
+            owners,
+            data,
+        )
+    }
+}
+
+/// `close_epoch`: closes a settled epoch; its rent goes back to
+/// `rent_payer`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CloseEpoch {
+    pub epoch: Pubkey,
+    pub rent_payer: Pubkey,
+}
+
+impl CloseEpoch {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::close_epoch::Accounts {
+            epoch: self.epoch,
+            rent_payer: self.rent_payer,
+        };
+        let data = wire::close_epoch::Args {}.data();
+        build(
+            &wire::close_epoch::SPEC,
+            accounts.into_array(),
+            vec![],
+            data,
+        )
+    }
+}
+
+fn build<const N: usize>(
+    spec: &IxSpec,
+    keys: [Pubkey; N],
+    remaining: Vec<AccountMeta>,
+    data: Vec<u8>,
+) -> Instruction {
+    spec::instruction(ID, spec, keys, remaining, data)
 }
 
 /// Most orders one settlement transaction can hold whoever owns them: the

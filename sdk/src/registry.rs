@@ -1,9 +1,8 @@
 //! Registry program: ids, PDAs, meter ids, instruction builders, decoders.
 
 use crate::{
-    spec::{fixed, r, s, ty, w, ws, AccountSpec, ArgSpec, ArgType, Borsh, IxSpec, Seed},
-    AccountMeta, Instruction, Pubkey, ASSOCIATED_TOKEN_PROGRAM_ID, SYSTEM_PROGRAM_ID,
-    TOKEN_PROGRAM_ID,
+    spec::{self, EncodedItems, Instructions, IxSpec},
+    AccountMeta, Instruction, Pubkey, SYSTEM_PROGRAM_ID, TOKEN_PROGRAM_ID,
 };
 use sha2::{Digest, Sha256};
 
@@ -12,6 +11,7 @@ pub use joule_registry::{
     events::*,
     instructions::oracle::submit_readings::{MAX_CLOCK_DRIFT_SECS, MAX_READINGS},
     state::*,
+    wire::{self, Reading, CONFIG_SEEDS, ENERGY_MINT_SEEDS, METER_SEEDS},
     ID,
 };
 
@@ -79,18 +79,6 @@ pub fn utility_id_str(id: &[u8; 16]) -> String {
     String::from_utf8_lossy(&id[..end]).into_owned()
 }
 
-/// One cumulative reading of a meter's registers: the raw values the meter
-/// shows, not the energy credited (that is `Meter::exported_wh` and
-/// `Meter::imported_wh`, which grow by each register's increase).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Reading {
-    pub timestamp: i64,
-    /// The export register, Wh since the meter was made.
-    pub export_register_wh: u64,
-    /// The import register, Wh since the meter was made.
-    pub import_register_wh: u64,
-}
-
 /// What `submit_readings` returns.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SubmitReadingsResult {
@@ -150,444 +138,410 @@ pub fn decode_readings_event(body: &[u8]) -> Option<(Pubkey, u16, u16, Vec<Readi
 
 // ---------------------------------------------------------------- specs
 
-/// Seeds of the `Config` PDA.
-pub const CONFIG_SEEDS: &[Seed] = &[Seed::Const(SEED_CONFIG)];
-/// Seeds of the energy mint PDA.
-pub const ENERGY_MINT_SEEDS: &[Seed] = &[Seed::Const(SEED_ENERGY_MINT)];
-/// Seeds of an existing `Meter` PDA (its id is in its data).
-pub const METER_SEEDS: &[Seed] = &[
-    Seed::Const(SEED_METER),
-    Seed::Field("meter.meter_id", "Meter"),
-];
-
-const CONFIG_DOCS: &str = "The Config PDA [\"config\"] (canonical bump).";
-const CONFIG: AccountSpec = r("config", CONFIG_DOCS).pda(CONFIG_SEEDS);
-const CONFIG_W: AccountSpec = w("config", CONFIG_DOCS).pda(CONFIG_SEEDS);
-const ADMIN: AccountSpec = s("admin", "The config admin.");
-const METER_W: AccountSpec = w(
-    "meter",
-    "The Meter PDA [\"meter\", meter_id] (canonical bump, stored in the account).",
-)
-.pda(METER_SEEDS);
-const ENERGY_MINT_W: AccountSpec =
-    w("energy_mint", "The energy mint PDA [\"energy_mint\"].").pda(ENERGY_MINT_SEEDS);
-const SYSTEM: AccountSpec = fixed("system_program", SYSTEM_PROGRAM_ID);
-const TOKEN: AccountSpec = fixed("token_program", TOKEN_PROGRAM_ID);
-
-/// The spec of one registry instruction, by name.
-pub fn spec(name: &str) -> IxSpec {
-    use ArgType::{Pubkey, I64, U64, U8};
-    let arg = |name, ty| ArgSpec { name, ty };
-    let (docs, accounts, args, remaining, returns): (&str, Vec<AccountSpec>, Vec<ArgSpec>, _, _) =
-        match name {
-            "initialize" => (
-                "The program's upgrade authority creates the Config PDA (signer = admin) and the energy mint PDA (3 decimals, mint authority the Config PDA). Once only.",
-                vec![
-                    ws("admin", "The program's upgrade authority; becomes the admin and pays for both accounts."),
-                    CONFIG_W,
-                    ENERGY_MINT_W,
-                    fixed("program_data", PROGRAM_DATA_ADDRESS).pda_of(
-                        BPF_LOADER_UPGRADEABLE_ID,
-                        &[Seed::Address(ID)],
-                    ),
-                    SYSTEM,
-                    TOKEN,
-                ],
-                vec![],
-                None,
-                None,
-            ),
-            "propose_admin" => (
-                "Admin: proposes a successor, who must accept_admin. The default address withdraws a proposal.",
-                vec![ADMIN, CONFIG_W],
-                vec![arg("new_admin", Pubkey)],
-                None,
-                None,
-            ),
-            "accept_admin" => (
-                "The proposed admin accepts and becomes admin.",
-                vec![s("new_admin", "The proposed admin."), CONFIG_W],
-                vec![],
-                None,
-                None,
-            ),
-            "set_oracles" => (
-                "Admin: removes, then adds, oracle keys (capacity 8). Fails as a whole on an unknown removal, a duplicate addition or overflow.",
-                vec![ADMIN, CONFIG_W],
-                vec![arg("add", ty::vec(Pubkey)), arg("remove", ty::vec(Pubkey))],
-                None,
-                None,
-            ),
-            "set_pause" => (
-                "Admin: sets the pause flags (1 = registry, 2 = market, 4 = certificates; 0 = nothing paused).",
-                vec![ADMIN, CONFIG_W],
-                vec![arg("flags", U8)],
-                None,
-                None,
-            ),
-            "register_meter" => (
-                "The owner registers a physical meter: creates its Meter PDA, pending verification. bump must be the canonical bump of [\"meter\", meter_id] (the one findProgramAddress returns).",
-                vec![
-                    ws("owner", "The meter owner; pays for the account."),
-                    CONFIG,
-                    w(
-                        "meter",
-                        "The Meter PDA [\"meter\", meter_id], created here; the bump argument must be its canonical bump.",
-                    )
-                    .pda(&[Seed::Const(SEED_METER), Seed::Arg("meter_id")]),
-                    SYSTEM,
-                ],
-                vec![
-                    arg("meter_id", ty::array(U8, 32)),
-                    arg("utility_id", ty::array(U8, 16)),
-                    arg("kind", ty::defined("MeterKind")),
-                    arg("rated_power_w", U64),
-                    arg("bump", U8),
-                ],
-                None,
-                None,
-            ),
-            "activate_meter" => (
-                "Admin: verifies a pending meter or re-activates a suspended one; fails with UnexpectedMeterOwner unless the meter is owned by expected_owner. Every activation resets the reading baseline: readings dated at or before it are skipped and the first one after it credits nothing.",
-                vec![ADMIN, CONFIG, METER_W],
-                vec![arg("expected_owner", Pubkey)],
-                None,
-                None,
-            ),
-            "suspend_meter" => (
-                "Admin: suspends a meter; readings, minting and redemption stop until it is re-activated.",
-                vec![ADMIN, CONFIG, METER_W],
-                vec![],
-                None,
-                None,
-            ),
-            "reassign_meter" => (
-                "Admin: gives a pending or suspended meter to new_owner (a squatted serial, a lost key); clears any pending transfer, resets the reading baseline, keeps the status. Refused for an active meter (MeterIsActive) and while exported energy is not yet minted (UnmintedEnergy).",
-                vec![ADMIN, CONFIG, METER_W],
-                vec![arg("new_owner", Pubkey)],
-                None,
-                None,
-            ),
-            "close_meter" => (
-                "Admin: closes a pending (never activated) meter and returns its rent to its owner; the serial can be registered again.",
-                vec![
-                    ADMIN,
-                    CONFIG,
-                    METER_W,
-                    w("owner", "The meter owner (the registrant); receives the rent."),
-                ],
-                vec![],
-                None,
-                None,
-            ),
-            "propose_meter_transfer" => (
-                "The meter owner proposes a new owner, who must accept. The default address withdraws a proposal.",
-                vec![s("owner", "The meter owner."), CONFIG, METER_W],
-                vec![arg("new_owner", Pubkey)],
-                None,
-                None,
-            ),
-            "accept_meter_transfer" => (
-                "The proposed owner accepts the meter.",
-                vec![s("new_owner", "The proposed owner."), CONFIG, METER_W],
-                vec![],
-                None,
-                None,
-            ),
-            "submit_readings" => (
-                "An oracle records cumulative readings; reading i is for remaining account i (a writable Meter). Stale or duplicate readings, and readings dated at or before the meter's activation, are skipped and reported in the return data; the first reading after each activation only sets a new baseline.",
-                vec![s("oracle", "A key of the current oracle set."), CONFIG],
-                vec![arg("readings", ty::vec(ty::defined("Reading")))],
-                Some(w("meters", "One writable Meter per reading, in order.")),
-                Some(ty::defined("SubmitReadingsResult")),
-            ),
-            "mint_energy" => (
-                "Permissionless: mints the meter's exported energy not yet minted to the meter owner's energy token account.",
-                vec![
-                    CONFIG,
-                    METER_W,
-                    ENERGY_MINT_W,
-                    w(
-                        "owner_token",
-                        "An energy token account owned by the meter owner; the IDL's default is the owner's associated token account, any other of the owner's energy token accounts may be given instead.",
-                    )
-                    .pda_of(
-                        ASSOCIATED_TOKEN_PROGRAM_ID,
-                        &[
-                            Seed::Field("meter.owner", "Meter"),
-                            Seed::Address(TOKEN_PROGRAM_ID),
-                            Seed::Account("energy_mint"),
-                        ],
-                    ),
-                    TOKEN,
-                ],
-                vec![],
-                None,
-                None,
-            ),
-            "redeem_consumption" => (
-                "The meter owner burns energy tokens against the meter's imported energy not yet redeemed.",
-                vec![
-                    s("owner", "The meter owner."),
-                    CONFIG,
-                    METER_W,
-                    ENERGY_MINT_W,
-                    w(
-                        "owner_token",
-                        "The owner's energy token account (the IDL's default is the owner's associated token account; any other may be given).",
-                    )
-                    .pda_of(
-                        ASSOCIATED_TOKEN_PROGRAM_ID,
-                        &[
-                            Seed::Account("owner"),
-                            Seed::Address(TOKEN_PROGRAM_ID),
-                            Seed::Account("energy_mint"),
-                        ],
-                    ),
-                    TOKEN,
-                ],
-                vec![arg("amount_wh", U64)],
-                None,
-                None,
-            ),
-            "record_certified" => (
-                "Certificates program only (its PDA [\"certifier\"] signs by CPI): records certified energy on a renewable meter.",
-                vec![
-                    s("certifier", "The certificates program's PDA [\"certifier\"] (canonical bump).")
-                        .pda_of(CERTIFICATES_PROGRAM_ID, &[Seed::Const(SEED_CERTIFIER)]),
-                    CONFIG,
-                    METER_W,
-                ],
-                vec![arg("amount_wh", U64), arg("period_start", I64), arg("period_end", I64)],
-                None,
-                None,
-            ),
-            other => panic!("unknown registry instruction {other}"),
-        };
-    IxSpec {
-        name: crate::spec::instruction_name(
-            joule_registry::instructions::ix::NAMES,
-            "registry",
-            name,
-        ),
-        docs,
-        accounts,
-        remaining,
-        args,
-        returns,
-    }
+/// The spec of one registry instruction, by name (from the program's wire
+/// module).
+pub fn spec(name: &str) -> &'static IxSpec {
+    spec::find(wire::INSTRUCTIONS, "registry", name)
 }
 
 /// Every registry instruction spec, in IDL order.
-pub fn specs() -> Vec<IxSpec> {
-    joule_registry::instructions::ix::NAMES
-        .iter()
-        .map(|n| spec(n))
-        .collect()
-}
-
-fn build(name: &str, keys: &[Pubkey], args: Borsh) -> Instruction {
-    spec(name).build(ID, keys, vec![], args)
+pub fn specs() -> Instructions {
+    wire::INSTRUCTIONS
 }
 
 // ---------------------------------------------------------------- builders
 
-pub fn initialize(admin: &Pubkey) -> Instruction {
-    let keys = [
-        *admin,
-        config_address(),
-        energy_mint_address(),
-        program_data_address(),
-        SYSTEM_PROGRAM_ID,
-        TOKEN_PROGRAM_ID,
-    ];
-    build("initialize", &keys, Borsh::new())
+/// `initialize`: the program's upgrade authority creates the config (and
+/// becomes its admin) and the energy mint.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Initialize {
+    pub admin: Pubkey,
 }
 
-pub fn propose_admin(admin: &Pubkey, new_admin: &Pubkey) -> Instruction {
-    build(
-        "propose_admin",
-        &[*admin, config_address()],
-        Borsh::new().pubkey(new_admin),
-    )
+impl Initialize {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::initialize::Accounts {
+            admin: self.admin,
+            config: config_address(),
+            energy_mint: energy_mint_address(),
+            program_data: program_data_address(),
+            system_program: SYSTEM_PROGRAM_ID,
+            token_program: TOKEN_PROGRAM_ID,
+        };
+        let data = wire::initialize::Args {}.data();
+        build(&wire::initialize::SPEC, accounts.into_array(), data)
+    }
 }
 
-pub fn accept_admin(new_admin: &Pubkey) -> Instruction {
-    build(
-        "accept_admin",
-        &[*new_admin, config_address()],
-        Borsh::new(),
-    )
+/// `propose_admin`: the admin names a successor (the default address
+/// withdraws a proposal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProposeAdmin {
+    pub admin: Pubkey,
+    pub new_admin: Pubkey,
 }
 
-pub fn set_oracles(admin: &Pubkey, add: &[Pubkey], remove: &[Pubkey]) -> Instruction {
-    let args = Borsh::new()
-        .vec(add, |b, k| b.pubkey(k))
-        .vec(remove, |b, k| b.pubkey(k));
-    build("set_oracles", &[*admin, config_address()], args)
+impl ProposeAdmin {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::AdminConfig {
+            admin: self.admin,
+            config: config_address(),
+        };
+        let data = wire::propose_admin::Args {
+            new_admin: &self.new_admin,
+        }
+        .data();
+        build(&wire::propose_admin::SPEC, accounts.into_array(), data)
+    }
 }
 
-pub fn set_pause(admin: &Pubkey, flags: u8) -> Instruction {
-    build(
-        "set_pause",
-        &[*admin, config_address()],
-        Borsh::new().u8(flags),
-    )
+/// `accept_admin`: the proposed admin becomes admin.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AcceptAdmin {
+    pub new_admin: Pubkey,
 }
 
-pub fn register_meter(
-    owner: &Pubkey,
-    meter_id: &[u8; 32],
-    utility_id: &[u8; 16],
-    kind: MeterKind,
-    rated_power_w: u64,
-) -> Instruction {
-    let (meter, bump) = meter_address(meter_id);
-    register_meter_with_bump(
-        owner,
-        &meter,
-        meter_id,
-        utility_id,
-        kind,
-        rated_power_w,
-        bump,
-    )
+impl AcceptAdmin {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::accept_admin::Accounts {
+            new_admin: self.new_admin,
+            config: config_address(),
+        };
+        let data = wire::accept_admin::Args {}.data();
+        build(&wire::accept_admin::SPEC, accounts.into_array(), data)
+    }
 }
 
-/// `register_meter` with an explicit meter address and bump (for tests of
-/// the on-chain canonical-bump check).
-pub fn register_meter_with_bump(
-    owner: &Pubkey,
-    meter: &Pubkey,
-    meter_id: &[u8; 32],
-    utility_id: &[u8; 16],
-    kind: MeterKind,
-    rated_power_w: u64,
-    bump: u8,
-) -> Instruction {
-    let args = Borsh::new()
-        .bytes(meter_id)
-        .bytes(utility_id)
-        .u8(kind as u8)
-        .u64(rated_power_w)
-        .u8(bump);
-    build(
-        "register_meter",
-        &[*owner, config_address(), *meter, SYSTEM_PROGRAM_ID],
-        args,
-    )
+/// `set_oracles`: the admin removes, then adds, oracle keys.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SetOracles<'a> {
+    pub admin: Pubkey,
+    pub add: &'a [Pubkey],
+    pub remove: &'a [Pubkey],
 }
 
-/// Activates `meter` if, and only if, `expected_owner` owns it.
-pub fn activate_meter(admin: &Pubkey, meter: &Pubkey, expected_owner: &Pubkey) -> Instruction {
-    build(
-        "activate_meter",
-        &[*admin, config_address(), *meter],
-        Borsh::new().pubkey(expected_owner),
-    )
+impl SetOracles<'_> {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::AdminConfig {
+            admin: self.admin,
+            config: config_address(),
+        };
+        let (add, remove) = (EncodedItems::new(self.add), EncodedItems::new(self.remove));
+        let data = wire::set_oracles::Args {
+            add: add.items(),
+            remove: remove.items(),
+        }
+        .data();
+        build(&wire::set_oracles::SPEC, accounts.into_array(), data)
+    }
 }
 
-/// Gives a pending or suspended meter to `new_owner`.
-pub fn reassign_meter(admin: &Pubkey, meter: &Pubkey, new_owner: &Pubkey) -> Instruction {
-    build(
-        "reassign_meter",
-        &[*admin, config_address(), *meter],
-        Borsh::new().pubkey(new_owner),
-    )
+/// `set_pause`: the admin sets the pause flags (`PAUSE_*`; 0 = nothing
+/// paused).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SetPause {
+    pub admin: Pubkey,
+    pub flags: u8,
 }
 
-/// Closes a pending meter; its rent goes to `owner` (the meter's owner).
-pub fn close_meter(admin: &Pubkey, meter: &Pubkey, owner: &Pubkey) -> Instruction {
-    build(
-        "close_meter",
-        &[*admin, config_address(), *meter, *owner],
-        Borsh::new(),
-    )
+impl SetPause {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::AdminConfig {
+            admin: self.admin,
+            config: config_address(),
+        };
+        let data = wire::set_pause::Args { flags: self.flags }.data();
+        build(&wire::set_pause::SPEC, accounts.into_array(), data)
+    }
 }
 
-pub fn suspend_meter(admin: &Pubkey, meter: &Pubkey) -> Instruction {
-    build(
-        "suspend_meter",
-        &[*admin, config_address(), *meter],
-        Borsh::new(),
-    )
+/// `register_meter`: the owner registers a physical meter at its `Meter`
+/// PDA (derived from `meter_id`, with its canonical bump).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RegisterMeter {
+    pub owner: Pubkey,
+    pub meter_id: [u8; 32],
+    pub utility_id: [u8; 16],
+    pub kind: MeterKind,
+    pub rated_power_w: u64,
 }
 
-pub fn propose_meter_transfer(owner: &Pubkey, meter: &Pubkey, new_owner: &Pubkey) -> Instruction {
-    build(
-        "propose_meter_transfer",
-        &[*owner, config_address(), *meter],
-        Borsh::new().pubkey(new_owner),
-    )
+impl RegisterMeter {
+    pub fn instruction(&self) -> Instruction {
+        let (meter, bump) = meter_address(&self.meter_id);
+        self.instruction_at(meter, bump)
+    }
+
+    /// The instruction with an explicit meter address and bump (for tests
+    /// of the on-chain canonical-bump check).
+    pub fn instruction_at(&self, meter: Pubkey, bump: u8) -> Instruction {
+        let accounts = wire::register_meter::Accounts {
+            owner: self.owner,
+            config: config_address(),
+            meter,
+            system_program: SYSTEM_PROGRAM_ID,
+        };
+        let data = wire::register_meter::Args {
+            meter_id: &self.meter_id,
+            utility_id: &self.utility_id,
+            kind: self.kind,
+            rated_power_w: self.rated_power_w,
+            bump,
+        }
+        .data();
+        build(&wire::register_meter::SPEC, accounts.into_array(), data)
+    }
 }
 
-pub fn accept_meter_transfer(new_owner: &Pubkey, meter: &Pubkey) -> Instruction {
-    build(
-        "accept_meter_transfer",
-        &[*new_owner, config_address(), *meter],
-        Borsh::new(),
-    )
+/// `activate_meter`: the admin activates `meter` if, and only if,
+/// `expected_owner` owns it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ActivateMeter {
+    pub admin: Pubkey,
+    pub meter: Pubkey,
+    pub expected_owner: Pubkey,
 }
 
-/// One batch of readings: `(meter account, reading)` pairs.
-pub fn submit_readings(oracle: &Pubkey, readings: &[(Pubkey, Reading)]) -> Instruction {
-    let args = Borsh::new().vec(readings, |b, (_, r)| {
-        b.i64(r.timestamp)
-            .u64(r.export_register_wh)
-            .u64(r.import_register_wh)
-    });
-    let metas = readings
-        .iter()
-        .map(|(m, _)| AccountMeta::new(*m, false))
-        .collect();
-    spec("submit_readings").build(ID, &[*oracle, config_address()], metas, args)
+impl ActivateMeter {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = admin_meter(self.admin, self.meter);
+        let data = wire::activate_meter::Args {
+            expected_owner: &self.expected_owner,
+        }
+        .data();
+        build(&wire::activate_meter::SPEC, accounts.into_array(), data)
+    }
 }
 
-/// Mints to `owner_token` (an energy token account of the meter owner).
-pub fn mint_energy(meter: &Pubkey, owner_token: &Pubkey) -> Instruction {
-    let keys = [
-        config_address(),
-        *meter,
-        energy_mint_address(),
-        *owner_token,
-        TOKEN_PROGRAM_ID,
-    ];
-    build("mint_energy", &keys, Borsh::new())
+/// `suspend_meter`: the admin suspends a meter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SuspendMeter {
+    pub admin: Pubkey,
+    pub meter: Pubkey,
 }
 
-pub fn redeem_consumption(
-    owner: &Pubkey,
-    meter: &Pubkey,
-    owner_token: &Pubkey,
-    amount_wh: u64,
-) -> Instruction {
-    let keys = [
-        *owner,
-        config_address(),
-        *meter,
-        energy_mint_address(),
-        *owner_token,
-        TOKEN_PROGRAM_ID,
-    ];
-    build("redeem_consumption", &keys, Borsh::new().u64(amount_wh))
+impl SuspendMeter {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = admin_meter(self.admin, self.meter);
+        let data = wire::suspend_meter::Args {}.data();
+        build(&wire::suspend_meter::SPEC, accounts.into_array(), data)
+    }
 }
 
-/// Only meaningful as a CPI from the certificates program; the builder
-/// exists so tests can prove a direct call fails.
-pub fn record_certified(
-    certifier: &Pubkey,
-    meter: &Pubkey,
-    amount_wh: u64,
-    period_start: i64,
-    period_end: i64,
-) -> Instruction {
-    let args = Borsh::new()
-        .u64(amount_wh)
-        .i64(period_start)
-        .i64(period_end);
-    build(
-        "record_certified",
-        &[*certifier, config_address(), *meter],
-        args,
-    )
+/// `reassign_meter`: the admin gives a pending or suspended meter to
+/// `new_owner`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ReassignMeter {
+    pub admin: Pubkey,
+    pub meter: Pubkey,
+    pub new_owner: Pubkey,
+}
+
+impl ReassignMeter {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = admin_meter(self.admin, self.meter);
+        let data = wire::reassign_meter::Args {
+            new_owner: &self.new_owner,
+        }
+        .data();
+        build(&wire::reassign_meter::SPEC, accounts.into_array(), data)
+    }
+}
+
+/// `close_meter`: the admin closes a pending meter; its rent goes to
+/// `owner` (the meter's owner).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CloseMeter {
+    pub admin: Pubkey,
+    pub meter: Pubkey,
+    pub owner: Pubkey,
+}
+
+impl CloseMeter {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::close_meter::Accounts {
+            admin: self.admin,
+            config: config_address(),
+            meter: self.meter,
+            owner: self.owner,
+        };
+        let data = wire::close_meter::Args {}.data();
+        build(&wire::close_meter::SPEC, accounts.into_array(), data)
+    }
+}
+
+/// `propose_meter_transfer`: the meter owner names a new owner (the default
+/// address withdraws a proposal).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ProposeMeterTransfer {
+    pub owner: Pubkey,
+    pub meter: Pubkey,
+    pub new_owner: Pubkey,
+}
+
+impl ProposeMeterTransfer {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::propose_meter_transfer::Accounts {
+            owner: self.owner,
+            config: config_address(),
+            meter: self.meter,
+        };
+        let data = wire::propose_meter_transfer::Args {
+            new_owner: &self.new_owner,
+        }
+        .data();
+        build(
+            &wire::propose_meter_transfer::SPEC,
+            accounts.into_array(),
+            data,
+        )
+    }
+}
+
+/// `accept_meter_transfer`: the proposed owner takes the meter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct AcceptMeterTransfer {
+    pub new_owner: Pubkey,
+    pub meter: Pubkey,
+}
+
+impl AcceptMeterTransfer {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::accept_meter_transfer::Accounts {
+            new_owner: self.new_owner,
+            config: config_address(),
+            meter: self.meter,
+        };
+        let data = wire::accept_meter_transfer::Args {}.data();
+        build(
+            &wire::accept_meter_transfer::SPEC,
+            accounts.into_array(),
+            data,
+        )
+    }
+}
+
+/// `submit_readings`: one batch of `(meter account, reading)` pairs, signed
+/// by an oracle.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SubmitReadings<'a> {
+    pub oracle: Pubkey,
+    pub readings: &'a [(Pubkey, Reading)],
+}
+
+impl SubmitReadings<'_> {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::submit_readings::Accounts {
+            oracle: self.oracle,
+            config: config_address(),
+        };
+        let readings: Vec<Reading> = self.readings.iter().map(|(_, r)| *r).collect();
+        let readings = EncodedItems::new(&readings);
+        let data = wire::submit_readings::Args {
+            readings: readings.items(),
+        }
+        .data();
+        let meters = self
+            .readings
+            .iter()
+            .map(|(m, _)| AccountMeta::new(*m, false))
+            .collect();
+        spec::instruction(
+            ID,
+            &wire::submit_readings::SPEC,
+            accounts.into_array(),
+            meters,
+            data,
+        )
+    }
+}
+
+/// `mint_energy`: mints the meter's exported energy not yet minted to
+/// `owner_token` (an energy token account of the meter's owner).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct MintEnergy {
+    pub meter: Pubkey,
+    pub owner_token: Pubkey,
+}
+
+impl MintEnergy {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::mint_energy::Accounts {
+            config: config_address(),
+            meter: self.meter,
+            energy_mint: energy_mint_address(),
+            owner_token: self.owner_token,
+            token_program: TOKEN_PROGRAM_ID,
+        };
+        let data = wire::mint_energy::Args {}.data();
+        build(&wire::mint_energy::SPEC, accounts.into_array(), data)
+    }
+}
+
+/// `redeem_consumption`: the meter owner burns `amount_wh` from
+/// `owner_token` against the meter's imported energy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RedeemConsumption {
+    pub owner: Pubkey,
+    pub meter: Pubkey,
+    pub owner_token: Pubkey,
+    pub amount_wh: u64,
+}
+
+impl RedeemConsumption {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::redeem_consumption::Accounts {
+            owner: self.owner,
+            config: config_address(),
+            meter: self.meter,
+            energy_mint: energy_mint_address(),
+            owner_token: self.owner_token,
+            token_program: TOKEN_PROGRAM_ID,
+        };
+        let data = wire::redeem_consumption::Args {
+            amount_wh: self.amount_wh,
+        }
+        .data();
+        build(&wire::redeem_consumption::SPEC, accounts.into_array(), data)
+    }
+}
+
+/// `record_certified`: only meaningful as a CPI from the certificates
+/// program; the builder exists so tests can prove a direct call fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RecordCertified {
+    pub certifier: Pubkey,
+    pub meter: Pubkey,
+    pub amount_wh: u64,
+    pub period_start: i64,
+    pub period_end: i64,
+}
+
+impl RecordCertified {
+    pub fn instruction(&self) -> Instruction {
+        let accounts = wire::record_certified::Accounts {
+            certifier: self.certifier,
+            config: config_address(),
+            meter: self.meter,
+        };
+        let data = wire::record_certified::Args {
+            amount_wh: self.amount_wh,
+            period_start: self.period_start,
+            period_end: self.period_end,
+        }
+        .data();
+        build(&wire::record_certified::SPEC, accounts.into_array(), data)
+    }
+}
+
+fn admin_meter(admin: Pubkey, meter: Pubkey) -> wire::AdminMeter<Pubkey> {
+    wire::AdminMeter {
+        admin,
+        config: config_address(),
+        meter,
+    }
+}
+
+fn build<const N: usize>(spec: &IxSpec, keys: [Pubkey; N], data: Vec<u8>) -> Instruction {
+    spec::instruction(ID, spec, keys, vec![], data)
 }

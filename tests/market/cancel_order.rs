@@ -63,15 +63,16 @@ fn cancel_order_rejects_non_owner_and_wrong_client_order_id() {
         E::OrderNotFound as u32,
     );
     // The owner, refunding into someone else's account.
-    let ix = mkt::cancel_order(
-        &e.fx.keys,
-        &e.epoch,
-        &buyer.pubkey(),
-        &other.quote,
-        Side::Buy,
-        id,
-        7,
-    );
+    let ix = mkt::CancelOrder {
+        keys: e.fx.keys,
+        epoch: e.epoch,
+        owner: buyer.pubkey(),
+        owner_token: other.quote,
+        side: Side::Buy,
+        order_id: id,
+        client_order_id: 7,
+    }
+    .instruction();
     assert_error(
         &e.ctx.send("cancel_order", &[ix], &[&buyer.key]),
         F::ConstraintTokenOwner as u32,

@@ -62,11 +62,12 @@ fn create_market_rejects_non_admin() {
     let attacker = ctx.new_user();
     let quote = ctx.create_mint(&attacker.pubkey(), 6);
     let keys = MarketKeys::new(&quote);
-    let ix = mkt::create_market(
-        &attacker.pubkey(),
-        &keys,
-        &default_params(&attacker.pubkey()),
-    );
+    let ix = mkt::CreateMarket {
+        admin: attacker.pubkey(),
+        keys,
+        params: default_params(&attacker.pubkey()),
+    }
+    .instruction();
     assert_error(
         &ctx.send("create_market", &[ix], &[&attacker]),
         E::NotAdmin as u32,
@@ -181,13 +182,23 @@ fn create_market_rejects_invalid_params() {
     let admin = ctx.admin.insecure_clone();
     let quote = ctx.create_mint(&admin.pubkey(), 6);
     let keys = MarketKeys::new(&quote);
-    let ix = mkt::create_market(&admin.pubkey(), &keys, &default_params(&Pubkey::default()));
+    let ix = mkt::CreateMarket {
+        admin: admin.pubkey(),
+        keys,
+        params: default_params(&Pubkey::default()),
+    }
+    .instruction();
     assert_error(
         &ctx.send("create_market", &[ix], &[&admin]),
         E::InvalidFeeRecipient as u32,
     );
     // The market's own PDA as fee recipient.
-    let ix = mkt::create_market(&admin.pubkey(), &keys, &default_params(&keys.market));
+    let ix = mkt::CreateMarket {
+        admin: admin.pubkey(),
+        keys,
+        params: default_params(&keys.market),
+    }
+    .instruction();
     assert_error(
         &ctx.send("create_market", &[ix], &[&admin]),
         E::InvalidFeeRecipient as u32,
@@ -203,7 +214,12 @@ fn create_market_rejects_wrong_mints_and_a_second_market() {
     let energy = reg::energy_mint_address();
     // The energy token against itself.
     let keys = MarketKeys::with_mints(&energy, &energy);
-    let ix = mkt::create_market(&admin.pubkey(), &keys, &params);
+    let ix = mkt::CreateMarket {
+        admin: admin.pubkey(),
+        keys,
+        params,
+    }
+    .instruction();
     assert_error(
         &ctx.send("create_market", &[ix], &[&admin]),
         E::InvalidQuoteMint as u32,
@@ -212,7 +228,12 @@ fn create_market_rejects_wrong_mints_and_a_second_market() {
     let fake_energy = ctx.create_mint(&admin.pubkey(), 3);
     let quote = ctx.create_mint(&admin.pubkey(), 6);
     let keys = MarketKeys::with_mints(&fake_energy, &quote);
-    let ix = mkt::create_market(&admin.pubkey(), &keys, &params);
+    let ix = mkt::CreateMarket {
+        admin: admin.pubkey(),
+        keys,
+        params,
+    }
+    .instruction();
     assert_error(
         &ctx.send("create_market", &[ix], &[&admin]),
         F::ConstraintAddress as u32,
@@ -220,7 +241,12 @@ fn create_market_rejects_wrong_mints_and_a_second_market() {
     // A quote "mint" that is a token account.
     let not_a_mint = ctx.token_account(&admin.pubkey(), &quote);
     let keys = MarketKeys::new(&not_a_mint);
-    let ix = mkt::create_market(&admin.pubkey(), &keys, &params);
+    let ix = mkt::CreateMarket {
+        admin: admin.pubkey(),
+        keys,
+        params,
+    }
+    .instruction();
     assert_error(
         &ctx.send("create_market", &[ix], &[&admin]),
         E::InvalidQuoteMint as u32,
@@ -229,7 +255,12 @@ fn create_market_rejects_wrong_mints_and_a_second_market() {
     // One market per quote mint.
     let fx = ctx.default_market();
     let before = ctx.snapshot(&[fx.keys.market, fx.keys.energy_vault, fx.keys.quote_vault]);
-    let ix = mkt::create_market(&admin.pubkey(), &fx.keys, &params);
+    let ix = mkt::CreateMarket {
+        admin: admin.pubkey(),
+        keys: fx.keys,
+        params,
+    }
+    .instruction();
     assert_error(
         &ctx.send("create_market", &[ix], &[&admin]),
         F::AccountNotSystemOwned as u32,

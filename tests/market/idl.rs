@@ -79,22 +79,71 @@ fn market_idl_is_current_and_describes_the_bytes() {
         owner: me,
     };
     let ixs: Vec<(&str, Instruction)> = vec![
-        ("create_market", mkt::create_market(&me, &k, &e.fx.params)),
-        ("open_epoch", mkt::open_epoch(&me, &k.market, &me)),
+        (
+            "create_market",
+            mkt::CreateMarket {
+                admin: me,
+                keys: k,
+                params: e.fx.params,
+            }
+            .instruction(),
+        ),
+        (
+            "open_epoch",
+            mkt::OpenEpoch {
+                payer: me,
+                market: k.market,
+                epoch: me,
+            }
+            .instruction(),
+        ),
         (
             "place_order",
-            mkt::place_order(&k, &me, &me, &me, Side::Sell, 513, 1_234, 99),
+            mkt::PlaceOrder {
+                keys: k,
+                epoch: me,
+                owner: me,
+                owner_token: me,
+                side: Side::Sell,
+                limit_tick: 513,
+                quantity_wh: 1_234,
+                client_order_id: 99,
+            }
+            .instruction(),
         ),
         (
             "cancel_order",
-            mkt::cancel_order(&k, &me, &me, &me, Side::Buy, 7, 99),
+            mkt::CancelOrder {
+                keys: k,
+                epoch: me,
+                owner: me,
+                owner_token: me,
+                side: Side::Buy,
+                order_id: 7,
+                client_order_id: 99,
+            }
+            .instruction(),
         ),
-        ("clear_epoch", mkt::clear_epoch(&me)),
+        ("clear_epoch", mkt::ClearEpoch { epoch: me }.instruction()),
         (
             "settle_orders",
-            mkt::settle_orders(&k, &me, &me, &me, &[item, item]),
+            mkt::SettleOrders {
+                keys: k,
+                epoch: me,
+                fee_energy: me,
+                fee_quote: me,
+                orders: &[item, item],
+            }
+            .instruction(),
         ),
-        ("close_epoch", mkt::close_epoch(&me, &me)),
+        (
+            "close_epoch",
+            mkt::CloseEpoch {
+                epoch: me,
+                rent_payer: me,
+            }
+            .instruction(),
+        ),
     ];
     for (name, ix) in &ixs {
         let spec = idl.instructions.iter().find(|i| i.name == *name).unwrap();
@@ -182,34 +231,75 @@ fn certificates_idl_is_current_and_describes_the_bytes() {
     let ixs = [
         (
             "issue_certificate",
-            certs::issue_certificate(&me, &me, 7, &s.meter, 1, 2, 3),
+            certs::IssueCertificate {
+                authority: me,
+                payer: me,
+                id: 7,
+                meter: s.meter,
+                amount_wh: 1,
+                period_start: 2,
+                period_end: 3,
+            }
+            .instruction(),
         ),
         (
             "split_certificate",
-            certs::split_certificate(
-                &me,
-                &me,
-                &s.certificate,
-                certs::next_split_index(&s.certificate, 7),
-                1,
-                2,
-                &me,
-            ),
+            certs::SplitCertificate {
+                owner: me,
+                payer: me,
+                certificate: s.certificate,
+                split_index: certs::next_split_index(&s.certificate, 7),
+                keep_wh: 1,
+                split_wh: 2,
+                new_owner: me,
+            }
+            .instruction(),
         ),
         (
             "transfer_certificate",
-            certs::transfer_certificate(&me, &s.certificate, &me),
+            certs::TransferCertificate {
+                owner: me,
+                certificate: s.certificate,
+                new_owner: me,
+            }
+            .instruction(),
         ),
         (
             "retire_certificate",
-            certs::retire_certificate(&me, &s.certificate, &me, "Ä name", "why"),
+            certs::RetireCertificate {
+                owner: me,
+                certificate: s.certificate,
+                beneficiary: me,
+                beneficiary_name: "Ä name",
+                reason: "why",
+            }
+            .instruction(),
         ),
         (
             "revoke_certificate",
-            certs::revoke_certificate(&me, &s.certificate, "why"),
+            certs::RevokeCertificate {
+                authority: me,
+                certificate: s.certificate,
+                reason: "why",
+            }
+            .instruction(),
         ),
-        ("set_pause", certs::set_pause(&me, 3)),
-        ("initialize", certs::initialize(&me, &me)),
+        (
+            "set_pause",
+            certs::SetPause {
+                authority: me,
+                flags: 3,
+            }
+            .instruction(),
+        ),
+        (
+            "initialize",
+            certs::Initialize {
+                admin: me,
+                authority: me,
+            }
+            .instruction(),
+        ),
     ];
     for (name, ix) in ixs {
         let spec = idl.instructions.iter().find(|i| i.name == name).unwrap();
@@ -220,7 +310,15 @@ fn certificates_idl_is_current_and_describes_the_bytes() {
     let v = decode_ix_args(
         &idl,
         "retire_certificate",
-        &certs::retire_certificate(&me, &me, &me, "Ä name", "why").data[8..],
+        &certs::RetireCertificate {
+            owner: me,
+            certificate: me,
+            beneficiary: me,
+            beneficiary_name: "Ä name",
+            reason: "why",
+        }
+        .instruction()
+        .data[8..],
     )
     .unwrap();
     assert_eq!(

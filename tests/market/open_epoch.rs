@@ -86,7 +86,12 @@ fn open_epoch_rejects_a_bad_epoch_account() {
                 space as u64,
                 &owner,
             ),
-            mkt::open_epoch(&payer.pubkey(), &fx.keys.market, &k.pubkey()),
+            mkt::OpenEpoch {
+                payer: payer.pubkey(),
+                market: fx.keys.market,
+                epoch: k.pubkey(),
+            }
+            .instruction(),
         ];
         ctx.send("open_epoch", &ixs, &[&k])
     };
@@ -104,7 +109,12 @@ fn open_epoch_rejects_a_bad_epoch_account() {
     );
     // No account created at all.
     let nobody = Keypair::new();
-    let ix = mkt::open_epoch(&payer.pubkey(), &fx.keys.market, &nobody.pubkey());
+    let ix = mkt::OpenEpoch {
+        payer: payer.pubkey(),
+        market: fx.keys.market,
+        epoch: nobody.pubkey(),
+    }
+    .instruction();
     assert_error(
         &ctx.send("open_epoch", &[ix], &[&nobody]),
         E::InvalidEpochAccount as u32,
@@ -113,12 +123,21 @@ fn open_epoch_rejects_a_bad_epoch_account() {
     // An epoch already initialised cannot be opened again.
     let k = Keypair::new();
     let rent = ctx.svm.minimum_balance_for_rent_exemption(space);
-    let ixs =
-        mkt::open_epoch_with_account(&payer.pubkey(), &fx.keys.market, &market, &k.pubkey(), rent);
+    let ixs = mkt::OpenEpoch {
+        payer: payer.pubkey(),
+        market: fx.keys.market,
+        epoch: k.pubkey(),
+    }
+    .with_account(&market, rent);
     expect_ok(ctx.send("open_epoch", &ixs, &[&k]));
     ctx.advance(3_600);
     let before = ctx.snapshot(&[fx.keys.market, k.pubkey()]);
-    let ix = mkt::open_epoch(&payer.pubkey(), &fx.keys.market, &k.pubkey());
+    let ix = mkt::OpenEpoch {
+        payer: payer.pubkey(),
+        market: fx.keys.market,
+        epoch: k.pubkey(),
+    }
+    .instruction();
     assert_error(
         &ctx.send("open_epoch", &[ix], &[&k]),
         E::InvalidEpochAccount as u32,
@@ -152,14 +171,24 @@ fn open_epoch_rejects_an_epoch_account_that_does_not_sign() {
     ));
     let mallory = ctx.new_user();
     let before = ctx.snapshot(&[fx.keys.market, k.pubkey(), mallory.pubkey(), alice.pubkey()]);
-    let mut ix = mkt::open_epoch(&mallory.pubkey(), &fx.keys.market, &k.pubkey());
+    let mut ix = mkt::OpenEpoch {
+        payer: mallory.pubkey(),
+        market: fx.keys.market,
+        epoch: k.pubkey(),
+    }
+    .instruction();
     ix.accounts[3].is_signer = false;
     assert_error(
         &ctx.send("open_epoch", &[ix], &[&mallory]),
         F::ConstraintSigner as u32,
     );
     ctx.assert_unchanged(&before);
-    let ix = mkt::open_epoch(&alice.pubkey(), &fx.keys.market, &k.pubkey());
+    let ix = mkt::OpenEpoch {
+        payer: alice.pubkey(),
+        market: fx.keys.market,
+        epoch: k.pubkey(),
+    }
+    .instruction();
     expect_ok(ctx.send("open_epoch", &[ix], &[&alice, &k]));
     assert_eq!(
         ctx.epoch_account(&k.pubkey()).header.rent_payer,

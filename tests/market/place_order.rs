@@ -121,16 +121,17 @@ fn place_order_rejects_wrong_vault_or_mint() {
     let buyer = e.buyer.key.insecure_clone();
     let seller = e.seller.key.insecure_clone();
     let buy = |vault: Pubkey| {
-        let mut ix = mkt::place_order(
-            &e.fx.keys,
-            &e.epoch,
-            &buyer.pubkey(),
-            &e.buyer.quote,
-            Side::Buy,
-            10,
-            100,
-            0,
-        );
+        let mut ix = mkt::PlaceOrder {
+            keys: e.fx.keys,
+            epoch: e.epoch,
+            owner: buyer.pubkey(),
+            owner_token: e.buyer.quote,
+            side: Side::Buy,
+            limit_tick: 10,
+            quantity_wh: 100,
+            client_order_id: 0,
+        }
+        .instruction();
         ix.accounts[5].pubkey = vault;
         ix
     };
@@ -145,16 +146,17 @@ fn place_order_rejects_wrong_vault_or_mint() {
         E::WrongVault as u32,
     );
     // A sell paid from a quote-token account, or from a look-alike energy mint.
-    let ix = mkt::place_order(
-        &e.fx.keys,
-        &e.epoch,
-        &seller.pubkey(),
-        &e.seller.quote,
-        Side::Sell,
-        10,
-        100,
-        0,
-    );
+    let ix = mkt::PlaceOrder {
+        keys: e.fx.keys,
+        epoch: e.epoch,
+        owner: seller.pubkey(),
+        owner_token: e.seller.quote,
+        side: Side::Sell,
+        limit_tick: 10,
+        quantity_wh: 100,
+        client_order_id: 0,
+    }
+    .instruction();
     assert_error(
         &e.ctx.send("place_order", &[ix], &[&seller]),
         F::ConstraintTokenMint as u32,
@@ -162,16 +164,17 @@ fn place_order_rejects_wrong_vault_or_mint() {
     let fake_mint = e.ctx.create_mint(&seller.pubkey(), 3);
     let fake = e.ctx.token_account(&seller.pubkey(), &fake_mint);
     e.ctx.mint_tokens(&fake_mint, &fake, &seller, 1_000);
-    let ix = mkt::place_order(
-        &e.fx.keys,
-        &e.epoch,
-        &seller.pubkey(),
-        &fake,
-        Side::Sell,
-        10,
-        100,
-        0,
-    );
+    let ix = mkt::PlaceOrder {
+        keys: e.fx.keys,
+        epoch: e.epoch,
+        owner: seller.pubkey(),
+        owner_token: fake,
+        side: Side::Sell,
+        limit_tick: 10,
+        quantity_wh: 100,
+        client_order_id: 0,
+    }
+    .instruction();
     assert_error(
         &e.ctx.send("place_order", &[ix], &[&seller]),
         F::ConstraintTokenMint as u32,
@@ -189,16 +192,17 @@ fn place_order_rejects_someone_elses_token_account() {
     let before = e.ctx.snapshot(&watched);
     let thief = e.buyer.key.insecure_clone();
     for (side, from) in [(Side::Buy, other.quote), (Side::Sell, other.energy)] {
-        let ix = mkt::place_order(
-            &e.fx.keys,
-            &e.epoch,
-            &thief.pubkey(),
-            &from,
+        let ix = mkt::PlaceOrder {
+            keys: e.fx.keys,
+            epoch: e.epoch,
+            owner: thief.pubkey(),
+            owner_token: from,
             side,
-            10,
-            100,
-            0,
-        );
+            limit_tick: 10,
+            quantity_wh: 100,
+            client_order_id: 0,
+        }
+        .instruction();
         assert_error(
             &e.ctx.send("place_order", &[ix], &[&thief]),
             F::ConstraintTokenOwner as u32,
@@ -251,16 +255,17 @@ fn place_order_rejects_epoch_of_another_market() {
     watched.push(other_epoch);
     let before = e.ctx.snapshot(&watched);
     let seller = e.seller.key.insecure_clone();
-    let ix = mkt::place_order(
-        &e.fx.keys,
-        &other_epoch,
-        &seller.pubkey(),
-        &e.seller.energy,
-        Side::Sell,
-        10,
-        100,
-        0,
-    );
+    let ix = mkt::PlaceOrder {
+        keys: e.fx.keys,
+        epoch: other_epoch,
+        owner: seller.pubkey(),
+        owner_token: e.seller.energy,
+        side: Side::Sell,
+        limit_tick: 10,
+        quantity_wh: 100,
+        client_order_id: 0,
+    }
+    .instruction();
     assert_error(
         &e.ctx.send("place_order", &[ix], &[&seller]),
         E::EpochMarketMismatch as u32,
@@ -337,16 +342,17 @@ fn place_order_rejects_malformed_and_unsigned() {
     let mut e = env();
     let before = e.ctx.snapshot(&e.watched());
     let seller = e.seller.key.insecure_clone();
-    let mut ix = mkt::place_order(
-        &e.fx.keys,
-        &e.epoch,
-        &seller.pubkey(),
-        &e.seller.energy,
-        Side::Sell,
-        10,
-        100,
-        0,
-    );
+    let mut ix = mkt::PlaceOrder {
+        keys: e.fx.keys,
+        epoch: e.epoch,
+        owner: seller.pubkey(),
+        owner_token: e.seller.energy,
+        side: Side::Sell,
+        limit_tick: 10,
+        quantity_wh: 100,
+        client_order_id: 0,
+    }
+    .instruction();
     ix.data[8] = 2; // no such side
     assert_error(
         &e.ctx.send("place_order", &[ix.clone()], &[&seller]),

@@ -460,16 +460,17 @@ fn reference_clearing_matches_the_chain_on_random_books() {
                 (k, pool[k].energy)
             };
             let side = if o.is_buy { Side::Buy } else { Side::Sell };
-            let ix = mkt::place_order(
-                &fx.keys,
-                &epoch,
-                &pool[t].pubkey(),
-                &token,
+            let ix = mkt::PlaceOrder {
+                keys: fx.keys,
+                epoch,
+                owner: pool[t].pubkey(),
+                owner_token: token,
                 side,
-                o.limit_tick,
-                o.quantity_wh,
-                i as u64,
-            );
+                limit_tick: o.limit_tick,
+                quantity_wh: o.quantity_wh,
+                client_order_id: i as u64,
+            }
+            .instruction();
             let ok = expect_ok(ctx.send("place_order", &[ix], &[&pool[t].key]));
             ids.push((mkt::order_id_from_return_data(&ok.return_data).unwrap(), t));
         }
@@ -484,15 +485,16 @@ fn reference_clearing_matches_the_chain_on_random_books() {
                 } else {
                     pool[t].energy
                 };
-                let ix = mkt::cancel_order(
-                    &fx.keys,
-                    &epoch,
-                    &pool[t].pubkey(),
-                    &token,
+                let ix = mkt::CancelOrder {
+                    keys: fx.keys,
+                    epoch,
+                    owner: pool[t].pubkey(),
+                    owner_token: token,
                     side,
-                    id,
-                    i as u64,
-                );
+                    order_id: id,
+                    client_order_id: i as u64,
+                }
+                .instruction();
                 expect_ok(ctx.send("cancel_order", &[ix], &[&pool[t].key]));
             } else {
                 live.push(j);
@@ -536,7 +538,14 @@ fn reference_clearing_matches_the_chain_on_random_books() {
         let mut items = items;
         items.sort_by_key(|o| (cleared_book.is_pro_rata_order(o.order_id), o.order_id));
         for chunk in items.chunks(per_tx) {
-            let ix = mkt::settle_orders(&fx.keys, &epoch, &fx.fee_energy, &fx.fee_quote, chunk);
+            let ix = mkt::SettleOrders {
+                keys: fx.keys,
+                epoch,
+                fee_energy: fx.fee_energy,
+                fee_quote: fx.fee_quote,
+                orders: chunk,
+            }
+            .instruction();
             let logs = if v0 {
                 expect_ok(ctx.send_v0("settle_orders", &[ix], &[]).result).logs
             } else {

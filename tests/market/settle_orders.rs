@@ -360,13 +360,14 @@ fn settle_orders_rejects_epoch_or_vaults_of_another_market() {
     watched.extend([other.keys.energy_vault, other.keys.quote_vault]);
     let before = e.ctx.snapshot(&watched);
     let items = e.ctx.settle_items(&e.fx, &e.epoch, &[s]);
-    let ix = mkt::settle_orders(
-        &other.keys,
-        &e.epoch,
-        &other.fee_energy,
-        &other.fee_quote,
-        &items,
-    );
+    let ix = mkt::SettleOrders {
+        keys: other.keys,
+        epoch: e.epoch,
+        fee_energy: other.fee_energy,
+        fee_quote: other.fee_quote,
+        orders: &items,
+    }
+    .instruction();
     assert_error(
         &e.ctx.send("settle_orders", &[ix], &[]),
         E::EpochMarketMismatch as u32,
@@ -407,7 +408,14 @@ fn settle_orders_rejects_payouts_to_someone_elses_accounts() {
     }
     // The fee sweep, too, only pays the fee recipient.
     let items = e.ctx.settle_items(&e.fx, &e.epoch, &[s, b]);
-    let ix = mkt::settle_orders(&e.fx.keys, &e.epoch, &crank.energy, &crank.quote, &items);
+    let ix = mkt::SettleOrders {
+        keys: e.fx.keys,
+        epoch: e.epoch,
+        fee_energy: crank.energy,
+        fee_quote: crank.quote,
+        orders: &items,
+    }
+    .instruction();
     assert_error(
         &e.ctx.send("settle_orders", &[ix], &[]),
         F::ConstraintTokenOwner as u32,

@@ -84,7 +84,11 @@ impl TestContext {
         let admin = self.admin.insecure_clone();
         self.send(
             "certificates::initialize",
-            &[certs::initialize(&admin.pubkey(), authority)],
+            &[certs::Initialize {
+                admin: admin.pubkey(),
+                authority: *authority,
+            }
+            .instruction()],
             &[&admin],
         )
     }
@@ -107,15 +111,16 @@ impl TestContext {
     ) -> (Pubkey, TxResult) {
         let id = self.next_certificate_id();
         let payer = self.payer.pubkey();
-        let ix = certs::issue_certificate(
-            &authority.pubkey(),
-            &payer,
+        let ix = certs::IssueCertificate {
+            authority: authority.pubkey(),
+            payer,
             id,
-            meter,
+            meter: *meter,
             amount_wh,
             period_start,
             period_end,
-        );
+        }
+        .instruction();
         (
             certs::certificate_key(id),
             self.send("issue_certificate", &[ix], &[authority]),
@@ -137,7 +142,12 @@ impl TestContext {
         certificate: &Pubkey,
         new_owner: &Pubkey,
     ) -> TxResult {
-        let ix = certs::transfer_certificate(&owner.pubkey(), certificate, new_owner);
+        let ix = certs::TransferCertificate {
+            owner: owner.pubkey(),
+            certificate: *certificate,
+            new_owner: *new_owner,
+        }
+        .instruction();
         self.send("transfer_certificate", &[ix], &[owner])
     }
 
@@ -152,15 +162,16 @@ impl TestContext {
         new_owner: &Pubkey,
     ) -> (Pubkey, TxResult) {
         let index = self.next_split_index(certificate);
-        let ix = certs::split_certificate(
-            &owner.pubkey(),
-            &owner.pubkey(),
-            certificate,
-            index,
+        let ix = certs::SplitCertificate {
+            owner: owner.pubkey(),
+            payer: owner.pubkey(),
+            certificate: *certificate,
+            split_index: index,
             keep_wh,
             split_wh,
-            new_owner,
-        );
+            new_owner: *new_owner,
+        }
+        .instruction();
         (
             certs::split_key(certificate, index),
             self.send("split_certificate", &[ix], &[owner]),
@@ -175,7 +186,14 @@ impl TestContext {
         name: &str,
         reason: &str,
     ) -> TxResult {
-        let ix = certs::retire_certificate(&owner.pubkey(), certificate, beneficiary, name, reason);
+        let ix = certs::RetireCertificate {
+            owner: owner.pubkey(),
+            certificate: *certificate,
+            beneficiary: *beneficiary,
+            beneficiary_name: name,
+            reason,
+        }
+        .instruction();
         self.send("retire_certificate", &[ix], &[owner])
     }
 
@@ -185,14 +203,23 @@ impl TestContext {
         certificate: &Pubkey,
         reason: &str,
     ) -> TxResult {
-        let ix = certs::revoke_certificate(&authority.pubkey(), certificate, reason);
+        let ix = certs::RevokeCertificate {
+            authority: authority.pubkey(),
+            certificate: *certificate,
+            reason,
+        }
+        .instruction();
         self.send("revoke_certificate", &[ix], &[authority])
     }
 
     pub fn set_certificates_pause(&mut self, authority: &Keypair, flags: u8) -> TxResult {
         self.send(
             "certificates::set_pause",
-            &[certs::set_pause(&authority.pubkey(), flags)],
+            &[certs::SetPause {
+                authority: authority.pubkey(),
+                flags,
+            }
+            .instruction()],
             &[authority],
         )
     }
@@ -202,12 +229,19 @@ impl TestContext {
         authority: &Keypair,
         new_authority: &Pubkey,
     ) -> TxResult {
-        let ix = certs::propose_authority(&authority.pubkey(), new_authority);
+        let ix = certs::ProposeAuthority {
+            authority: authority.pubkey(),
+            new_authority: *new_authority,
+        }
+        .instruction();
         self.send("certificates::propose_authority", &[ix], &[authority])
     }
 
     pub fn accept_certificate_authority(&mut self, new_authority: &Keypair) -> TxResult {
-        let ix = certs::accept_authority(&new_authority.pubkey());
+        let ix = certs::AcceptAuthority {
+            new_authority: new_authority.pubkey(),
+        }
+        .instruction();
         self.send("certificates::accept_authority", &[ix], &[new_authority])
     }
 }

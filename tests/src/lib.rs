@@ -124,18 +124,22 @@ impl TestContextBuilder {
             let admin = ctx.admin.insecure_clone();
             ctx.send(
                 "initialize",
-                &[joule_sdk::registry::initialize(&admin.pubkey())],
+                &[joule_sdk::registry::Initialize {
+                    admin: admin.pubkey(),
+                }
+                .instruction()],
                 &[&admin],
             )
             .expect("initialize");
             let oracle = ctx.oracle.pubkey();
             ctx.send(
                 "set_oracles",
-                &[joule_sdk::registry::set_oracles(
-                    &admin.pubkey(),
-                    &[oracle],
-                    &[],
-                )],
+                &[joule_sdk::registry::SetOracles {
+                    admin: admin.pubkey(),
+                    add: &[oracle],
+                    remove: &[],
+                }
+                .instruction()],
                 &[&admin],
             )
             .expect("set_oracles");

@@ -314,7 +314,12 @@ impl TestContext {
         let admin = self.admin.insecure_clone();
         let res = self.send(
             "create_market",
-            &[mkt::create_market(&admin.pubkey(), &keys, &params)],
+            &[mkt::CreateMarket {
+                admin: admin.pubkey(),
+                keys,
+                params,
+            }
+            .instruction()],
             &[&admin],
         );
         (
@@ -347,8 +352,12 @@ impl TestContext {
         let space = mkt::epoch_space(market.tick_count, market.order_capacity);
         let rent = self.svm.minimum_balance_for_rent_exemption(space);
         let payer = self.payer.pubkey();
-        let ixs =
-            mkt::open_epoch_with_account(&payer, &fx.keys.market, &market, &epoch.pubkey(), rent);
+        let ixs = mkt::OpenEpoch {
+            payer,
+            market: fx.keys.market,
+            epoch: epoch.pubkey(),
+        }
+        .with_account(&market, rent);
         let res = self.send("open_epoch", &ixs, &[&epoch]);
         (epoch.pubkey(), res)
     }
@@ -393,16 +402,17 @@ impl TestContext {
         quantity_wh: u64,
         client_order_id: u64,
     ) -> TxResult {
-        let ix = mkt::place_order(
-            &fx.keys,
-            epoch,
-            &trader.pubkey(),
-            &trader.token_for(side),
+        let ix = mkt::PlaceOrder {
+            keys: fx.keys,
+            epoch: *epoch,
+            owner: trader.pubkey(),
+            owner_token: trader.token_for(side),
             side,
             limit_tick,
             quantity_wh,
             client_order_id,
-        );
+        }
+        .instruction();
         let key = trader.key.insecure_clone();
         self.send("place_order", &[ix], &[&key])
     }
@@ -430,15 +440,16 @@ impl TestContext {
         order_id: u32,
         client_order_id: u64,
     ) -> TxResult {
-        let ix = mkt::cancel_order(
-            &fx.keys,
-            epoch,
-            &trader.pubkey(),
-            &trader.token_for(side),
+        let ix = mkt::CancelOrder {
+            keys: fx.keys,
+            epoch: *epoch,
+            owner: trader.pubkey(),
+            owner_token: trader.token_for(side),
             side,
             order_id,
             client_order_id,
-        );
+        }
+        .instruction();
         let key = trader.key.insecure_clone();
         self.send("cancel_order", &[ix], &[&key])
     }
@@ -448,7 +459,7 @@ impl TestContext {
         let ticks = self.epoch_account(epoch).header.tick_count;
         self.send(
             &format!("clear_epoch ({ticks} ticks)"),
-            &[mkt::clear_epoch(epoch)],
+            &[mkt::ClearEpoch { epoch: *epoch }.instruction()],
             &[],
         )
     }
@@ -486,7 +497,14 @@ impl TestContext {
         epoch: &Pubkey,
         items: &[SettleOrder],
     ) -> Instruction {
-        mkt::settle_orders(&fx.keys, epoch, &fx.fee_energy, &fx.fee_quote, items)
+        mkt::SettleOrders {
+            keys: fx.keys,
+            epoch: *epoch,
+            fee_energy: fx.fee_energy,
+            fee_quote: fx.fee_quote,
+            orders: items,
+        }
+        .instruction()
     }
 
     /// `settle_orders` in a legacy transaction.
@@ -525,7 +543,15 @@ impl TestContext {
     }
 
     pub fn close_epoch(&mut self, epoch: &Pubkey, rent_payer: &Pubkey) -> TxResult {
-        self.send("close_epoch", &[mkt::close_epoch(epoch, rent_payer)], &[])
+        self.send(
+            "close_epoch",
+            &[mkt::CloseEpoch {
+                epoch: *epoch,
+                rent_payer: *rent_payer,
+            }
+            .instruction()],
+            &[],
+        )
     }
 
     /// Balances of the market's two vaults (energy Wh, quote units).

@@ -41,7 +41,14 @@ impl TestContext {
     ) -> (Pubkey, TxResult) {
         let id = reg::meter_id_from_serial(serial);
         let utility = reg::utility_id("TPDDL").expect("utility");
-        let ix = reg::register_meter(&owner.pubkey(), &id, &utility, kind, rated_power_w);
+        let ix = reg::RegisterMeter {
+            owner: owner.pubkey(),
+            meter_id: id,
+            utility_id: utility,
+            kind,
+            rated_power_w,
+        }
+        .instruction();
         let (meter, bump) = reg::meter_address(&id);
         // The canonical-bump proof costs one hash and one curve check per
         // bump below 255, so CU are recorded per bump.
@@ -70,7 +77,12 @@ impl TestContext {
         let admin = self.admin.insecure_clone();
         self.send(
             "activate_meter",
-            &[reg::activate_meter(&admin.pubkey(), meter, expected_owner)],
+            &[reg::ActivateMeter {
+                admin: admin.pubkey(),
+                meter: *meter,
+                expected_owner: *expected_owner,
+            }
+            .instruction()],
             &[&admin],
         )
     }
@@ -79,7 +91,12 @@ impl TestContext {
         let admin = self.admin.insecure_clone();
         self.send(
             "reassign_meter",
-            &[reg::reassign_meter(&admin.pubkey(), meter, new_owner)],
+            &[reg::ReassignMeter {
+                admin: admin.pubkey(),
+                meter: *meter,
+                new_owner: *new_owner,
+            }
+            .instruction()],
             &[&admin],
         )
     }
@@ -88,7 +105,12 @@ impl TestContext {
         let admin = self.admin.insecure_clone();
         self.send(
             "close_meter",
-            &[reg::close_meter(&admin.pubkey(), meter, owner)],
+            &[reg::CloseMeter {
+                admin: admin.pubkey(),
+                meter: *meter,
+                owner: *owner,
+            }
+            .instruction()],
             &[&admin],
         )
     }
@@ -97,7 +119,11 @@ impl TestContext {
         let admin = self.admin.insecure_clone();
         self.send(
             "suspend_meter",
-            &[reg::suspend_meter(&admin.pubkey(), meter)],
+            &[reg::SuspendMeter {
+                admin: admin.pubkey(),
+                meter: *meter,
+            }
+            .instruction()],
             &[&admin],
         )
     }
@@ -133,7 +159,11 @@ impl TestContext {
         oracle: &Keypair,
         readings: &[(Pubkey, Reading)],
     ) -> TxResult {
-        let ix = reg::submit_readings(&oracle.pubkey(), readings);
+        let ix = reg::SubmitReadings {
+            oracle: oracle.pubkey(),
+            readings,
+        }
+        .instruction();
         let label = format!("submit_readings x{}", readings.len());
         self.send(&label, &[ix], &[oracle])
     }
@@ -169,7 +199,15 @@ impl TestContext {
     }
 
     pub fn mint_energy(&mut self, meter: &Pubkey, owner_token: &Pubkey) -> TxResult {
-        self.send("mint_energy", &[reg::mint_energy(meter, owner_token)], &[])
+        self.send(
+            "mint_energy",
+            &[reg::MintEnergy {
+                meter: *meter,
+                owner_token: *owner_token,
+            }
+            .instruction()],
+            &[],
+        )
     }
 
     pub fn redeem(
@@ -179,7 +217,13 @@ impl TestContext {
         owner_token: &Pubkey,
         amount_wh: u64,
     ) -> TxResult {
-        let ix = reg::redeem_consumption(&owner.pubkey(), meter, owner_token, amount_wh);
+        let ix = reg::RedeemConsumption {
+            owner: owner.pubkey(),
+            meter: *meter,
+            owner_token: *owner_token,
+            amount_wh,
+        }
+        .instruction();
         self.send("redeem_consumption", &[ix], &[owner])
     }
 
@@ -187,7 +231,11 @@ impl TestContext {
         let admin = self.admin.insecure_clone();
         self.send(
             "set_pause",
-            &[reg::set_pause(&admin.pubkey(), flags)],
+            &[reg::SetPause {
+                admin: admin.pubkey(),
+                flags,
+            }
+            .instruction()],
             &[&admin],
         )
     }
@@ -257,32 +305,52 @@ pub fn registry_scenario(ctx: &mut TestContext) {
     let ata = ctx.energy_ata(&owner.pubkey());
     expect_ok(ctx.mint_energy(&m255, &ata));
     expect_ok(ctx.redeem(&owner, &m255, &ata, 500));
-    expect_ok(ctx.send(
-        "propose_meter_transfer",
-        &[reg::propose_meter_transfer(
-            &owner.pubkey(),
-            &m255,
-            &buyer.pubkey(),
-        )],
-        &[&owner],
-    ));
-    expect_ok(ctx.send(
-        "accept_meter_transfer",
-        &[reg::accept_meter_transfer(&buyer.pubkey(), &m255)],
-        &[&buyer],
-    ));
+    expect_ok(
+        ctx.send(
+            "propose_meter_transfer",
+            &[reg::ProposeMeterTransfer {
+                owner: owner.pubkey(),
+                meter: m255,
+                new_owner: buyer.pubkey(),
+            }
+            .instruction()],
+            &[&owner],
+        ),
+    );
+    expect_ok(
+        ctx.send(
+            "accept_meter_transfer",
+            &[reg::AcceptMeterTransfer {
+                new_owner: buyer.pubkey(),
+                meter: m255,
+            }
+            .instruction()],
+            &[&buyer],
+        ),
+    );
     expect_ok(ctx.set_pause(reg::PAUSE_MARKET));
     expect_ok(ctx.set_pause(0));
     let next = ctx.new_user();
-    expect_ok(ctx.send(
-        "propose_admin",
-        &[reg::propose_admin(&admin.pubkey(), &next.pubkey())],
-        &[&admin],
-    ));
-    expect_ok(ctx.send(
-        "accept_admin",
-        &[reg::accept_admin(&next.pubkey())],
-        &[&next],
-    ));
+    expect_ok(
+        ctx.send(
+            "propose_admin",
+            &[reg::ProposeAdmin {
+                admin: admin.pubkey(),
+                new_admin: next.pubkey(),
+            }
+            .instruction()],
+            &[&admin],
+        ),
+    );
+    expect_ok(
+        ctx.send(
+            "accept_admin",
+            &[reg::AcceptAdmin {
+                new_admin: next.pubkey(),
+            }
+            .instruction()],
+            &[&next],
+        ),
+    );
     ctx.admin = next;
 }

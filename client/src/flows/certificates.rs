@@ -41,7 +41,11 @@ pub async fn initialize(
     admin: &dyn Signer,
     authority: &Pubkey,
 ) -> FlowResult<Landed> {
-    let ix = cert::initialize(&admin.pubkey(), authority);
+    let ix = cert::Initialize {
+        admin: admin.pubkey(),
+        authority: *authority,
+    }
+    .instruction();
     Ok(sender.send(chain, &[ix], admin, &[]).await?)
 }
 
@@ -80,15 +84,16 @@ pub async fn issue(
     let id = cert::next_usable_id(cfg.next_certificate_id);
     let certificate = cert::certificate_address(id)
         .ok_or_else(|| FlowError::Unexpected(format!("{id} is not a usable id")))?;
-    let ix = cert::issue_certificate(
-        &authority.pubkey(),
-        &payer.pubkey(),
+    let ix = cert::IssueCertificate {
+        authority: authority.pubkey(),
+        payer: payer.pubkey(),
         id,
-        &issue.meter,
-        issue.amount_wh,
-        issue.period_start,
-        issue.period_end,
-    );
+        meter: issue.meter,
+        amount_wh: issue.amount_wh,
+        period_start: issue.period_start,
+        period_end: issue.period_end,
+    }
+    .instruction();
     let landed = sender.send(chain, &[ix], payer, &[authority]).await?;
     let ev: CertificateIssued = expect_event(&landed, "CertificateIssued")?;
     Ok(Issued {
@@ -109,7 +114,12 @@ pub async fn transfer(
     certificate: &Pubkey,
     new_owner: &Pubkey,
 ) -> FlowResult<Landed> {
-    let ix = cert::transfer_certificate(&owner.pubkey(), certificate, new_owner);
+    let ix = cert::TransferCertificate {
+        owner: owner.pubkey(),
+        certificate: *certificate,
+        new_owner: *new_owner,
+    }
+    .instruction();
     Ok(sender.send(chain, &[ix], owner, &[]).await?)
 }
 
@@ -141,15 +151,16 @@ pub async fn split(
     let index = cert::next_split_index(certificate_key, parent.split_count);
     let part = cert::split_address(certificate_key, index)
         .ok_or_else(|| FlowError::Unexpected(format!("{index} is not a usable split index")))?;
-    let ix = cert::split_certificate(
-        &owner.pubkey(),
-        &owner.pubkey(),
-        certificate_key,
-        index,
+    let ix = cert::SplitCertificate {
+        owner: owner.pubkey(),
+        payer: owner.pubkey(),
+        certificate: *certificate_key,
+        split_index: index,
         keep_wh,
         split_wh,
-        new_owner,
-    );
+        new_owner: *new_owner,
+    }
+    .instruction();
     let landed = sender.send(chain, &[ix], owner, &[]).await?;
     let ev: CertificateSplit = expect_event(&landed, "CertificateSplit")?;
     Ok(SplitResult {
@@ -178,13 +189,14 @@ pub async fn retire(
     beneficiary_name: &str,
     reason: &str,
 ) -> FlowResult<Retired> {
-    let ix = cert::retire_certificate(
-        &owner.pubkey(),
-        certificate,
-        beneficiary,
+    let ix = cert::RetireCertificate {
+        owner: owner.pubkey(),
+        certificate: *certificate,
+        beneficiary: *beneficiary,
         beneficiary_name,
         reason,
-    );
+    }
+    .instruction();
     let landed = sender.send(chain, &[ix], owner, &[]).await?;
     let event = joule_sdk::events::find(&landed.simulation.logs, CERTIFICATE_RETIRED)
         .and_then(|body| cert::decode_retired_event(&body))
@@ -207,7 +219,12 @@ pub async fn revoke(
     certificate: &Pubkey,
     reason: &str,
 ) -> FlowResult<Revoked> {
-    let ix = cert::revoke_certificate(&authority.pubkey(), certificate, reason);
+    let ix = cert::RevokeCertificate {
+        authority: authority.pubkey(),
+        certificate: *certificate,
+        reason,
+    }
+    .instruction();
     let landed = sender.send(chain, &[ix], authority, &[]).await?;
     let event = joule_sdk::events::find(&landed.simulation.logs, CERTIFICATE_REVOKED)
         .and_then(|body| cert::decode_revoked_event(&body))

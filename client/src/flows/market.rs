@@ -59,7 +59,12 @@ pub async fn create_market(
     params: &MarketParams,
 ) -> FlowResult<MarketCreated> {
     let keys = MarketKeys::new(quote_mint);
-    let ix = mkt::create_market(&admin.pubkey(), &keys, params);
+    let ix = mkt::CreateMarket {
+        admin: admin.pubkey(),
+        keys,
+        params: *params,
+    }
+    .instruction();
     let landed = sender.send(chain, &[ix], admin, &[]).await?;
     Ok(MarketCreated { landed, keys })
 }
@@ -87,8 +92,12 @@ pub async fn open_epoch(
     let space = mkt::epoch_space(m.tick_count, m.order_capacity);
     let rent = rent_exempt_minimum(chain, sender, space).await?;
     let account = Keypair::new();
-    let ixs =
-        mkt::open_epoch_with_account(&payer.pubkey(), market_key, &m, &account.pubkey(), rent);
+    let ixs = mkt::OpenEpoch {
+        payer: payer.pubkey(),
+        market: *market_key,
+        epoch: account.pubkey(),
+    }
+    .with_account(&m, rent);
     let landed = sender.send(chain, &ixs, payer, &[&account]).await?;
     let e = epoch(chain, sender, &account.pubkey()).await?;
     Ok(EpochOpened {
@@ -134,16 +143,17 @@ pub async fn place_order(
 ) -> FlowResult<OrderPlaced> {
     let (_, mint) = keys.vault_and_mint(order.side);
     let from = associated_token_address(&owner.pubkey(), &mint);
-    let ix = mkt::place_order(
-        keys,
-        epoch_key,
-        &owner.pubkey(),
-        &from,
-        order.side,
-        order.limit_tick,
-        order.quantity_wh,
-        order.client_order_id,
-    );
+    let ix = mkt::PlaceOrder {
+        keys: *keys,
+        epoch: *epoch_key,
+        owner: owner.pubkey(),
+        owner_token: from,
+        side: order.side,
+        limit_tick: order.limit_tick,
+        quantity_wh: order.quantity_wh,
+        client_order_id: order.client_order_id,
+    }
+    .instruction();
     let landed = sender.send(chain, &[ix], owner, &[]).await?;
     let returned = landed
         .simulation
@@ -201,15 +211,16 @@ pub async fn cancel_order(
     };
     let (_, mint) = keys.vault_and_mint(side);
     let to = associated_token_address(&owner.pubkey(), &mint);
-    let ix = mkt::cancel_order(
-        keys,
-        epoch_key,
-        &owner.pubkey(),
-        &to,
+    let ix = mkt::CancelOrder {
+        keys: *keys,
+        epoch: *epoch_key,
+        owner: owner.pubkey(),
+        owner_token: to,
         side,
         order_id,
-        o.client_order_id,
-    );
+        client_order_id: o.client_order_id,
+    }
+    .instruction();
     Ok(sender.send(chain, &[ix], owner, &[]).await?)
 }
 
@@ -229,7 +240,12 @@ pub async fn clear_epoch(
     epoch_key: &Pubkey,
 ) -> FlowResult<EpochCleared> {
     let landed = sender
-        .send(chain, &[mkt::clear_epoch(epoch_key)], payer, &[])
+        .send(
+            chain,
+            &[mkt::ClearEpoch { epoch: *epoch_key }.instruction()],
+            payer,
+            &[],
+        )
         .await?;
     let clearing = epoch(chain, sender, epoch_key)
         .await?
@@ -434,7 +450,14 @@ fn fitting_prefix(
 ) -> FlowResult<usize> {
     let mut best = 0;
     for n in 1..=orders.len() {
-        let ix = mkt::settle_orders(keys, epoch_key, fee_energy, fee_quote, &orders[..n]);
+        let ix = mkt::SettleOrders {
+            keys: *keys,
+            epoch: *epoch_key,
+            fee_energy: *fee_energy,
+            fee_quote: *fee_quote,
+            orders: &orders[..n],
+        }
+        .instruction();
         match transaction_footprint(&[ix], payer, Some(luts)) {
             Some(f) if f.fits() => best = n,
             _ => break,
@@ -460,7 +483,14 @@ async fn settle_batch(
     orders: &[SettleOrder],
     luts: &[AddressLookupTableAccount],
 ) -> FlowResult<SettleBatch> {
-    let ix = mkt::settle_orders(keys, epoch_key, fee_energy, fee_quote, orders);
+    let ix = mkt::SettleOrders {
+        keys: *keys,
+        epoch: *epoch_key,
+        fee_energy: *fee_energy,
+        fee_quote: *fee_quote,
+        orders,
+    }
+    .instruction();
     let footprint = transaction_footprint(std::slice::from_ref(&ix), &payer.pubkey(), Some(luts))
         .ok_or_else(|| FlowError::Invalid("the settlement does not compile".into()))?;
     let landed = sender.send_v0(chain, &[ix], payer, &[], luts).await?;
@@ -493,7 +523,11 @@ pub async fn close_epoch(
     let landed = sender
         .send(
             chain,
-            &[mkt::close_epoch(epoch_key, &rent_payer)],
+            &[mkt::CloseEpoch {
+                epoch: *epoch_key,
+                rent_payer,
+            }
+            .instruction()],
             payer,
             &[],
         )

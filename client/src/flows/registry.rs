@@ -56,9 +56,19 @@ pub async fn initialize(
     admin: &dyn Signer,
     oracles: &[Pubkey],
 ) -> FlowResult<RegistryInitialized> {
-    let mut ixs = vec![reg::initialize(&admin.pubkey())];
+    let mut ixs = vec![reg::Initialize {
+        admin: admin.pubkey(),
+    }
+    .instruction()];
     if !oracles.is_empty() {
-        ixs.push(reg::set_oracles(&admin.pubkey(), oracles, &[]));
+        ixs.push(
+            reg::SetOracles {
+                admin: admin.pubkey(),
+                add: oracles,
+                remove: &[],
+            }
+            .instruction(),
+        );
     }
     let landed = sender.send(chain, &ixs, admin, &[]).await?;
     let cfg = config(chain, sender).await?;
@@ -78,7 +88,12 @@ pub async fn set_oracles(
     add: &[Pubkey],
     remove: &[Pubkey],
 ) -> FlowResult<Landed> {
-    let ix = reg::set_oracles(&admin.pubkey(), add, remove);
+    let ix = reg::SetOracles {
+        admin: admin.pubkey(),
+        add,
+        remove,
+    }
+    .instruction();
     Ok(sender.send(chain, &[ix], admin, &[]).await?)
 }
 
@@ -111,13 +126,14 @@ pub async fn register_meter(
 ) -> FlowResult<MeterRegistered> {
     let meter_id = reg::meter_id_from_serial(&new.serial);
     let utility = reg::utility_id(&new.utility).map_err(FlowError::Invalid)?;
-    let ix = reg::register_meter(
-        &owner.pubkey(),
-        &meter_id,
-        &utility,
-        new.kind,
-        new.rated_power_w,
-    );
+    let ix = reg::RegisterMeter {
+        owner: owner.pubkey(),
+        meter_id,
+        utility_id: utility,
+        kind: new.kind,
+        rated_power_w: new.rated_power_w,
+    }
+    .instruction();
     let landed = sender.send(chain, &[ix], owner, &[]).await?;
     Ok(MeterRegistered {
         landed,
@@ -157,7 +173,12 @@ pub async fn activate_meter(
     meter: &Pubkey,
     expected_owner: &Pubkey,
 ) -> FlowResult<MeterChanged> {
-    let ix = reg::activate_meter(&admin.pubkey(), meter, expected_owner);
+    let ix = reg::ActivateMeter {
+        admin: admin.pubkey(),
+        meter: *meter,
+        expected_owner: *expected_owner,
+    }
+    .instruction();
     let landed = sender.send(chain, &[ix], admin, &[]).await?;
     changed(chain, sender, meter, landed).await
 }
@@ -169,7 +190,11 @@ pub async fn suspend_meter(
     admin: &dyn Signer,
     meter: &Pubkey,
 ) -> FlowResult<MeterChanged> {
-    let ix = reg::suspend_meter(&admin.pubkey(), meter);
+    let ix = reg::SuspendMeter {
+        admin: admin.pubkey(),
+        meter: *meter,
+    }
+    .instruction();
     let landed = sender.send(chain, &[ix], admin, &[]).await?;
     changed(chain, sender, meter, landed).await
 }
@@ -183,7 +208,12 @@ pub async fn reassign_meter(
     meter: &Pubkey,
     new_owner: &Pubkey,
 ) -> FlowResult<MeterChanged> {
-    let ix = reg::reassign_meter(&admin.pubkey(), meter, new_owner);
+    let ix = reg::ReassignMeter {
+        admin: admin.pubkey(),
+        meter: *meter,
+        new_owner: *new_owner,
+    }
+    .instruction();
     let landed = sender.send(chain, &[ix], admin, &[]).await?;
     changed(chain, sender, meter, landed).await
 }
@@ -207,7 +237,12 @@ pub async fn close_meter(
 ) -> FlowResult<MeterClosedResult> {
     let m = meter(chain, sender, meter_key).await?;
     let owner = m.owner;
-    let ix = reg::close_meter(&admin.pubkey(), meter_key, &owner);
+    let ix = reg::CloseMeter {
+        admin: admin.pubkey(),
+        meter: *meter_key,
+        owner,
+    }
+    .instruction();
     let landed = sender.send(chain, &[ix], admin, &[]).await?;
     let ev: MeterClosed = expect_event(&landed, "MeterClosed")?;
     Ok(MeterClosedResult {
@@ -226,7 +261,12 @@ pub async fn propose_meter_transfer(
     meter: &Pubkey,
     new_owner: &Pubkey,
 ) -> FlowResult<Landed> {
-    let ix = reg::propose_meter_transfer(&owner.pubkey(), meter, new_owner);
+    let ix = reg::ProposeMeterTransfer {
+        owner: owner.pubkey(),
+        meter: *meter,
+        new_owner: *new_owner,
+    }
+    .instruction();
     Ok(sender.send(chain, &[ix], owner, &[]).await?)
 }
 
@@ -237,7 +277,11 @@ pub async fn accept_meter_transfer(
     new_owner: &dyn Signer,
     meter: &Pubkey,
 ) -> FlowResult<MeterChanged> {
-    let ix = reg::accept_meter_transfer(&new_owner.pubkey(), meter);
+    let ix = reg::AcceptMeterTransfer {
+        new_owner: new_owner.pubkey(),
+        meter: *meter,
+    }
+    .instruction();
     let landed = sender.send(chain, &[ix], new_owner, &[]).await?;
     changed(chain, sender, meter, landed).await
 }
@@ -347,7 +391,11 @@ async fn submit_batches(
     while !rest.is_empty() {
         let (n, size) = largest_batch(rest, &payer, tables)?;
         let (batch, tail) = rest.split_at(n);
-        let ix = reg::submit_readings(&payer, batch);
+        let ix = reg::SubmitReadings {
+            oracle: payer,
+            readings: batch,
+        }
+        .instruction();
         let landed = match tables {
             None => sender.send(chain, &[ix], oracle, &[]).await?,
             Some(t) => sender.send_v0(chain, &[ix], oracle, &[], t).await?,
@@ -379,7 +427,11 @@ fn largest_batch(
     tables: Option<&[AddressLookupTableAccount]>,
 ) -> FlowResult<(usize, usize)> {
     let footprint = |n: usize| {
-        let ix: Instruction = reg::submit_readings(payer, &readings[..n]);
+        let ix: Instruction = reg::SubmitReadings {
+            oracle: *payer,
+            readings: &readings[..n],
+        }
+        .instruction();
         transaction_footprint(&[ix], payer, tables)
     };
     let mut best = None;
@@ -449,7 +501,11 @@ pub async fn mint_energy(
             &owner,
             &mint,
         ),
-        reg::mint_energy(meter_key, &ata),
+        reg::MintEnergy {
+            meter: *meter_key,
+            owner_token: ata,
+        }
+        .instruction(),
     ];
     let landed = sender.send(chain, &ixs, payer, &[]).await?;
     // Nothing to mint is a success without an event.
@@ -487,7 +543,13 @@ pub async fn redeem(
     amount_wh: u64,
 ) -> FlowResult<RedeemedResult> {
     let ata = associated_token_address(&owner.pubkey(), &reg::energy_mint_address());
-    let ix = reg::redeem_consumption(&owner.pubkey(), meter_key, &ata, amount_wh);
+    let ix = reg::RedeemConsumption {
+        owner: owner.pubkey(),
+        meter: *meter_key,
+        owner_token: ata,
+        amount_wh,
+    }
+    .instruction();
     let landed = sender.send(chain, &[ix], owner, &[]).await?;
     let ev: ConsumptionRedeemed = expect_event(&landed, "ConsumptionRedeemed")?;
     Ok(RedeemedResult {

@@ -33,6 +33,7 @@ pub mod error;
 pub mod events;
 pub mod instructions;
 pub mod state;
+pub mod wire;
 
 use joule_common::{args::split_discriminator, error::FrameworkError};
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
@@ -48,7 +49,7 @@ mod entrypoint {
     pinocchio::program_entrypoint!(super::process_instruction);
 }
 
-/// Dispatches on the 8-byte Anchor instruction discriminator.
+/// Dispatches on the 8-byte Anchor instruction discriminator (see `wire`).
 pub fn process_instruction(
     program_id: &Address,
     accounts: &mut [AccountView],
@@ -57,19 +58,31 @@ pub fn process_instruction(
     use instructions::*;
     let (disc, args) = split_discriminator(data)?;
     match disc {
-        ix::ISSUE_CERTIFICATE => authority::issue_certificate::process(program_id, accounts, args),
-        ix::TRANSFER_CERTIFICATE => {
+        wire::issue_certificate::DISCRIMINATOR_U64 => {
+            authority::issue_certificate::process(program_id, accounts, args)
+        }
+        wire::transfer_certificate::DISCRIMINATOR_U64 => {
             owner::transfer_certificate::process(program_id, accounts, args)
         }
-        ix::SPLIT_CERTIFICATE => owner::split_certificate::process(program_id, accounts, args),
-        ix::RETIRE_CERTIFICATE => owner::retire_certificate::process(program_id, accounts, args),
-        ix::REVOKE_CERTIFICATE => {
+        wire::split_certificate::DISCRIMINATOR_U64 => {
+            owner::split_certificate::process(program_id, accounts, args)
+        }
+        wire::retire_certificate::DISCRIMINATOR_U64 => {
+            owner::retire_certificate::process(program_id, accounts, args)
+        }
+        wire::revoke_certificate::DISCRIMINATOR_U64 => {
             authority::revoke_certificate::process(program_id, accounts, args)
         }
-        ix::INITIALIZE => admin::initialize::process(program_id, accounts, args),
-        ix::PROPOSE_AUTHORITY => admin::authority_transfer::propose(program_id, accounts, args),
-        ix::ACCEPT_AUTHORITY => admin::authority_transfer::accept(program_id, accounts, args),
-        ix::SET_PAUSE => admin::set_pause::process(program_id, accounts, args),
+        wire::initialize::DISCRIMINATOR_U64 => {
+            admin::initialize::process(program_id, accounts, args)
+        }
+        wire::propose_authority::DISCRIMINATOR_U64 => {
+            admin::authority_transfer::propose(program_id, accounts, args)
+        }
+        wire::accept_authority::DISCRIMINATOR_U64 => {
+            admin::authority_transfer::accept(program_id, accounts, args)
+        }
+        wire::set_pause::DISCRIMINATOR_U64 => admin::set_pause::process(program_id, accounts, args),
         _ => Err(ProgramError::from(
             FrameworkError::InstructionFallbackNotFound,
         )),

@@ -33,18 +33,3 @@ pub const fn event(name: &str) -> [u8; 8] {
 pub const fn as_u64(disc: [u8; 8]) -> u64 {
     u64::from_le_bytes(disc)
 }
-
-/// Declares a program's instruction discriminators as `u64` constants (for
-/// `match` dispatch) and `NAMES`, every instruction name in IDL order:
-///
-/// ```ignore
-/// joule_common::define_instructions! { INITIALIZE = "initialize", SET_PAUSE = "set_pause", }
-/// ```
-#[macro_export]
-macro_rules! define_instructions {
-    ($($konst:ident = $name:literal,)+) => {
-        $(pub const $konst: u64 = $crate::disc::as_u64($crate::disc::instruction($name));)+
-        /// Every instruction name, in IDL order.
-        pub const NAMES: &[&str] = &[$($name,)+];
-    };
-}

@@ -6,6 +6,8 @@
 //! program error codes from 6000 up.
 #![no_std]
 
+extern crate alloc;
+
 pub mod account;
 pub mod args;
 pub mod cpi;
@@ -19,5 +21,6 @@ mod runtime;
 pub mod sysvar;
 pub mod token;
 pub mod validate;
+pub mod wire;
 
 pub use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};

@@ -8,6 +8,11 @@ use pinocchio::{error::ProgramError, AccountView, Address};
 /// The SPL Token program id (litesvm and mainnet run p-token under it).
 pub const TOKEN_PROGRAM_ID: Address = pinocchio_token::ID;
 
+/// The associated token account program (only named in the IDL's seeds:
+/// the programs accept any token account of the right mint and owner).
+pub const ASSOCIATED_TOKEN_PROGRAM_ID: Address =
+    Address::from_str_const("ATokenGPvbdGVxr1b2hvZbsiqW5xWH25efTNsLJA8knL");
+
 /// SPL Token account size.
 pub const TOKEN_ACCOUNT_LEN: usize = 165;
 /// SPL Token mint size.

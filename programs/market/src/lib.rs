@@ -23,6 +23,7 @@ pub mod events;
 pub mod instructions;
 pub mod math;
 pub mod state;
+pub mod wire;
 
 use joule_common::{args::split_discriminator, error::FrameworkError};
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
@@ -38,7 +39,7 @@ mod entrypoint {
     pinocchio::program_entrypoint!(super::process_instruction);
 }
 
-/// Dispatches on the 8-byte Anchor instruction discriminator.
+/// Dispatches on the 8-byte Anchor instruction discriminator (see `wire`).
 pub fn process_instruction(
     program_id: &Address,
     accounts: &mut [AccountView],
@@ -47,13 +48,27 @@ pub fn process_instruction(
     use instructions::*;
     let (disc, args) = split_discriminator(data)?;
     match disc {
-        ix::PLACE_ORDER => user::place_order::process(program_id, accounts, args),
-        ix::SETTLE_ORDERS => keeper::settle_orders::process(program_id, accounts, args),
-        ix::CANCEL_ORDER => user::cancel_order::process(program_id, accounts, args),
-        ix::CLEAR_EPOCH => keeper::clear_epoch::process(program_id, accounts, args),
-        ix::OPEN_EPOCH => keeper::open_epoch::process(program_id, accounts, args),
-        ix::CLOSE_EPOCH => keeper::close_epoch::process(program_id, accounts, args),
-        ix::CREATE_MARKET => admin::create_market::process(program_id, accounts, args),
+        wire::place_order::DISCRIMINATOR_U64 => {
+            user::place_order::process(program_id, accounts, args)
+        }
+        wire::settle_orders::DISCRIMINATOR_U64 => {
+            keeper::settle_orders::process(program_id, accounts, args)
+        }
+        wire::cancel_order::DISCRIMINATOR_U64 => {
+            user::cancel_order::process(program_id, accounts, args)
+        }
+        wire::clear_epoch::DISCRIMINATOR_U64 => {
+            keeper::clear_epoch::process(program_id, accounts, args)
+        }
+        wire::open_epoch::DISCRIMINATOR_U64 => {
+            keeper::open_epoch::process(program_id, accounts, args)
+        }
+        wire::close_epoch::DISCRIMINATOR_U64 => {
+            keeper::close_epoch::process(program_id, accounts, args)
+        }
+        wire::create_market::DISCRIMINATOR_U64 => {
+            admin::create_market::process(program_id, accounts, args)
+        }
         _ => Err(ProgramError::from(
             FrameworkError::InstructionFallbackNotFound,
         )),

@@ -18,6 +18,7 @@ pub mod error;
 pub mod events;
 pub mod instructions;
 pub mod state;
+pub mod wire;
 
 use joule_common::{args::split_discriminator, error::FrameworkError};
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
@@ -33,7 +34,7 @@ mod entrypoint {
     pinocchio::program_entrypoint!(super::process_instruction);
 }
 
-/// Dispatches on the 8-byte Anchor instruction discriminator.
+/// Dispatches on the 8-byte Anchor instruction discriminator (see `wire`).
 pub fn process_instruction(
     program_id: &Address,
     accounts: &mut [AccountView],
@@ -42,22 +43,52 @@ pub fn process_instruction(
     use instructions::*;
     let (disc, args) = split_discriminator(data)?;
     match disc {
-        ix::SUBMIT_READINGS => oracle::submit_readings::process(program_id, accounts, args),
-        ix::MINT_ENERGY => user::mint_energy::process(program_id, accounts, args),
-        ix::REDEEM_CONSUMPTION => user::redeem_consumption::process(program_id, accounts, args),
-        ix::REGISTER_METER => user::register_meter::process(program_id, accounts, args),
-        ix::PROPOSE_METER_TRANSFER => user::meter_transfer::propose(program_id, accounts, args),
-        ix::ACCEPT_METER_TRANSFER => user::meter_transfer::accept(program_id, accounts, args),
-        ix::RECORD_CERTIFIED => certifier::record_certified::process(program_id, accounts, args),
-        ix::INITIALIZE => admin::initialize::process(program_id, accounts, args),
-        ix::PROPOSE_ADMIN => admin::admin_transfer::propose(program_id, accounts, args),
-        ix::ACCEPT_ADMIN => admin::admin_transfer::accept(program_id, accounts, args),
-        ix::SET_ORACLES => admin::set_oracles::process(program_id, accounts, args),
-        ix::SET_PAUSE => admin::set_pause::process(program_id, accounts, args),
-        ix::ACTIVATE_METER => admin::meter_status::activate(program_id, accounts, args),
-        ix::SUSPEND_METER => admin::meter_status::suspend(program_id, accounts, args),
-        ix::REASSIGN_METER => admin::reassign_meter::process(program_id, accounts, args),
-        ix::CLOSE_METER => admin::close_meter::process(program_id, accounts, args),
+        wire::submit_readings::DISCRIMINATOR_U64 => {
+            oracle::submit_readings::process(program_id, accounts, args)
+        }
+        wire::mint_energy::DISCRIMINATOR_U64 => {
+            user::mint_energy::process(program_id, accounts, args)
+        }
+        wire::redeem_consumption::DISCRIMINATOR_U64 => {
+            user::redeem_consumption::process(program_id, accounts, args)
+        }
+        wire::register_meter::DISCRIMINATOR_U64 => {
+            user::register_meter::process(program_id, accounts, args)
+        }
+        wire::propose_meter_transfer::DISCRIMINATOR_U64 => {
+            user::meter_transfer::propose(program_id, accounts, args)
+        }
+        wire::accept_meter_transfer::DISCRIMINATOR_U64 => {
+            user::meter_transfer::accept(program_id, accounts, args)
+        }
+        wire::record_certified::DISCRIMINATOR_U64 => {
+            certifier::record_certified::process(program_id, accounts, args)
+        }
+        wire::initialize::DISCRIMINATOR_U64 => {
+            admin::initialize::process(program_id, accounts, args)
+        }
+        wire::propose_admin::DISCRIMINATOR_U64 => {
+            admin::admin_transfer::propose(program_id, accounts, args)
+        }
+        wire::accept_admin::DISCRIMINATOR_U64 => {
+            admin::admin_transfer::accept(program_id, accounts, args)
+        }
+        wire::set_oracles::DISCRIMINATOR_U64 => {
+            admin::set_oracles::process(program_id, accounts, args)
+        }
+        wire::set_pause::DISCRIMINATOR_U64 => admin::set_pause::process(program_id, accounts, args),
+        wire::activate_meter::DISCRIMINATOR_U64 => {
+            admin::meter_status::activate(program_id, accounts, args)
+        }
+        wire::suspend_meter::DISCRIMINATOR_U64 => {
+            admin::meter_status::suspend(program_id, accounts, args)
+        }
+        wire::reassign_meter::DISCRIMINATOR_U64 => {
+            admin::reassign_meter::process(program_id, accounts, args)
+        }
+        wire::close_meter::DISCRIMINATOR_U64 => {
+            admin::close_meter::process(program_id, accounts, args)
+        }
         _ => Err(ProgramError::from(
             FrameworkError::InstructionFallbackNotFound,
         )),

@@ -4,30 +4,15 @@ pub mod admin;
 pub mod authority;
 pub mod owner;
 
-/// Instruction discriminators (`sha256("global:<name>")[..8]`) as `u64` for
-/// dispatch, and their names.
-pub mod ix {
-    joule_common::define_instructions! {
-        INITIALIZE = "initialize",
-        PROPOSE_AUTHORITY = "propose_authority",
-        ACCEPT_AUTHORITY = "accept_authority",
-        SET_PAUSE = "set_pause",
-        ISSUE_CERTIFICATE = "issue_certificate",
-        TRANSFER_CERTIFICATE = "transfer_certificate",
-        SPLIT_CERTIFICATE = "split_certificate",
-        RETIRE_CERTIFICATE = "retire_certificate",
-        REVOKE_CERTIFICATE = "revoke_certificate",
-    }
-}
-
 use crate::{
     error::CertificatesError,
     state::{Certificate, CertificateStatus, Config},
+    wire::{AuthorityConfig, OwnedCertificate},
 };
 use joule_common::{
     account::{load, load_mut},
-    args::Args,
     error::FrameworkError,
+    wire::Text,
 };
 use pinocchio::{
     account::{Ref, RefMut},
@@ -106,7 +91,8 @@ impl<'a> AuthorityConfigAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([authority, config], _) = joule_common::validate::take::<2>(accounts)?;
+        let (named, _) = AuthorityConfig::split(accounts)?;
+        let AuthorityConfig { authority, config } = AuthorityConfig::from_array(named);
         joule_common::validate::signer(authority)?;
         let config = load_mut::<Config>(config, program_id)?;
         if &config.authority != authority.address() {
@@ -135,7 +121,12 @@ impl<'a> OwnedCertificateAccounts<'a> {
         program_id: &Address,
         pause_flags: u8,
     ) -> Result<Self, ProgramError> {
-        let ([owner, config, certificate], _) = joule_common::validate::take::<3>(accounts)?;
+        let (named, _) = OwnedCertificate::split(accounts)?;
+        let OwnedCertificate {
+            owner,
+            config,
+            certificate,
+        } = OwnedCertificate::from_array(named);
         require_unpaused(&*load::<Config>(config, program_id)?, pause_flags)?;
         let certificate_key = *certificate.address();
         let certificate = load_owned_certificate(certificate, owner, program_id)?;
@@ -147,21 +138,17 @@ impl<'a> OwnedCertificateAccounts<'a> {
     }
 }
 
-/// Reads a Borsh `String` of 1 to `max` bytes of UTF-8, failing with `err`
-/// when it is empty, too long or not UTF-8 (a missing or truncated string is
-/// malformed input).
+/// Checks a Borsh `String` argument: 1 to `max` bytes of UTF-8, or `err`
+/// (a missing or truncated string is malformed input, refused when the
+/// arguments are read).
 #[inline(always)]
 pub(crate) fn bounded_text<'a>(
-    args: &mut Args<'a>,
+    text: Text<'a>,
     max: usize,
     err: CertificatesError,
 ) -> Result<&'a [u8], ProgramError> {
-    let len = args.u32()? as usize;
-    if len == 0 || len > max {
-        return Err(err.into());
-    }
-    let bytes = args.slice(len)?;
-    if core::str::from_utf8(bytes).is_err() {
+    let bytes = text.0;
+    if bytes.is_empty() || bytes.len() > max || core::str::from_utf8(bytes).is_err() {
         return Err(err.into());
     }
     Ok(bytes)

@@ -4,20 +4,6 @@ pub mod admin;
 pub mod keeper;
 pub mod user;
 
-/// Instruction discriminators (`sha256("global:<name>")[..8]`) as `u64` for
-/// dispatch, and their names.
-pub mod ix {
-    joule_common::define_instructions! {
-        CREATE_MARKET = "create_market",
-        OPEN_EPOCH = "open_epoch",
-        PLACE_ORDER = "place_order",
-        CANCEL_ORDER = "cancel_order",
-        CLEAR_EPOCH = "clear_epoch",
-        SETTLE_ORDERS = "settle_orders",
-        CLOSE_EPOCH = "close_epoch",
-    }
-}
-
 use crate::{
     error::MarketError,
     state::{split_epoch, EpochParts},

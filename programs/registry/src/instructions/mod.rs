@@ -5,32 +5,10 @@ pub mod certifier;
 pub mod oracle;
 pub mod user;
 
-/// Instruction discriminators (`sha256("global:<name>")[..8]`) as `u64` for
-/// dispatch, and their names.
-pub mod ix {
-    joule_common::define_instructions! {
-        INITIALIZE = "initialize",
-        PROPOSE_ADMIN = "propose_admin",
-        ACCEPT_ADMIN = "accept_admin",
-        SET_ORACLES = "set_oracles",
-        SET_PAUSE = "set_pause",
-        REGISTER_METER = "register_meter",
-        ACTIVATE_METER = "activate_meter",
-        SUSPEND_METER = "suspend_meter",
-        PROPOSE_METER_TRANSFER = "propose_meter_transfer",
-        ACCEPT_METER_TRANSFER = "accept_meter_transfer",
-        SUBMIT_READINGS = "submit_readings",
-        MINT_ENERGY = "mint_energy",
-        REDEEM_CONSUMPTION = "redeem_consumption",
-        RECORD_CERTIFIED = "record_certified",
-        REASSIGN_METER = "reassign_meter",
-        CLOSE_METER = "close_meter",
-    }
-}
-
 use crate::{
     error::RegistryError,
     state::{Config, Meter},
+    wire::{AdminConfig, AdminMeter},
 };
 use joule_common::account::{load, load_mut};
 use pinocchio::{
@@ -91,7 +69,8 @@ impl<'a> AdminConfigAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([admin, config], _) = joule_common::validate::take::<2>(accounts)?;
+        let (named, _) = AdminConfig::split(accounts)?;
+        let AdminConfig { admin, config } = AdminConfig::from_array(named);
         joule_common::validate::signer(admin)?;
         let config = load_mut::<Config>(config, program_id)?;
         if &config.admin != admin.address() {
@@ -118,7 +97,12 @@ impl<'a> AdminMeterAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([admin, config, meter], _) = joule_common::validate::take::<3>(accounts)?;
+        let (named, _) = AdminMeter::split(accounts)?;
+        let AdminMeter {
+            admin,
+            config,
+            meter,
+        } = AdminMeter::from_array(named);
         drop(load_config_as_admin(config, admin, program_id)?);
         let meter_key = *meter.address();
         let meter = load_meter_mut(meter, program_id)?;

@@ -1,10 +1,11 @@
 use super::super::AuthorityConfigAccounts;
+use crate::wire::{accept_authority, propose_authority};
 use crate::{
     error::CertificatesError,
     events::{AuthorityAccepted, AuthorityProposed},
     state::Config,
 };
-use joule_common::{account::load_mut, args::Args, event::emit, handover, validate};
+use joule_common::{account::load_mut, event::emit, handover, validate};
 use pinocchio::{account::RefMut, error::ProgramError, AccountView, Address, ProgramResult};
 
 /// `propose_authority(new_authority)`: the certificate authority names a
@@ -13,16 +14,14 @@ use pinocchio::{account::RefMut, error::ProgramError, AccountView, Address, Prog
 ///
 /// Accounts: `[authority (s), config (w)]`.
 pub fn propose(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let new_authority = *args.address()?;
-    args.finish()?;
+    let propose_authority::Args { new_authority } = propose_authority::Args::parse(args)?;
     let mut ctx = AuthorityConfigAccounts::parse(accounts, program_id)?;
 
     let cfg = &mut *ctx.config;
-    handover::propose(&mut cfg.pending_authority, &new_authority);
+    handover::propose(&mut cfg.pending_authority, new_authority);
     emit(&AuthorityProposed {
         authority: cfg.authority,
-        pending_authority: new_authority,
+        pending_authority: *new_authority,
     });
     Ok(())
 }
@@ -41,7 +40,11 @@ impl<'a> AcceptAuthorityAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([new_authority, config], _) = validate::take::<2>(accounts)?;
+        let (named, _) = accept_authority::Accounts::split(accounts)?;
+        let accept_authority::Accounts {
+            new_authority,
+            config,
+        } = accept_authority::Accounts::from_array(named);
         validate::signer(new_authority)?;
         let config = load_mut::<Config>(config, program_id)?;
         Ok(Self {
@@ -57,7 +60,7 @@ impl<'a> AcceptAuthorityAccounts<'a> {
 ///
 /// Accounts: `[new_authority (s), config (w)]`.
 pub fn accept(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    Args::new(args).finish()?;
+    accept_authority::Args::parse(args)?;
     let mut ctx = AcceptAuthorityAccounts::parse(accounts, program_id)?;
 
     let cfg = &mut *ctx.config;

@@ -1,3 +1,4 @@
+use crate::wire::initialize;
 use crate::{
     error::CertificatesError,
     events::Initialized,
@@ -7,8 +8,7 @@ use crate::{
 };
 use joule_common::{
     account::{init, load, AccountState},
-    args::Args,
-    cpi::{create_pda_account, system_program},
+    cpi::{self, create_pda_account},
     event::emit,
     validate,
 };
@@ -25,7 +25,13 @@ pub struct InitializeAccounts<'a> {
 
 impl<'a> InitializeAccounts<'a> {
     pub fn parse(accounts: &'a mut [AccountView]) -> Result<Self, ProgramError> {
-        let ([admin, config, registry_config, system], _) = validate::take::<4>(accounts)?;
+        let (named, _) = initialize::Accounts::split(accounts)?;
+        let initialize::Accounts {
+            admin,
+            config,
+            registry_config,
+            system_program,
+        } = initialize::Accounts::from_array(named);
         validate::writable_signer(admin)?;
         validate::address(config, &CONFIG_ADDRESS)?;
         validate::uninitialized(config)?;
@@ -35,7 +41,7 @@ impl<'a> InitializeAccounts<'a> {
             return Err(CertificatesError::NotRegistryAdmin.into());
         }
         drop(registry);
-        system_program(system)?;
+        cpi::system_program(system_program)?;
         Ok(Self { admin, config })
     }
 }
@@ -45,9 +51,9 @@ impl<'a> InitializeAccounts<'a> {
 /// paused and certificate ids start at 1. Once only; because only the
 /// registry admin may call it, nobody can front-run the deployment.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let authority = *args.address()?;
-    args.finish()?;
+    let initialize::Args { authority } = initialize::Args::parse(args)?;
+    // A copy: cheaper here than keeping a pointer into the data alive.
+    let authority = *authority;
     if authority == Address::default() {
         return Err(CertificatesError::InvalidAuthority.into());
     }

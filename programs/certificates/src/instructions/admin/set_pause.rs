@@ -1,6 +1,7 @@
 use super::super::AuthorityConfigAccounts;
+use crate::wire::set_pause;
 use crate::{error::CertificatesError, events::PauseSet, state::PAUSE_ALL};
-use joule_common::{args::Args, event::emit};
+use joule_common::event::emit;
 use pinocchio::{AccountView, Address, ProgramResult};
 
 /// `set_pause(flags)`: the certificate authority sets the pause flags
@@ -10,9 +11,7 @@ use pinocchio::{AccountView, Address, ProgramResult};
 ///
 /// Accounts: `[authority (s), config (w)]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let flags = args.u8()?;
-    args.finish()?;
+    let set_pause::Args { flags } = set_pause::Args::parse(args)?;
     if flags & !PAUSE_ALL != 0 {
         return Err(CertificatesError::InvalidPauseFlags.into());
     }

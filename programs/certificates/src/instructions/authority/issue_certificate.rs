@@ -1,6 +1,7 @@
 use super::super::{
     claim_certificate_id, create_certificate_account, require_unpaused, uninitialized_pda,
 };
+use crate::wire::issue_certificate;
 use crate::{
     error::CertificatesError,
     events::CertificateIssued,
@@ -11,8 +12,7 @@ use crate::{
 };
 use joule_common::{
     account::{init, load, load_mut, AccountState},
-    args::Args,
-    cpi::system_program,
+    cpi,
     event::emit,
     pda, validate,
 };
@@ -20,47 +20,30 @@ use joule_registry::state::{
     Config as RegistryConfig, Meter, MeterKind, CERTIFIER_AUTHORITY, CERTIFIER_BUMP,
     CONFIG_ADDRESS as REGISTRY_CONFIG_ADDRESS, PAUSE_CERTIFICATES, PAUSE_REGISTRY, SEED_CERTIFIER,
 };
+use joule_registry::wire::record_certified;
 use pinocchio::{
     account::RefMut,
     cpi::{invoke_signed, Signer},
     error::ProgramError,
-    instruction::{InstructionAccount, InstructionView},
+    instruction::InstructionView,
     AccountView, Address, ProgramResult,
 };
 
-/// Discriminator of the registry's `record_certified` hook.
-const RECORD_CERTIFIED: [u8; 8] = joule_common::disc::instruction("record_certified");
+/// Size of the registry's `record_certified` data: discriminator, then
+/// `amount_wh: u64, period_start: i64, period_end: i64`.
+const RECORD_CERTIFIED_LEN: usize = 32;
 
-/// Arguments of `issue_certificate`.
-pub struct IssueArgs {
-    pub amount_wh: u64,
-    pub period_start: i64,
-    pub period_end: i64,
-    /// The new certificate's id (see [`claim_certificate_id`]).
-    pub id: u64,
-}
-
-impl IssueArgs {
-    fn parse(data: &[u8]) -> Result<Self, ProgramError> {
-        let mut args = Args::new(data);
-        let amount_wh = args.u64()?;
-        let period_start = args.i64()?;
-        let period_end = args.i64()?;
-        let id = args.u64()?;
-        args.finish()?;
-        if amount_wh == 0 {
-            return Err(CertificatesError::ZeroAmount.into());
-        }
-        if period_start >= period_end {
-            return Err(CertificatesError::InvalidPeriod.into());
-        }
-        Ok(Self {
-            amount_wh,
-            period_start,
-            period_end,
-            id,
-        })
+/// Checks the arguments beyond their Borsh shape: a non-zero amount over a
+/// period that starts before it ends.
+#[inline(always)]
+fn check_args(args: &issue_certificate::Args) -> Result<(), ProgramError> {
+    if args.amount_wh == 0 {
+        return Err(CertificatesError::ZeroAmount.into());
     }
+    if args.period_start >= args.period_end {
+        return Err(CertificatesError::InvalidPeriod.into());
+    }
+    Ok(())
 }
 
 /// What the meter says about the energy being certified, read before the
@@ -124,10 +107,18 @@ impl<'a> IssueCertificateAccounts<'a> {
         program_id: &Address,
         id: u64,
     ) -> Result<Self, ProgramError> {
-        let (
-            [authority, payer, config, certificate, registry_config, meter, certifier, registry, system],
-            _,
-        ) = validate::take::<9>(accounts)?;
+        let (named, _) = issue_certificate::Accounts::split(accounts)?;
+        let issue_certificate::Accounts {
+            authority,
+            payer,
+            config,
+            certificate,
+            registry_config,
+            meter,
+            certifier,
+            registry_program,
+            system_program,
+        } = issue_certificate::Accounts::from_array(named);
         validate::signer(authority)?;
         validate::writable_signer(payer)?;
         let config = load_mut::<Config>(config, program_id)?;
@@ -153,8 +144,8 @@ impl<'a> IssueCertificateAccounts<'a> {
         validate::writable(meter)?;
         let meter_facts = read_meter(meter)?;
         validate::address(certifier, &CERTIFIER_AUTHORITY)?;
-        validate::program(registry, &joule_registry::ID)?;
-        system_program(system)?;
+        validate::program(registry_program, &joule_registry::ID)?;
+        cpi::system_program(system_program)?;
         Ok(Self {
             payer,
             config,
@@ -171,7 +162,7 @@ impl<'a> IssueCertificateAccounts<'a> {
 /// back as this program's own error (clients decode a failed transaction's
 /// code against the top-level program's IDL).
 #[inline(always)]
-fn check_meter(m: &MeterFacts, args: &IssueArgs) -> Result<(), ProgramError> {
+fn check_meter(m: &MeterFacts, args: &issue_certificate::Args) -> Result<(), ProgramError> {
     if !m.active {
         return Err(CertificatesError::MeterNotActive.into());
     }
@@ -202,7 +193,8 @@ fn check_meter(m: &MeterFacts, args: &IssueArgs) -> Result<(), ProgramError> {
 /// Accounts: `[authority (s), payer (s, w), config (w), certificate (w),
 /// registry_config, meter (w), certifier, registry_program, system_program]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let args = IssueArgs::parse(args)?;
+    let args = issue_certificate::Args::parse(args)?;
+    check_args(&args)?;
     let IssueCertificateAccounts {
         payer,
         mut config,
@@ -222,20 +214,24 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     let seeds = pinocchio::instruction::seeds!(SEED_CERTIFICATE, &id_le, &bump);
     create_certificate_account(payer, certificate, Signer::from(&seeds), rent, program_id)?;
 
-    // record_certified(amount_wh, period_start, period_end), signed by ["certifier"].
-    let mut data = [0u8; 32];
-    data[..8].copy_from_slice(&RECORD_CERTIFIED);
-    data[8..16].copy_from_slice(&args.amount_wh.to_le_bytes());
-    data[16..24].copy_from_slice(&args.period_start.to_le_bytes());
-    data[24..32].copy_from_slice(&args.period_end.to_le_bytes());
-    let metas = [
-        InstructionAccount::readonly_signer(certifier.address()),
-        InstructionAccount::readonly(registry_config.address()),
-        InstructionAccount::writable(meter.address()),
-    ];
+    // The registry's record_certified, encoded with the registry's wire
+    // contract and signed by ["certifier"].
+    let data = record_certified::Args {
+        amount_wh: args.amount_wh,
+        period_start: args.period_start,
+        period_end: args.period_end,
+    }
+    .data_in::<RECORD_CERTIFIED_LEN>();
+    let metas = record_certified::Accounts {
+        certifier: certifier.address(),
+        config: registry_config.address(),
+        meter: meter.address(),
+    }
+    .metas();
     let ix = InstructionView {
         program_id: &joule_registry::ID,
-        data: &data,
+        // Never `None`: the arguments are exactly RECORD_CERTIFIED_LEN bytes.
+        data: data.bytes().ok_or(ProgramError::InvalidInstructionData)?,
         accounts: &metas,
     };
     let bump = [CERTIFIER_BUMP];
@@ -289,4 +285,21 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         exported_wh: facts.exported_wh,
     });
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn record_certified_fits_its_buffer() {
+        let args = record_certified::Args {
+            amount_wh: 1,
+            period_start: 2,
+            period_end: 3,
+        };
+        let buf = args.data_in::<RECORD_CERTIFIED_LEN>();
+        assert_eq!(buf.bytes(), Some(args.data().as_slice()));
+        assert_eq!(args.data().len(), RECORD_CERTIFIED_LEN);
+    }
 }

@@ -1,10 +1,10 @@
 use super::super::{bounded_text, load_active_certificate, load_config_as_authority, store_text};
+use crate::wire::revoke_certificate;
 use crate::{
     error::CertificatesError,
     events::{EventWriter, CERTIFICATE_REVOKED},
     state::{Certificate, CertificateStatus, MAX_REASON_LEN},
 };
-use joule_common::{args::Args, validate};
 use pinocchio::{account::RefMut, error::ProgramError, AccountView, Address, ProgramResult};
 
 /// Accounts of `revoke_certificate`.
@@ -23,7 +23,12 @@ impl<'a> RevokeCertificateAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([authority, config, certificate], _) = validate::take::<3>(accounts)?;
+        let (named, _) = revoke_certificate::Accounts::split(accounts)?;
+        let revoke_certificate::Accounts {
+            authority,
+            config,
+            certificate,
+        } = revoke_certificate::Accounts::from_array(named);
         drop(load_config_as_authority(config, authority, program_id)?);
         let certificate_key = *certificate.address();
         let certificate = load_active_certificate(certificate, program_id)?;
@@ -43,9 +48,8 @@ impl<'a> RevokeCertificateAccounts<'a> {
 ///
 /// Accounts: `[authority (s), config, certificate (w)]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let reason = bounded_text(&mut args, MAX_REASON_LEN, CertificatesError::InvalidReason)?;
-    args.finish()?;
+    let revoke_certificate::Args { reason } = revoke_certificate::Args::parse(args)?;
+    let reason = bounded_text(reason, MAX_REASON_LEN, CertificatesError::InvalidReason)?;
     let RevokeCertificateAccounts {
         authority,
         certificate_key: key,

@@ -1,10 +1,10 @@
 use super::super::{bounded_text, store_text, OwnedCertificateAccounts};
+use crate::wire::retire_certificate;
 use crate::{
     error::CertificatesError,
     events::{EventWriter, CERTIFICATE_RETIRED},
     state::{CertificateStatus, MAX_BENEFICIARY_NAME_LEN, MAX_REASON_LEN, PAUSE_RETIRE},
 };
-use joule_common::args::Args;
 use pinocchio::{AccountView, Address, ProgramResult};
 
 /// `retire_certificate(beneficiary, beneficiary_name, reason)`: the owner
@@ -15,15 +15,17 @@ use pinocchio::{AccountView, Address, ProgramResult};
 ///
 /// Accounts: `[owner (s), config, certificate (w)]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let beneficiary = *args.address()?;
+    let retire_certificate::Args {
+        beneficiary,
+        beneficiary_name,
+        reason,
+    } = retire_certificate::Args::parse(args)?;
     let name = bounded_text(
-        &mut args,
+        beneficiary_name,
         MAX_BENEFICIARY_NAME_LEN,
         CertificatesError::InvalidBeneficiaryName,
     )?;
-    let reason = bounded_text(&mut args, MAX_REASON_LEN, CertificatesError::InvalidReason)?;
-    args.finish()?;
+    let reason = bounded_text(reason, MAX_REASON_LEN, CertificatesError::InvalidReason)?;
     let OwnedCertificateAccounts {
         owner,
         certificate_key: key,
@@ -32,7 +34,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
 
     cert.status = CertificateStatus::Retired as u8;
     cert.closed_at = joule_common::sysvar::unix_timestamp()?;
-    cert.beneficiary = beneficiary;
+    cert.beneficiary = *beneficiary;
     cert.beneficiary_name_len = store_text(&mut cert.beneficiary_name, name);
     cert.reason_len = store_text(&mut cert.reason, reason);
 

@@ -2,6 +2,7 @@ use super::super::{
     claim_split_index, create_certificate_account, load_owned_certificate, require_unpaused,
     uninitialized_pda,
 };
+use crate::wire::split_certificate;
 use crate::{
     error::CertificatesError,
     events::CertificateSplit,
@@ -9,8 +10,7 @@ use crate::{
 };
 use joule_common::{
     account::{init_zeroed, load, AccountState},
-    args::Args,
-    cpi::system_program,
+    cpi,
     event::emit,
     sysvar::minimum_balance_from_account,
     validate,
@@ -19,40 +19,20 @@ use pinocchio::{
     account::RefMut, cpi::Signer, error::ProgramError, AccountView, Address, ProgramResult,
 };
 
-/// Arguments of `split_certificate`.
-pub struct SplitArgs {
-    /// What the original certificate keeps.
-    pub keep_wh: u64,
-    /// What the new certificate receives.
-    pub split_wh: u64,
-    /// Owner of the new certificate (may be the signer).
-    pub new_owner: Address,
-    /// The new part's index under the original (see `claim_split_index`).
-    pub split_index: u32,
-}
-
-impl SplitArgs {
-    #[inline(always)]
-    fn parse(data: &[u8]) -> Result<Self, ProgramError> {
-        let mut args = Args::new(data);
-        let keep_wh = args.u64()?;
-        let split_wh = args.u64()?;
-        let new_owner = *args.address()?;
-        let split_index = args.u32()?;
-        args.finish()?;
-        if keep_wh == 0 || split_wh == 0 {
-            return Err(CertificatesError::ZeroAmount.into());
-        }
-        if new_owner == Address::default() {
-            return Err(CertificatesError::InvalidNewOwner.into());
-        }
-        Ok(Self {
-            keep_wh,
-            split_wh,
-            new_owner,
-            split_index,
-        })
+/// Reads the arguments and checks them beyond their Borsh shape: both
+/// parts non-zero, a new owner other than the default address. Returns
+/// them with the new owner copied out of the instruction data.
+#[inline(always)]
+fn parse_args(data: &[u8]) -> Result<(split_certificate::Args<'_>, Address), ProgramError> {
+    let args = split_certificate::Args::parse(data)?;
+    let new_owner = *args.new_owner;
+    if args.keep_wh == 0 || args.split_wh == 0 {
+        return Err(CertificatesError::ZeroAmount.into());
     }
+    if new_owner == Address::default() {
+        return Err(CertificatesError::InvalidNewOwner.into());
+    }
+    Ok((args, new_owner))
 }
 
 /// Accounts of `split_certificate`.
@@ -77,14 +57,22 @@ impl<'a> SplitCertificateAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([owner, payer, config, certificate, new_certificate, rent_sysvar, system], _) =
-            validate::take::<7>(accounts)?;
+        let (named, _) = split_certificate::Accounts::split(accounts)?;
+        let split_certificate::Accounts {
+            owner,
+            payer,
+            config,
+            certificate,
+            new_certificate,
+            rent: rent_sysvar,
+            system_program,
+        } = split_certificate::Accounts::from_array(named);
         validate::writable_signer(payer)?;
         require_unpaused(&*load::<Config>(config, program_id)?, PAUSE_TRANSFER)?;
         let certificate_key = *certificate.address();
         let certificate = load_owned_certificate(certificate, owner, program_id)?;
         uninitialized_pda(new_certificate)?;
-        system_program(system)?;
+        cpi::system_program(system_program)?;
         Ok(Self {
             payer,
             certificate_key,
@@ -111,7 +99,7 @@ impl<'a> SplitCertificateAccounts<'a> {
 /// read as an account: about 110 CU cheaper than the syscall, which keeps
 /// a split, account creation included, within 2,000 CU.)
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let args = SplitArgs::parse(args)?;
+    let (args, new_owner) = parse_args(args)?;
     let SplitCertificateAccounts {
         payer,
         certificate_key: key,
@@ -149,7 +137,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         let mut part = init_zeroed::<Certificate>(new_certificate)?;
         *part = *cert;
         part.amount_wh = args.split_wh;
-        part.owner = args.new_owner;
+        part.owner = new_owner;
         part.parent = key;
         part.split_index = index;
         part.split_count = 0;
@@ -157,7 +145,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
     emit(&CertificateSplit {
         certificate: key,
         split_index: index,
-        new_owner: args.new_owner,
+        new_owner,
         amount_wh_before: before,
         amount_wh_after: args.keep_wh,
         new_amount_wh: args.split_wh,

@@ -10,8 +10,7 @@ use crate::{
 };
 use joule_common::{
     account::{init, AccountState},
-    args::Args,
-    cpi::{create_pda_account, system_program},
+    cpi::{self, create_pda_account},
     error::FrameworkError,
     event::emit,
     token::{mint_decimals, TOKEN_ACCOUNT_LEN, TOKEN_PROGRAM_ID},
@@ -21,45 +20,9 @@ use joule_registry::state::ENERGY_MINT_ADDRESS;
 use pinocchio::{cpi::Signer, error::ProgramError, AccountView, Address, ProgramResult};
 use pinocchio_token::instructions::InitializeAccount3;
 
-/// Arguments of `create_market` (Borsh struct `MarketParams`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct MarketParams {
-    pub epoch_length_secs: u32,
-    pub min_price: u64,
-    pub tick_size: u64,
-    pub tick_count: u16,
-    pub min_lot_wh: u64,
-    pub fee_bps: u16,
-    pub order_capacity: u32,
-    pub fee_recipient: Address,
-    /// Smallest order value at its limit price, quote units (≥ 1).
-    pub min_order_value: u64,
-    /// Refundable lamports each order deposits while it holds a book slot
-    /// (from the rent-exempt minimum of an empty account up to 1 SOL).
-    pub order_deposit_lamports: u64,
-}
+use crate::wire::{create_market, MarketParams};
 
 impl MarketParams {
-    /// Decodes and validates the Borsh arguments.
-    pub fn parse(data: &[u8]) -> Result<Self, ProgramError> {
-        let mut args = Args::new(data);
-        let params = Self {
-            epoch_length_secs: args.u32()?,
-            min_price: args.u64()?,
-            tick_size: args.u64()?,
-            tick_count: args.u16()?,
-            min_lot_wh: args.u64()?,
-            fee_bps: args.u16()?,
-            order_capacity: args.u32()?,
-            fee_recipient: *args.address()?,
-            min_order_value: args.u64()?,
-            order_deposit_lamports: args.u64()?,
-        };
-        args.finish()?;
-        params.validate()?;
-        Ok(params)
-    }
-
     /// Checks every parameter against the market's limits.
     pub fn validate(&self) -> Result<(), ProgramError> {
         if self.epoch_length_secs == 0 || self.epoch_length_secs > MAX_EPOCH_LENGTH_SECS {
@@ -122,10 +85,18 @@ pub struct CreateMarketAccounts<'a> {
 
 impl<'a> CreateMarketAccounts<'a> {
     pub fn parse(accounts: &'a mut [AccountView]) -> Result<Self, ProgramError> {
-        let (
-            [admin, config, market, energy_mint, quote_mint, energy_vault, quote_vault, system, token],
-            _,
-        ) = validate::take::<9>(accounts)?;
+        let (named, _) = create_market::Accounts::split(accounts)?;
+        let create_market::Accounts {
+            admin,
+            config,
+            market,
+            energy_mint,
+            quote_mint,
+            energy_vault,
+            quote_vault,
+            system_program,
+            token_program,
+        } = create_market::Accounts::from_array(named);
         validate::writable_signer(admin)?;
         let (config_admin, _) = read_config(config)?;
         if &config_admin != admin.address() {
@@ -139,8 +110,8 @@ impl<'a> CreateMarketAccounts<'a> {
         validate::uninitialized(market)?;
         validate::uninitialized(energy_vault)?;
         validate::uninitialized(quote_vault)?;
-        system_program(system)?;
-        validate::program(token, &TOKEN_PROGRAM_ID)?;
+        cpi::system_program(system_program)?;
+        validate::program(token_program, &TOKEN_PROGRAM_ID)?;
         Ok(Self {
             admin,
             market,
@@ -158,7 +129,8 @@ impl<'a> CreateMarketAccounts<'a> {
 /// epoch can be opened right away. One market per quote mint.
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let params = MarketParams::parse(args)?;
+    let create_market::Args { params } = create_market::Args::parse(args)?;
+    params.validate()?;
     let ctx = CreateMarketAccounts::parse(accounts)?;
     // A deposit refunded into an emptied wallet must make it rent-exempt,
     // or one owner could block the settlement of a whole epoch.

@@ -1,11 +1,12 @@
 use super::super::{epoch_data, require_unpaused};
+use crate::wire::clear_epoch;
 use crate::{
     error::MarketError,
     events::EpochCleared,
     math,
     state::{split_epoch, EpochState},
 };
-use joule_common::{args::Args, event::emit, sysvar, validate};
+use joule_common::{event::emit, sysvar};
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 
 /// Accounts of `clear_epoch`.
@@ -19,7 +20,8 @@ pub struct ClearEpochAccounts<'a> {
 impl<'a> ClearEpochAccounts<'a> {
     #[inline(always)]
     pub fn parse(accounts: &'a mut [AccountView]) -> Result<Self, ProgramError> {
-        let ([config, epoch], _) = validate::take::<2>(accounts)?;
+        let (accounts, _) = clear_epoch::Accounts::split(accounts)?;
+        let clear_epoch::Accounts { config, epoch } = clear_epoch::Accounts::from_array(accounts);
         require_unpaused(config)?;
         Ok(Self { epoch })
     }
@@ -37,7 +39,7 @@ impl<'a> ClearEpochAccounts<'a> {
 /// Accounts: `[config, epoch (w)]`.
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    Args::new(args).finish()?;
+    clear_epoch::Args::parse(args)?;
     let ClearEpochAccounts { epoch } = ClearEpochAccounts::parse(accounts)?;
     let now = sysvar::unix_timestamp()?;
     let epoch_key = *epoch.address();

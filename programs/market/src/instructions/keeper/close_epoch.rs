@@ -1,10 +1,11 @@
 use super::super::epoch_data;
+use crate::wire::close_epoch;
 use crate::{
     error::MarketError,
     events::EpochClosed,
     state::{split_epoch, EpochState},
 };
-use joule_common::{args::Args, cpi::close_account, event::emit, validate};
+use joule_common::{cpi::close_account, event::emit, validate};
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 
 /// Accounts of `close_epoch`.
@@ -24,7 +25,8 @@ impl<'a> CloseEpochAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([epoch, rent_payer], _) = validate::take::<2>(accounts)?;
+        let (named, _) = close_epoch::Accounts::split(accounts)?;
+        let close_epoch::Accounts { epoch, rent_payer } = close_epoch::Accounts::from_array(named);
         validate::writable(rent_payer)?;
         let mut data = epoch_data(epoch, program_id)?;
         let h = split_epoch(&mut data)?.header;
@@ -50,7 +52,7 @@ impl<'a> CloseEpochAccounts<'a> {
 /// Accounts: `[epoch (w), rent_payer (w)]`.
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    Args::new(args).finish()?;
+    close_epoch::Args::parse(args)?;
     let CloseEpochAccounts {
         epoch,
         rent_payer,

@@ -1,4 +1,5 @@
 use super::super::require_unpaused;
+use crate::wire::open_epoch;
 use crate::{
     error::MarketError,
     events::EpochOpened,
@@ -9,7 +10,6 @@ use crate::{
 };
 use joule_common::{
     account::{load_mut, DISCRIMINATOR_LEN},
-    args::Args,
     event::emit,
     sysvar, validate,
 };
@@ -35,7 +35,13 @@ impl<'a> OpenEpochAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([payer, config, market, epoch], _) = validate::take::<4>(accounts)?;
+        let (named, _) = open_epoch::Accounts::split(accounts)?;
+        let open_epoch::Accounts {
+            payer,
+            config,
+            market,
+            epoch,
+        } = open_epoch::Accounts::from_array(named);
         validate::signer(payer)?;
         require_unpaused(config)?;
         let market_key = *market.address();
@@ -79,7 +85,7 @@ impl<'a> OpenEpochAccounts<'a> {
 /// Accounts: `[payer (s), config, market (w), epoch (s, w)]`.
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    Args::new(args).finish()?;
+    open_epoch::Args::parse(args)?;
     let OpenEpochAccounts {
         payer,
         market_key,

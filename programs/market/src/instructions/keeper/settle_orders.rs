@@ -1,4 +1,5 @@
 use super::super::{epoch_data, read_config, split_epoch_of};
+use crate::wire::settle_orders;
 use crate::{
     error::MarketError,
     events::{EpochSettled, OrderSettlement, ORDERS_SETTLED},
@@ -8,7 +9,6 @@ use crate::{
 use alloc::vec::Vec;
 use joule_common::{
     account::load,
-    args::Args,
     event::{emit, log_data},
     token::{self, TOKEN_PROGRAM_ID},
     validate,
@@ -79,10 +79,17 @@ impl<'a> SettleOrdersAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let (
-            [config, market, epoch, energy_vault, quote_vault, fee_energy, fee_quote, token_program],
-            owners,
-        ) = validate::take::<8>(accounts)?;
+        let (named, owners) = settle_orders::Accounts::split(accounts)?;
+        let settle_orders::Accounts {
+            config,
+            market,
+            epoch,
+            energy_vault,
+            quote_vault,
+            fee_energy,
+            fee_quote,
+            token_program,
+        } = settle_orders::Accounts::from_array(named);
         let (_, paused) = read_config(config)?;
         validate::program(token_program, &TOKEN_PROGRAM_ID)?;
         validate::writable(market)?;
@@ -154,9 +161,8 @@ impl<'a> SettleOrdersAccounts<'a> {
 /// owner_i (w))…]`.
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let (count, ids) = args.vec_raw(4)?;
-    args.finish()?;
+    let settle_orders::Args { order_ids } = settle_orders::Args::parse(args)?;
+    let (count, ids) = (order_ids.count(), order_ids.bytes());
     let SettleOrdersAccounts {
         paused,
         market,

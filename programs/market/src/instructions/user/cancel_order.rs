@@ -1,4 +1,5 @@
 use super::super::{epoch_data, move_lamports, read_config, split_epoch_of};
+use crate::wire::cancel_order;
 use crate::{
     error::MarketError,
     events::OrderCancelled,
@@ -6,7 +7,6 @@ use crate::{
 };
 use joule_common::{
     account::load,
-    args::Args,
     event::emit,
     sysvar,
     token::{self, TOKEN_PROGRAM_ID},
@@ -41,8 +41,16 @@ pub struct CancelOrderAccounts<'a> {
 impl<'a> CancelOrderAccounts<'a> {
     #[inline(always)]
     pub fn parse(accounts: &'a mut [AccountView]) -> Result<Self, ProgramError> {
-        let ([owner, config, market, epoch, owner_token, vault, token_program], _) =
-            validate::take::<7>(accounts)?;
+        let (named, _) = cancel_order::Accounts::split(accounts)?;
+        let cancel_order::Accounts {
+            owner,
+            config,
+            market,
+            epoch,
+            owner_token,
+            vault,
+            token_program,
+        } = cancel_order::Accounts::from_array(named);
         validate::writable_signer(owner)?;
         let (_, paused) = read_config(config)?;
         validate::program(token_program, &TOKEN_PROGRAM_ID)?;
@@ -71,11 +79,10 @@ impl<'a> CancelOrderAccounts<'a> {
 /// `owner_token` receives the refund (the owner's account of the escrowed mint).
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let order_id = args.u32()?;
-    let client_order_id = args.u64()?;
-    args.finish()?;
-    let now = sysvar::unix_timestamp()?;
+    let cancel_order::Args {
+        order_id,
+        client_order_id,
+    } = cancel_order::Args::parse(args)?;
     let CancelOrderAccounts {
         owner,
         paused,
@@ -84,6 +91,7 @@ pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
         owner_token,
         vault,
     } = CancelOrderAccounts::parse(accounts)?;
+    let now = sysvar::unix_timestamp()?;
     let market_key = *market.address();
     let epoch_key = *epoch.address();
     let mut data = epoch_data(epoch, program_id)?;

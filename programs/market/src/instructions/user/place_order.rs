@@ -9,7 +9,6 @@ use crate::{
 };
 use joule_common::{
     account::load,
-    args::Args,
     cpi::system_program,
     event::{emit, set_return_data},
     sysvar,
@@ -19,34 +18,7 @@ use joule_common::{
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 use pinocchio_system::instructions::Transfer;
 
-/// Arguments of `place_order`.
-pub struct PlaceOrderArgs {
-    pub side: Side,
-    pub limit_tick: u16,
-    pub quantity_wh: u64,
-    pub client_order_id: u64,
-}
-
-impl PlaceOrderArgs {
-    #[inline(always)]
-    fn parse(data: &[u8]) -> Result<Self, ProgramError> {
-        let mut args = Args::new(data);
-        let side = args.u8()?;
-        let limit_tick = args.u16()?;
-        let quantity_wh = args.u64()?;
-        let client_order_id = args.u64()?;
-        args.finish()?;
-        let side = Side::from_u8(side).ok_or(ProgramError::from(
-            joule_common::error::FrameworkError::InstructionDidNotDeserialize,
-        ))?;
-        Ok(Self {
-            side,
-            limit_tick,
-            quantity_wh,
-            client_order_id,
-        })
-    }
-}
+use crate::wire::place_order;
 
 /// Accounts of `place_order`.
 pub struct PlaceOrderAccounts<'a> {
@@ -79,8 +51,17 @@ impl<'a> PlaceOrderAccounts<'a> {
         program_id: &Address,
         side: Side,
     ) -> Result<Self, ProgramError> {
-        let ([owner, config, market, epoch, owner_token, vault, token_program, system], _) =
-            validate::take::<8>(accounts)?;
+        let (named, _) = place_order::Accounts::split(accounts)?;
+        let place_order::Accounts {
+            owner,
+            config,
+            market,
+            epoch,
+            owner_token,
+            vault,
+            token_program,
+            system_program: system,
+        } = place_order::Accounts::from_array(named);
         validate::writable_signer(owner)?;
         require_unpaused(config)?;
         validate::program(token_program, &TOKEN_PROGRAM_ID)?;
@@ -132,7 +113,7 @@ impl<'a> PlaceOrderAccounts<'a> {
 /// for a sell, quote for a buy) and `vault` the market's vault of that mint.
 #[inline(never)]
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let args = PlaceOrderArgs::parse(args)?;
+    let args = place_order::Args::parse(args)?;
     let PlaceOrderAccounts {
         owner,
         market,

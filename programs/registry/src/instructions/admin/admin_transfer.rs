@@ -1,10 +1,11 @@
 use super::super::AdminConfigAccounts;
+use crate::wire::{accept_admin, propose_admin};
 use crate::{
     error::RegistryError,
     events::{AdminAccepted, AdminProposed},
     state::Config,
 };
-use joule_common::{account::load_mut, args::Args, event::emit, handover, validate};
+use joule_common::{account::load_mut, event::emit, handover, validate};
 use pinocchio::{account::RefMut, error::ProgramError, AccountView, Address, ProgramResult};
 
 /// `propose_admin(new_admin)`: the admin names a successor, who must accept.
@@ -13,16 +14,14 @@ use pinocchio::{account::RefMut, error::ProgramError, AccountView, Address, Prog
 ///
 /// Accounts: `[admin (s), config (w)]`.
 pub fn propose(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let new_admin = *args.address()?;
-    args.finish()?;
+    let propose_admin::Args { new_admin } = propose_admin::Args::parse(args)?;
     let mut ctx = AdminConfigAccounts::parse(accounts, program_id)?;
 
     let cfg = &mut *ctx.config;
-    handover::propose(&mut cfg.pending_admin, &new_admin);
+    handover::propose(&mut cfg.pending_admin, new_admin);
     emit(&AdminProposed {
         admin: cfg.admin,
-        pending_admin: new_admin,
+        pending_admin: *new_admin,
     });
     Ok(())
 }
@@ -41,7 +40,9 @@ impl<'a> AcceptAdminAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([new_admin, config], _) = validate::take::<2>(accounts)?;
+        let (named, _) = accept_admin::Accounts::split(accounts)?;
+        let accept_admin::Accounts { new_admin, config } =
+            accept_admin::Accounts::from_array(named);
         validate::signer(new_admin)?;
         let config = load_mut::<Config>(config, program_id)?;
         Ok(Self { new_admin, config })
@@ -53,7 +54,7 @@ impl<'a> AcceptAdminAccounts<'a> {
 ///
 /// Accounts: `[new_admin (s), config (w)]`.
 pub fn accept(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    Args::new(args).finish()?;
+    accept_admin::Args::parse(args)?;
     let mut ctx = AcceptAdminAccounts::parse(accounts, program_id)?;
 
     let cfg = &mut *ctx.config;

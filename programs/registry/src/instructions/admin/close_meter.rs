@@ -1,6 +1,7 @@
 use super::super::{load_config_as_admin, load_meter_mut};
+use crate::wire::close_meter;
 use crate::{error::RegistryError, events::MeterClosed, state::MeterStatus};
-use joule_common::{args::Args, cpi::close_account, error::FrameworkError, event::emit, validate};
+use joule_common::{cpi::close_account, error::FrameworkError, event::emit, validate};
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 
 /// Accounts of `close_meter`.
@@ -19,7 +20,13 @@ impl<'a> CloseMeterAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([admin, config, meter, owner], _) = validate::take::<4>(accounts)?;
+        let (named, _) = close_meter::Accounts::split(accounts)?;
+        let close_meter::Accounts {
+            admin,
+            config,
+            meter,
+            owner,
+        } = close_meter::Accounts::from_array(named);
         drop(load_config_as_admin(config, admin, program_id)?);
         validate::writable(owner)?;
         let key = *meter.address();
@@ -49,7 +56,7 @@ impl<'a> CloseMeterAccounts<'a> {
 ///
 /// Accounts: `[admin (s), config, meter (w), owner (w)]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    Args::new(args).finish()?;
+    close_meter::Args::parse(args)?;
     let ctx = CloseMeterAccounts::parse(accounts, program_id)?;
 
     let key = *ctx.meter.address();

@@ -8,8 +8,7 @@ use crate::{
 };
 use joule_common::{
     account::{init, AccountState},
-    args::Args,
-    cpi::{create_pda_account, system_program},
+    cpi::{self, create_pda_account},
     error::FrameworkError,
     event::emit,
     token::{MINT_LEN, TOKEN_PROGRAM_ID},
@@ -17,6 +16,8 @@ use joule_common::{
 };
 use pinocchio::{cpi::Signer, error::ProgramError, AccountView, Address, ProgramResult};
 use pinocchio_token::instructions::InitializeMint2;
+
+use crate::wire::initialize;
 
 /// Accounts of `initialize`.
 pub struct InitializeAccounts<'a> {
@@ -58,14 +59,21 @@ fn check_upgrade_authority(
 
 impl<'a> InitializeAccounts<'a> {
     pub fn parse(accounts: &'a mut [AccountView]) -> Result<Self, ProgramError> {
-        let ([admin, config, energy_mint, program_data, system, token], _) =
-            validate::take::<6>(accounts)?;
+        let (named, _) = initialize::Accounts::split(accounts)?;
+        let initialize::Accounts {
+            admin,
+            config,
+            energy_mint,
+            program_data,
+            system_program,
+            token_program,
+        } = initialize::Accounts::from_array(named);
         validate::writable_signer(admin)?;
         check_upgrade_authority(program_data, admin)?;
         validate::uninitialized(config)?;
         validate::uninitialized(energy_mint)?;
-        system_program(system)?;
-        validate::program(token, &TOKEN_PROGRAM_ID)?;
+        cpi::system_program(system_program)?;
+        validate::program(token_program, &TOKEN_PROGRAM_ID)?;
         Ok(Self {
             admin,
             config,
@@ -78,7 +86,7 @@ impl<'a> InitializeAccounts<'a> {
 /// PDA (the signer becomes admin, no oracles, nothing paused) and the energy mint PDA (3 decimals, mint
 /// authority the `Config` PDA, no freeze authority). Once only.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    Args::new(args).finish()?;
+    initialize::Args::parse(args)?;
     let ctx = InitializeAccounts::parse(accounts)?;
 
     let (config_key, config_bump) = Address::find_program_address(&[SEED_CONFIG], program_id);

@@ -1,10 +1,11 @@
 use super::super::AdminMeterAccounts;
+use crate::wire::{activate_meter, suspend_meter};
 use crate::{
     error::RegistryError,
     events::MeterStatusChanged,
     state::{Meter, MeterStatus},
 };
-use joule_common::{args::Args, event::emit};
+use joule_common::event::emit;
 use pinocchio::{AccountView, Address, ProgramResult};
 
 /// Accounts of `activate_meter` and `suspend_meter`: `[admin (s), config, meter (w)]`.
@@ -47,9 +48,9 @@ fn set_status(
 /// suspended is ever credited. Credited energy not yet minted stays
 /// mintable.
 pub fn activate(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let expected_owner = *args.address()?;
-    args.finish()?;
+    let activate_meter::Args { expected_owner } = activate_meter::Args::parse(args)?;
+    // A copy: cheaper here than keeping a pointer into the data alive.
+    let expected_owner = *expected_owner;
     let now = joule_common::sysvar::unix_timestamp()?;
     set_status(program_id, accounts, MeterStatus::Active, |m| {
         if m.owner != expected_owner {
@@ -64,6 +65,6 @@ pub fn activate(program_id: &Address, accounts: &mut [AccountView], args: &[u8])
 /// readings, minting and redemption stop until it is re-activated (which
 /// resets its reading baseline).
 pub fn suspend(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    Args::new(args).finish()?;
+    suspend_meter::Args::parse(args)?;
     set_status(program_id, accounts, MeterStatus::Suspended, |_| Ok(()))
 }

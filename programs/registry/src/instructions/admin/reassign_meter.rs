@@ -1,6 +1,7 @@
 use super::super::AdminMeterAccounts;
+use crate::wire::reassign_meter;
 use crate::{error::RegistryError, events::MeterReassigned, state::MeterStatus};
-use joule_common::{args::Args, event::emit};
+use joule_common::event::emit;
 use pinocchio::{AccountView, Address, ProgramResult};
 
 /// `reassign_meter(new_owner)`: the admin's remedy for a squatted serial (or
@@ -24,9 +25,9 @@ use pinocchio::{AccountView, Address, ProgramResult};
 ///
 /// Accounts: `[admin (s), config, meter (w)]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let new_owner = *args.address()?;
-    args.finish()?;
+    let reassign_meter::Args { new_owner } = reassign_meter::Args::parse(args)?;
+    // A copy: cheaper here than keeping a pointer into the data alive.
+    let new_owner = *new_owner;
     if new_owner == Address::default() {
         return Err(RegistryError::InvalidNewAuthority.into());
     }

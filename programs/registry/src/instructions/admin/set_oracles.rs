@@ -1,6 +1,7 @@
 use super::super::AdminConfigAccounts;
+use crate::wire::set_oracles;
 use crate::{error::RegistryError, events::OraclesUpdated, state::MAX_ORACLES};
-use joule_common::{args::Args, event::emit};
+use joule_common::event::emit;
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 
 /// `set_oracles(add: Vec<Pubkey>, remove: Vec<Pubkey>)`: the admin removes,
@@ -11,10 +12,9 @@ use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 ///
 /// Accounts: `[admin (s), config (w)]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let (add_n, add) = args.vec_raw(32)?;
-    let (remove_n, remove) = args.vec_raw(32)?;
-    args.finish()?;
+    let set_oracles::Args { add, remove } = set_oracles::Args::parse(args)?;
+    let (add_n, add) = (add.count(), add.bytes());
+    let (remove_n, remove) = (remove.count(), remove.bytes());
     let mut ctx = AdminConfigAccounts::parse(accounts, program_id)?;
 
     let cfg = &mut *ctx.config;

@@ -1,10 +1,11 @@
 use super::super::{load_meter_mut, require_unpaused};
+use crate::wire::record_certified;
 use crate::{
     error::RegistryError,
     events::EnergyCertified,
     state::{Config, Meter, CERTIFIER_AUTHORITY, PAUSE_CERTIFICATES, PAUSE_REGISTRY},
 };
-use joule_common::{account::load, args::Args, event::emit, validate};
+use joule_common::{account::load, event::emit};
 use pinocchio::{account::RefMut, error::ProgramError, AccountView, Address, ProgramResult};
 
 /// Accounts of `record_certified`.
@@ -21,7 +22,12 @@ impl<'a> RecordCertifiedAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([certifier, config, meter], _) = validate::take::<3>(accounts)?;
+        let (named, _) = record_certified::Accounts::split(accounts)?;
+        let record_certified::Accounts {
+            certifier,
+            config,
+            meter,
+        } = record_certified::Accounts::from_array(named);
         // `[signer]` the certificates program's PDA `["certifier"]`.
         if certifier.address() != &CERTIFIER_AUTHORITY || !certifier.is_signer() {
             return Err(RegistryError::NotCertifier.into());
@@ -46,11 +52,11 @@ impl<'a> RecordCertifiedAccounts<'a> {
 ///
 /// Accounts: `[certifier (s), config, meter (w)]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let amount = args.u64()?;
-    let period_start = args.i64()?;
-    let period_end = args.i64()?;
-    args.finish()?;
+    let record_certified::Args {
+        amount_wh: amount,
+        period_start,
+        period_end,
+    } = record_certified::Args::parse(args)?;
     if amount == 0 {
         return Err(RegistryError::ZeroAmount.into());
     }

@@ -3,20 +3,22 @@ use crate::{
     error::RegistryError,
     events::{ReadingApplied, READINGS_SUBMITTED},
     state::{Config, Meter, MeterStatus, MAX_RATED_POWER_W, PAUSE_REGISTRY},
+    wire::{submit_readings, Reading},
 };
 use alloc::vec::Vec;
 use joule_common::{
     account::{load, AccountState},
-    args::Args,
     error::FrameworkError,
     event::{log_data, set_return_data},
     validate::{self, same_address},
+    wire::FixedSize,
 };
 use pinocchio::{error::ProgramError, AccountView, Address, ProgramResult};
 
 /// Size of one Borsh `Reading { timestamp: i64, export_register_wh: u64,
 /// import_register_wh: u64 }`: the meter's raw cumulative registers.
-pub const READING_LEN: usize = 24;
+pub const READING_LEN: usize = <Reading as FixedSize>::SIZE;
+const _: () = assert!(READING_LEN == 24);
 /// Most readings one instruction takes (a v0 transaction with a lookup
 /// table can carry more than the 17 a legacy one fits).
 pub const MAX_READINGS: usize = 64;
@@ -46,7 +48,9 @@ impl<'a> SubmitReadingsAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([oracle, config], meters) = validate::take::<2>(accounts)?;
+        let (named, meters) = submit_readings::Accounts::split(accounts)?;
+        let submit_readings::Accounts { oracle, config } =
+            submit_readings::Accounts::from_array(named);
         validate::signer(oracle)?;
         let cfg = load::<Config>(config, program_id)?;
         require_unpaused(&cfg, PAUSE_REGISTRY)?;
@@ -79,9 +83,8 @@ impl<'a> SubmitReadingsAccounts<'a> {
 ///
 /// Accounts: `[oracle (s), config, meter_0 (w), meter_1 (w), ...]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let (count, raw) = args.vec_raw(READING_LEN)?;
-    args.finish()?;
+    let submit_readings::Args { readings } = submit_readings::Args::parse(args)?;
+    let (count, raw) = (readings.count(), readings.bytes());
     let SubmitReadingsAccounts { oracle, meters } =
         SubmitReadingsAccounts::parse(accounts, program_id)?;
     if count == 0 {

@@ -1,10 +1,11 @@
 use super::super::{load_meter_mut, require_unpaused};
+use crate::wire::{accept_meter_transfer, propose_meter_transfer};
 use crate::{
     error::RegistryError,
     events::{MeterTransferProposed, MeterTransferred},
     state::{Config, Meter, PAUSE_REGISTRY},
 };
-use joule_common::{account::load, args::Args, event::emit, handover, validate};
+use joule_common::{account::load, event::emit, handover, validate};
 use pinocchio::{account::RefMut, error::ProgramError, AccountView, Address, ProgramResult};
 
 /// Accounts of `propose_meter_transfer` and `accept_meter_transfer`:
@@ -19,12 +20,15 @@ pub struct MeterTransferAccounts<'a> {
 }
 
 impl<'a> MeterTransferAccounts<'a> {
+    /// From the instruction's accounts: `signer` is the owner (propose) or
+    /// the proposed owner (accept).
     #[inline(always)]
     pub fn parse(
-        accounts: &'a mut [AccountView],
+        signer: &'a AccountView,
+        config: &AccountView,
+        meter: &'a mut AccountView,
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([signer, config, meter], _) = validate::take::<3>(accounts)?;
         validate::signer(signer)?;
         require_unpaused(&*load::<Config>(config, program_id)?, PAUSE_REGISTRY)?;
         let meter_key = *meter.address();
@@ -42,7 +46,13 @@ impl<'a> MeterTransferAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ctx = Self::parse(accounts, program_id)?;
+        let (named, _) = propose_meter_transfer::Accounts::split(accounts)?;
+        let propose_meter_transfer::Accounts {
+            owner,
+            config,
+            meter,
+        } = propose_meter_transfer::Accounts::from_array(named);
+        let ctx = Self::parse(owner, config, meter, program_id)?;
         if &ctx.meter.owner != ctx.signer.address() {
             return Err(RegistryError::NotMeterOwner.into());
         }
@@ -56,17 +66,15 @@ impl<'a> MeterTransferAccounts<'a> {
 ///
 /// Accounts: `[owner (s), config, meter (w)]`.
 pub fn propose(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let new_owner = *args.address()?;
-    args.finish()?;
+    let propose_meter_transfer::Args { new_owner } = propose_meter_transfer::Args::parse(args)?;
     let mut ctx = MeterTransferAccounts::parse_owner(accounts, program_id)?;
 
     let m = &mut *ctx.meter;
-    handover::propose(&mut m.pending_owner, &new_owner);
+    handover::propose(&mut m.pending_owner, new_owner);
     emit(&MeterTransferProposed {
         meter: ctx.meter_key,
         owner: m.owner,
-        pending_owner: new_owner,
+        pending_owner: *new_owner,
     });
     Ok(())
 }
@@ -77,8 +85,14 @@ pub fn propose(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) 
 ///
 /// Accounts: `[new_owner (s), config, meter (w)]`.
 pub fn accept(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    Args::new(args).finish()?;
-    let mut ctx = MeterTransferAccounts::parse(accounts, program_id)?;
+    accept_meter_transfer::Args::parse(args)?;
+    let (named, _) = accept_meter_transfer::Accounts::split(accounts)?;
+    let accept_meter_transfer::Accounts {
+        new_owner,
+        config,
+        meter,
+    } = accept_meter_transfer::Accounts::from_array(named);
+    let mut ctx = MeterTransferAccounts::parse(new_owner, config, meter, program_id)?;
 
     let m = &mut *ctx.meter;
     let old_owner = handover::accept(

@@ -1,4 +1,5 @@
 use super::super::{load_meter_mut, require_unpaused};
+use crate::wire::mint_energy;
 use crate::{
     error::RegistryError,
     events::EnergyMinted,
@@ -6,7 +7,6 @@ use crate::{
 };
 use joule_common::{
     account::load,
-    args::Args,
     event::emit,
     token::{self, TOKEN_PROGRAM_ID},
     validate,
@@ -36,8 +36,14 @@ impl<'a> MintEnergyAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([config, meter, energy_mint, owner_token, token_program], _) =
-            validate::take::<5>(accounts)?;
+        let (named, _) = mint_energy::Accounts::split(accounts)?;
+        let mint_energy::Accounts {
+            config,
+            meter,
+            energy_mint,
+            owner_token,
+            token_program,
+        } = mint_energy::Accounts::from_array(named);
         let cfg = load::<Config>(config, program_id)?;
         require_unpaused(&cfg, PAUSE_REGISTRY)?;
         let config_bump = cfg.bump;
@@ -67,7 +73,7 @@ impl<'a> MintEnergyAccounts<'a> {
 ///
 /// Accounts: `[config, meter (w), energy_mint (w), owner_token (w), token_program]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    Args::new(args).finish()?;
+    mint_energy::Args::parse(args)?;
     let MintEnergyAccounts {
         config,
         config_bump,

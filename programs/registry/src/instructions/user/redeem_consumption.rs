@@ -1,4 +1,5 @@
 use super::super::{load_meter_mut, require_unpaused};
+use crate::wire::redeem_consumption;
 use crate::{
     error::RegistryError,
     events::ConsumptionRedeemed,
@@ -6,7 +7,6 @@ use crate::{
 };
 use joule_common::{
     account::load,
-    args::Args,
     event::emit,
     token::{self, TOKEN_PROGRAM_ID},
     validate,
@@ -35,8 +35,15 @@ impl<'a> RedeemConsumptionAccounts<'a> {
         accounts: &'a mut [AccountView],
         program_id: &Address,
     ) -> Result<Self, ProgramError> {
-        let ([owner, config, meter, energy_mint, owner_token, token_program], _) =
-            validate::take::<6>(accounts)?;
+        let (named, _) = redeem_consumption::Accounts::split(accounts)?;
+        let redeem_consumption::Accounts {
+            owner,
+            config,
+            meter,
+            energy_mint,
+            owner_token,
+            token_program,
+        } = redeem_consumption::Accounts::from_array(named);
         validate::signer(owner)?;
         let cfg = load::<Config>(config, program_id)?;
         require_unpaused(&cfg, PAUSE_REGISTRY)?;
@@ -68,9 +75,7 @@ impl<'a> RedeemConsumptionAccounts<'a> {
 ///
 /// Accounts: `[owner (s), config, meter (w), energy_mint (w), owner_token (w), token_program]`.
 pub fn process(program_id: &Address, accounts: &mut [AccountView], args: &[u8]) -> ProgramResult {
-    let mut args = Args::new(args);
-    let amount = args.u64()?;
-    args.finish()?;
+    let redeem_consumption::Args { amount_wh: amount } = redeem_consumption::Args::parse(args)?;
     if amount == 0 {
         return Err(RegistryError::ZeroAmount.into());
     }

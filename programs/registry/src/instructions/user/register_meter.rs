@@ -6,46 +6,39 @@ use crate::{
         Config, Meter, MeterKind, MeterStatus, MAX_RATED_POWER_W, PAUSE_REGISTRY, SEED_METER,
         STATE_VERSION,
     },
+    wire::register_meter,
 };
 use joule_common::{
     account::{init_zeroed, load, AccountState},
-    args::Args,
-    cpi::{create_pda_account, system_program},
+    cpi::{self, create_pda_account},
     event::emit,
     pda, validate,
 };
 use pinocchio::{cpi::Signer, error::ProgramError, AccountView, Address, ProgramResult};
 
-/// Arguments of `register_meter`.
+/// The arguments of `register_meter`, checked beyond their Borsh shape
+/// (the kind is checked as it is read): the rated power is above zero and
+/// at most `MAX_RATED_POWER_W`.
 pub struct RegisterMeterArgs {
     pub meter_id: [u8; 32],
     pub utility_id: [u8; 16],
     pub kind: MeterKind,
     pub rated_power_w: u64,
-    /// Canonical bump of `["meter", meter_id]` (checked on-chain).
     pub bump: u8,
 }
 
 impl RegisterMeterArgs {
     fn parse(data: &[u8]) -> Result<Self, ProgramError> {
-        let mut args = Args::new(data);
-        let meter_id = *args.bytes::<32>()?;
-        let utility_id = *args.bytes::<16>()?;
-        let kind = args.u8()?;
-        let rated_power_w = args.u64()?;
-        let bump = args.u8()?;
-        args.finish()?;
-        let kind =
-            MeterKind::from_u8(kind).ok_or(ProgramError::from(RegistryError::InvalidMeterKind))?;
-        if rated_power_w == 0 || rated_power_w > MAX_RATED_POWER_W {
+        let args = register_meter::Args::parse(data)?;
+        if args.rated_power_w == 0 || args.rated_power_w > MAX_RATED_POWER_W {
             return Err(RegistryError::InvalidRatedPower.into());
         }
         Ok(Self {
-            meter_id,
-            utility_id,
-            kind,
-            rated_power_w,
-            bump,
+            meter_id: *args.meter_id,
+            utility_id: *args.utility_id,
+            kind: args.kind,
+            rated_power_w: args.rated_power_w,
+            bump: args.bump,
         })
     }
 }
@@ -66,11 +59,17 @@ impl<'a> RegisterMeterAccounts<'a> {
         program_id: &Address,
         args: &RegisterMeterArgs,
     ) -> Result<Self, ProgramError> {
-        let ([owner, config, meter, system], _) = validate::take::<4>(accounts)?;
+        let (named, _) = register_meter::Accounts::split(accounts)?;
+        let register_meter::Accounts {
+            owner,
+            config,
+            meter,
+            system_program,
+        } = register_meter::Accounts::from_array(named);
         validate::writable_signer(owner)?;
         require_unpaused(&*load::<Config>(config, program_id)?, PAUSE_REGISTRY)?;
         validate::uninitialized(meter)?;
-        system_program(system)?;
+        cpi::system_program(system_program)?;
         pda::verify_canonical(
             &[SEED_METER, &args.meter_id],
             args.bump,
