@@ -104,7 +104,10 @@ async fn a_transaction_that_fails_on_chain_after_a_clean_simulation_comes_back_t
     sender
         .send(
             &inner,
-            &[registry::initialize(&admin.pubkey())],
+            &[registry::Initialize {
+                admin: admin.pubkey(),
+            }
+            .instruction()],
             &admin,
             &[],
         )
@@ -134,7 +137,12 @@ async fn a_transaction_that_fails_on_chain_after_a_clean_simulation_comes_back_t
     let err = sender
         .send(
             &chain,
-            &[registry::set_oracles(&admin.pubkey(), &[oracle], &[])],
+            &[registry::SetOracles {
+                admin: admin.pubkey(),
+                add: &[oracle],
+                remove: &[],
+            }
+            .instruction()],
             &admin,
             &[],
         )

@@ -34,8 +34,16 @@ pub async fn propose(
     new: &Pubkey,
 ) -> FlowResult<Landed> {
     let ix = match program {
-        Program::Registry => reg::propose_admin(&current.pubkey(), new),
-        Program::Certificates => cert::propose_authority(&current.pubkey(), new),
+        Program::Registry => reg::ProposeAdmin {
+            admin: current.pubkey(),
+            new_admin: *new,
+        }
+        .instruction(),
+        Program::Certificates => cert::ProposeAuthority {
+            authority: current.pubkey(),
+            new_authority: *new,
+        }
+        .instruction(),
     };
     one(chain, sender, current, ix).await
 }
@@ -48,8 +56,14 @@ pub async fn accept(
     new: &dyn Signer,
 ) -> FlowResult<Landed> {
     let ix = match program {
-        Program::Registry => reg::accept_admin(&new.pubkey()),
-        Program::Certificates => cert::accept_authority(&new.pubkey()),
+        Program::Registry => reg::AcceptAdmin {
+            new_admin: new.pubkey(),
+        }
+        .instruction(),
+        Program::Certificates => cert::AcceptAuthority {
+            new_authority: new.pubkey(),
+        }
+        .instruction(),
     };
     one(chain, sender, new, ix).await
 }
@@ -63,8 +77,16 @@ pub async fn set_pause(
     flags: u8,
 ) -> FlowResult<Landed> {
     let ix = match program {
-        Program::Registry => reg::set_pause(&authority.pubkey(), flags),
-        Program::Certificates => cert::set_pause(&authority.pubkey(), flags),
+        Program::Registry => reg::SetPause {
+            admin: authority.pubkey(),
+            flags,
+        }
+        .instruction(),
+        Program::Certificates => cert::SetPause {
+            authority: authority.pubkey(),
+            flags,
+        }
+        .instruction(),
     };
     one(chain, sender, authority, ix).await
 }
