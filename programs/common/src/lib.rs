@@ -15,6 +15,7 @@ pub mod disc;
 pub mod error;
 pub mod event;
 pub mod handover;
+pub mod layout;
 pub mod pda;
 #[cfg(feature = "runtime")]
 mod runtime;
