@@ -1,7 +1,9 @@
 //! Anchor IDL (spec `anchor-lang-idl-spec` 0.1) for every Joule program,
-//! generated from the instruction specs each program declares in its
-//! `wire` module, and the programs' own error tables and discriminators. `joule-idl` writes them to `target-idl/`; a
-//! test fails when the checked-in files are stale.
+//! generated from what each program declares once: the instruction specs
+//! of its `wire` module, the layouts of its accounts, events and enums
+//! (next to each type, see `joule_common::layout`), its error table and
+//! its constants. `joule-idl` writes them to `target-idl/`; a test fails
+//! when the checked-in files are stale.
 
 mod certificates;
 pub mod decode;
@@ -9,7 +11,8 @@ mod market;
 mod registry;
 
 use anchor_lang_idl_spec::*;
-use joule_sdk::spec::{ArgSpec, ArgType, Instructions, Pda, Seed};
+use joule_common::layout::{Body, FieldSpec, TypeSpec};
+use joule_sdk::spec::{ArgType, Instructions, Pda, Seed};
 
 pub use certificates::certificates_idl;
 pub use market::market_idl;
@@ -26,23 +29,6 @@ pub(crate) fn metadata(name: &str, description: &str) -> IdlMetadata {
         dependencies: vec![],
         contact: None,
         deployments: None,
-    }
-}
-
-/// IDL type shorthands.
-mod ty {
-    use anchor_lang_idl_spec::{IdlArrayLen, IdlType};
-    pub fn array(t: IdlType, n: usize) -> IdlType {
-        IdlType::Array(Box::new(t), IdlArrayLen::Value(n))
-    }
-    pub fn vec(t: IdlType) -> IdlType {
-        IdlType::Vec(Box::new(t))
-    }
-    pub fn defined(name: &str) -> IdlType {
-        IdlType::Defined {
-            name: name.to_string(),
-            generics: vec![],
-        }
     }
 }
 
@@ -67,7 +53,10 @@ pub fn idl_type(t: &ArgType) -> IdlType {
         ArgType::Option(inner) => IdlType::Option(boxed(inner)),
         ArgType::Vec(inner) => IdlType::Vec(boxed(inner)),
         ArgType::Array(inner, n) => IdlType::Array(boxed(inner), IdlArrayLen::Value(*n)),
-        ArgType::Defined(name) => ty::defined(name),
+        ArgType::Defined(name) => IdlType::Defined {
+            name: name.to_string(),
+            generics: vec![],
+        },
     }
 }
 
@@ -161,46 +150,6 @@ fn idl_pda(pda: &Pda) -> IdlPda {
     }
 }
 
-/// Zero-copy (bytemuck) layouts keep enum-typed fields as their `u8`, as
-/// Anchor's own zero-copy accounts do (a derived `Pod` cannot hold an enum):
-/// every field of a bytemuck struct whose type is one of `enums` becomes
-/// `u8`, documented with the enum's name and values
-/// (`"MeterStatus: 0 Pending, 1 Active, 2 Suspended"`). Borsh types
-/// (arguments, events) keep their enum types.
-pub(crate) fn zero_copy_enums_as_u8(types: &mut [IdlTypeDef], enums: &[IdlTypeDef]) {
-    let doc = |name: &str| -> Option<String> {
-        let def = enums.iter().find(|t| t.name == name)?;
-        let IdlTypeDefTy::Enum { variants } = &def.ty else {
-            return None;
-        };
-        let values: Vec<String> = variants
-            .iter()
-            .enumerate()
-            .map(|(i, v)| format!("{i} {}", v.name))
-            .collect();
-        Some(format!("{name}: {}", values.join(", ")))
-    };
-    for t in types.iter_mut() {
-        if t.serialization != IdlSerialization::Bytemuck {
-            continue;
-        }
-        let IdlTypeDefTy::Struct {
-            fields: Some(IdlDefinedFields::Named(fields)),
-        } = &mut t.ty
-        else {
-            continue;
-        };
-        for f in fields.iter_mut() {
-            if let IdlType::Defined { name, .. } = &f.ty {
-                if let Some(d) = doc(name) {
-                    f.ty = IdlType::U8;
-                    f.docs = vec![d];
-                }
-            }
-        }
-    }
-}
-
 /// IDL errors from a program's `(code, name, message)` table.
 pub(crate) fn errors(table: &[(u32, &str, &str)]) -> Vec<IdlErrorCode> {
     table
@@ -213,92 +162,112 @@ pub(crate) fn errors(table: &[(u32, &str, &str)]) -> Vec<IdlErrorCode> {
         .collect()
 }
 
-/// A struct type from `(field, type)` pairs.
-pub(crate) fn struct_type(
-    name: &str,
-    docs: &str,
-    serialization: IdlSerialization,
-    repr: Option<IdlRepr>,
-    fields: Vec<(&str, IdlType)>,
-) -> IdlTypeDef {
+/// An IDL type from a layout a program declares next to its type (see
+/// `joule_common::layout`). A `u8` field holding an enum is the enum in a
+/// Borsh struct (one byte either way); in a zero-copy (bytemuck) struct it
+/// stays `u8`, documented with the enum's name and values (`"MeterStatus: 0
+/// Pending, 1 Active, 2 Suspended"`), as Anchor's own zero-copy accounts do
+/// (a derived `Pod` cannot hold an enum).
+pub(crate) fn type_def(spec: &TypeSpec) -> IdlTypeDef {
+    let docs = if spec.docs.is_empty() {
+        vec![]
+    } else {
+        vec![spec.docs.to_string()]
+    };
+    let (serialization, repr, ty) = match spec.body {
+        Body::ZeroCopy(fields) => (
+            IdlSerialization::Bytemuck,
+            Some(IdlRepr::C(IdlReprModifier {
+                packed: false,
+                align: None,
+            })),
+            struct_body(fields, true),
+        ),
+        Body::Borsh(fields) => (IdlSerialization::Borsh, None, struct_body(fields, false)),
+        Body::Enum(variants) => (
+            IdlSerialization::Borsh,
+            None,
+            IdlTypeDefTy::Enum {
+                variants: variants
+                    .iter()
+                    .map(|v| IdlEnumVariant {
+                        name: v.to_string(),
+                        fields: None,
+                    })
+                    .collect(),
+            },
+        ),
+    };
     IdlTypeDef {
-        name: name.to_string(),
-        docs: if docs.is_empty() {
-            vec![]
-        } else {
-            vec![docs.to_string()]
-        },
+        name: spec.name.to_string(),
+        docs,
         serialization,
         repr,
         generics: vec![],
-        ty: IdlTypeDefTy::Struct {
-            fields: Some(IdlDefinedFields::Named(
-                fields
-                    .into_iter()
-                    .map(|(n, ty)| IdlField {
-                        name: n.to_string(),
-                        docs: vec![],
-                        ty,
-                    })
-                    .collect(),
-            )),
-        },
+        ty,
     }
 }
 
-/// The `(field, type)` pairs of an argument struct declared in a program's
-/// wire module.
-pub(crate) fn wire_fields(fields: &[ArgSpec]) -> Vec<(&'static str, IdlType)> {
-    fields.iter().map(|f| (f.name, idl_type(&f.ty))).collect()
+/// A struct's fields (see [`type_def`]).
+fn struct_body(fields: &[FieldSpec], zero_copy: bool) -> IdlTypeDefTy {
+    let field = |f: &FieldSpec| {
+        let (ty, docs) = match f.enumeration {
+            Some(e) if zero_copy => (idl_type(&f.ty), vec![enum_doc(e)]),
+            Some(e) => (idl_type(&ArgType::Defined(e.name)), vec![]),
+            None => (idl_type(&f.ty), vec![]),
+        };
+        IdlField {
+            name: f.name.to_string(),
+            docs,
+            ty,
+        }
+    };
+    IdlTypeDefTy::Struct {
+        fields: Some(IdlDefinedFields::Named(fields.iter().map(field).collect())),
+    }
 }
 
-/// A Borsh struct type (events, return data and argument structs).
-pub(crate) fn borsh_type(name: &str, docs: &str, fields: Vec<(&str, IdlType)>) -> IdlTypeDef {
-    struct_type(name, docs, IdlSerialization::Borsh, None, fields)
+/// `"MeterStatus: 0 Pending, 1 Active, 2 Suspended"`.
+fn enum_doc(spec: &TypeSpec) -> String {
+    let Body::Enum(variants) = spec.body else {
+        panic!("{} is not an enum", spec.name);
+    };
+    let values: Vec<String> = variants
+        .iter()
+        .enumerate()
+        .map(|(i, v)| format!("{i} {v}"))
+        .collect();
+    format!("{}: {}", spec.name, values.join(", "))
 }
 
-/// A fieldless enum type (Borsh: one byte).
-pub(crate) fn enum_type(name: &str, docs: &str, variants: &[&str]) -> IdlTypeDef {
+/// A type of another program, with the docs this program's IDL gives it.
+pub(crate) fn foreign_type(spec: &TypeSpec, docs: &str) -> IdlTypeDef {
     IdlTypeDef {
-        name: name.to_string(),
         docs: vec![docs.to_string()],
-        serialization: IdlSerialization::Borsh,
-        repr: None,
-        generics: vec![],
-        ty: IdlTypeDefTy::Enum {
-            variants: variants
-                .iter()
-                .map(|v| IdlEnumVariant {
-                    name: v.to_string(),
-                    fields: None,
-                })
-                .collect(),
-        },
+        ..type_def(spec)
     }
 }
 
-/// `repr(C)` for zero-copy accounts.
-pub(crate) fn repr_c() -> Option<IdlRepr> {
-    Some(IdlRepr::C(IdlReprModifier {
-        packed: false,
-        align: None,
-    }))
+/// The IDL's account entries (each one's layout is the type of the same name).
+pub(crate) fn accounts(specs: &[&TypeSpec]) -> Vec<IdlAccount> {
+    specs
+        .iter()
+        .map(|t| IdlAccount {
+            name: t.name.to_string(),
+            discriminator: joule_common::disc::account(t.name).to_vec(),
+        })
+        .collect()
 }
 
-/// An account entry (its layout is the type of the same name).
-pub(crate) fn account(name: &str) -> IdlAccount {
-    IdlAccount {
-        name: name.to_string(),
-        discriminator: joule_common::disc::account(name).to_vec(),
-    }
-}
-
-/// An event entry (its layout is the type of the same name).
-pub(crate) fn event(name: &str) -> IdlEvent {
-    IdlEvent {
-        name: name.to_string(),
-        discriminator: joule_common::disc::event(name).to_vec(),
-    }
+/// The IDL's event entries (each one's layout is the type of the same name).
+pub(crate) fn events(specs: &[&TypeSpec]) -> Vec<IdlEvent> {
+    specs
+        .iter()
+        .map(|t| IdlEvent {
+            name: t.name.to_string(),
+            discriminator: joule_common::disc::event(t.name).to_vec(),
+        })
+        .collect()
 }
 
 /// A constant.

@@ -4,32 +4,36 @@
 //! text (`CertificateRetired`, `CertificateRevoked`) are written with
 //! [`EventWriter`] as Borsh `String`s.
 
-use joule_common::{define_event as event, event::log_data};
+use alloc::string::String;
+use joule_common::{define_event as event, event::log_data, layout::TypeSpec};
+use joule_registry::state::MeterKind;
 use pinocchio::Address;
 
 event!(
-    /// The registry admin initialised the certificates program.
+    #[idl(docs = "The registry admin initialised the certificates program.")]
     Initialized {
         admin: Address,
         authority: Address
     }
 );
 event!(
-    /// The authority proposed a successor (default address = proposal withdrawn).
+    #[idl(
+        docs = "The certificate authority proposed a successor (default address = proposal withdrawn)."
+    )]
     AuthorityProposed {
         authority: Address,
         pending_authority: Address
     }
 );
 event!(
-    /// The proposed authority accepted.
+    #[idl(docs = "The proposed certificate authority accepted.")]
     AuthorityAccepted {
         old_authority: Address,
         new_authority: Address
     }
 );
 event!(
-    /// Pause flags changed.
+    #[idl(docs = "Pause flags changed.")]
     PauseSet {
         authority: Address,
         flags_before: u8,
@@ -37,7 +41,7 @@ event!(
     }
 );
 event!(
-    /// A certificate was issued against a meter's renewable exported energy.
+    #[idl(docs = "A certificate was issued against a meter's renewable exported energy.")]
     CertificateIssued {
         certificate: Address,
         id: u64,
@@ -46,7 +50,7 @@ event!(
         amount_wh: u64,
         period_start: i64,
         period_end: i64,
-        source_kind: u8,
+        source_kind: u8 as MeterKind,
         /// The meter's certified energy before and after this issue.
         certified_wh_before: u64,
         certified_wh_after: u64,
@@ -54,7 +58,7 @@ event!(
     }
 );
 event!(
-    /// A certificate changed owner, whole.
+    #[idl(docs = "A certificate changed owner, whole.")]
     CertificateTransferred {
         certificate: Address,
         id: u64,
@@ -64,11 +68,11 @@ event!(
     }
 );
 event!(
-    /// A certificate was split in two: the original (`certificate`, owner
-    /// unchanged) keeps `amount_wh_after`; the new part, PDA
-    /// `["split", certificate, split_index]` owned by `new_owner`, holds
-    /// `new_amount_wh`. (Lean: every byte logged costs a compute unit, and a
-    /// split must fit 2,000 CU with its account creation.)
+    #[idl(
+        docs = "A certificate was split in two: the original (owner unchanged) keeps amount_wh_after; the new part, PDA [\"split\", certificate, split_index] owned by new_owner, holds new_amount_wh."
+    )]
+    /// Lean: every byte logged costs a compute unit, and a split must fit
+    /// 2,000 CU with its account creation.
     CertificateSplit {
         certificate: Address,
         split_index: u32,
@@ -79,13 +83,53 @@ event!(
     }
 );
 
-/// Discriminator of `CertificateRetired { certificate: Pubkey, id: u64,
-/// owner: Pubkey, beneficiary: Pubkey, amount_wh: u64, beneficiary_name:
-/// String, reason: String }`.
+/// Discriminator of the `CertificateRetired` event
+/// ([`CERTIFICATE_RETIRED_LAYOUT`]).
 pub const CERTIFICATE_RETIRED: [u8; 8] = joule_common::disc::event("CertificateRetired");
-/// Discriminator of `CertificateRevoked { certificate: Pubkey, id: u64,
-/// authority: Pubkey, owner: Pubkey, amount_wh: u64, reason: String }`.
+
+joule_common::borsh_layout! {
+    #[idl(docs = "A certificate was retired for a beneficiary; final.")]
+    /// The layout of the `CertificateRetired` event.
+    pub const CERTIFICATE_RETIRED_LAYOUT = CertificateRetired {
+        certificate: Address,
+        id: u64,
+        owner: Address,
+        beneficiary: Address,
+        amount_wh: u64,
+        beneficiary_name: String,
+        reason: String,
+    };
+}
+
+/// Discriminator of the `CertificateRevoked` event
+/// ([`CERTIFICATE_REVOKED_LAYOUT`]).
 pub const CERTIFICATE_REVOKED: [u8; 8] = joule_common::disc::event("CertificateRevoked");
+
+joule_common::borsh_layout! {
+    #[idl(docs = "The certificate authority revoked a certificate; final, and its energy stays certified.")]
+    /// The layout of the `CertificateRevoked` event.
+    pub const CERTIFICATE_REVOKED_LAYOUT = CertificateRevoked {
+        certificate: Address,
+        id: u64,
+        authority: Address,
+        owner: Address,
+        amount_wh: u64,
+        reason: String,
+    };
+}
+
+/// Every certificates event, in IDL order.
+pub const EVENTS: &[&TypeSpec] = &[
+    &Initialized::LAYOUT,
+    &AuthorityProposed::LAYOUT,
+    &AuthorityAccepted::LAYOUT,
+    &PauseSet::LAYOUT,
+    &CertificateIssued::LAYOUT,
+    &CertificateTransferred::LAYOUT,
+    &CertificateSplit::LAYOUT,
+    &CERTIFICATE_RETIRED_LAYOUT,
+    &CERTIFICATE_REVOKED_LAYOUT,
+];
 
 /// Largest variable-size event: `CertificateRetired` with the longest name
 /// and reason.

@@ -80,15 +80,31 @@ pub fn log_compute_units() {
 }
 
 /// Declares a fixed-size event: a packed Pod struct (its bytes are its Borsh
-/// encoding) with the Anchor discriminator `sha256("event:<Name>")[..8]`.
+/// encoding) with the Anchor discriminator `sha256("event:<Name>")[..8]`
+/// and its layout (`LAYOUT`, see [`layout`](crate::layout)):
+///
+/// ```ignore
+/// define_event!(
+///     #[idl(docs = "A meter was registered.")]
+///     /// More Rust docs.
+///     MeterRegistered { meter: Address, kind: u8 as MeterKind }
+/// );
+/// ```
+///
 /// The program crate must depend on `bytemuck` (for the derives).
 #[macro_export]
 macro_rules! define_event {
-    ($(#[$m:meta])* $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty),* $(,)? }) => {
-        $(#[$m])*
-        #[repr(C, packed)]
-        #[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-        pub struct $name { $($(#[$fm])* pub $field: $ty,)* }
+    (
+        #[idl(docs = $idl:literal)]
+        $(#[doc = $doc:literal])*
+        $name:ident { $($(#[$fm:meta])* $field:ident : $ty:ty $(as $enum:ty)?),* $(,)? }
+    ) => {
+        $crate::define_layout! {
+            #[idl(docs = $idl)]
+            $(#[doc = $doc])*
+            #[repr(C, packed)]
+            pub struct $name { $($(#[$fm])* pub $field: $ty $(as $enum)?,)* }
+        }
         impl $crate::event::Event for $name {
             const DISCRIMINATOR: [u8; 8] = $crate::disc::event(stringify!($name));
         }

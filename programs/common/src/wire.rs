@@ -680,28 +680,37 @@ macro_rules! accounts {
 
 /// Declares a Borsh struct that instructions take as an argument (or as a
 /// vector item): the struct, its [`Wire`], [`Read`] and [`FixedSize`]
-/// implementations, and `FIELDS`, its fields for the IDL. Every field must
-/// be fixed-size.
+/// implementations, and `LAYOUT`, its layout for the IDL (its IDL docs are
+/// the `#[idl(docs = "…")]` line, as in [`layout`](crate::layout)). Every
+/// field must be fixed-size.
 #[macro_export]
 macro_rules! wire_struct {
     (
-        $(#[$attr:meta])*
+        #[idl(docs = $idl:literal)]
+        $(#[doc = $doc:literal])*
         pub struct $name:ident { $($(#[$fattr:meta])* pub $field:ident : $ty:ty),* $(,)? }
     ) => {
-        $(#[$attr])*
+        #[doc = $idl]
+        #[doc = ""]
+        $(#[doc = $doc])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         pub struct $name {
             $($(#[$fattr])* pub $field: $ty,)*
         }
 
         impl $name {
-            /// Its fields, for the IDL.
-            pub const FIELDS: &'static [$crate::wire::ArgSpec] = &[$(
-                $crate::wire::ArgSpec {
-                    name: stringify!($field),
-                    ty: <$ty as $crate::wire::Wire>::TYPE,
-                }
-            ),*];
+            /// Its layout, for the IDL.
+            pub const LAYOUT: $crate::layout::TypeSpec = $crate::layout::TypeSpec {
+                name: stringify!($name),
+                docs: $idl,
+                body: $crate::layout::Body::Borsh(&[$(
+                    $crate::layout::FieldSpec {
+                        name: stringify!($field),
+                        ty: <$ty as $crate::wire::Wire>::TYPE,
+                        enumeration: None,
+                    }
+                ),*]),
+            };
         }
 
         impl $crate::wire::Wire for $name {
@@ -924,6 +933,7 @@ mod tests {
     crate::wire_enum!(Color, FrameworkError::InstructionDidNotDeserialize);
 
     crate::wire_struct! {
+        #[idl(docs = "A pair.")]
         pub struct Pair {
             pub a: u16,
             pub b: Address,
@@ -985,7 +995,10 @@ mod tests {
             ]
         );
         assert_eq!(p.returns, Some(ArgType::U32));
-        assert_eq!(Pair::FIELDS[1].ty, ArgType::Pubkey);
+        let crate::layout::Body::Borsh(fields) = Pair::LAYOUT.body else {
+            panic!("Pair is Borsh");
+        };
+        assert_eq!((fields[1].name, fields[1].ty), ("b", ArgType::Pubkey));
         assert_eq!(<Pair as FixedSize>::SIZE, 34);
 
         let l = &label::SPEC;

@@ -2,11 +2,13 @@
 //! logged with `sol_log_data`. Packed Pod structs, so their bytes are their
 //! Borsh encoding. Each carries the amounts before and after the change.
 
-use joule_common::define_event as event;
+use crate::state::Side;
+use alloc::vec::Vec;
+use joule_common::{define_event as event, layout::TypeSpec};
 use pinocchio::Address;
 
 event!(
-    /// The registry admin created a market.
+    #[idl(docs = "The registry admin created a market.")]
     MarketCreated {
         market: Address,
         energy_mint: Address,
@@ -26,7 +28,7 @@ event!(
     }
 );
 event!(
-    /// An epoch opened.
+    #[idl(docs = "An epoch opened.")]
     EpochOpened {
         market: Address,
         epoch: Address,
@@ -37,15 +39,17 @@ event!(
     }
 );
 event!(
-    /// An order was placed and its escrow taken. `held_*` is what the epoch
-    /// holds in the vault of the order's token (quote for buys, energy for
-    /// sells); `tick_volume_*` the Wh at the order's tick on its side.
+    #[idl(
+        docs = "An order was placed and its escrow taken; held_* is what the epoch holds in the vault of the order's token."
+    )]
+    /// That is quote for buys, energy for sells; `tick_volume_*` is the Wh
+    /// at the order's tick on its side.
     OrderPlaced {
         epoch: Address,
         owner: Address,
         order_id: u32,
         client_order_id: u64,
-        side: u8,
+        side: u8 as Side,
         limit_tick: u16,
         limit_price: u64,
         quantity_wh: u64,
@@ -57,13 +61,13 @@ event!(
     }
 );
 event!(
-    /// An order was cancelled and its escrow refunded in full.
+    #[idl(docs = "An order was cancelled and its escrow refunded in full.")]
     OrderCancelled {
         epoch: Address,
         owner: Address,
         order_id: u32,
         client_order_id: u64,
-        side: u8,
+        side: u8 as Side,
         limit_tick: u16,
         quantity_wh: u64,
         refund: u64,
@@ -74,8 +78,9 @@ event!(
     }
 );
 event!(
-    /// The epoch cleared. `volume_wh` = 0: nothing crossed, every order
-    /// will be refunded.
+    #[idl(
+        docs = "The epoch cleared; volume_wh = 0 means nothing crossed and every order is refunded."
+    )]
     EpochCleared {
         market: Address,
         epoch: Address,
@@ -94,34 +99,48 @@ event!(
         live_orders: u32,
     }
 );
-/// One settled order inside [`ORDERS_SETTLED`] (Borsh struct
-/// `OrderSettlement`; amounts as in `math::Settlement`).
-#[repr(C, packed)]
-#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-pub struct OrderSettlement {
-    pub order_id: u32,
-    pub owner: Address,
-    pub client_order_id: u64,
-    pub side: u8,
-    pub filled_wh: u64,
-    pub quote_amount: u64,
-    pub fee: u64,
-    pub energy_out_wh: u64,
-    pub quote_out: u64,
+joule_common::define_layout! {
+    #[idl(docs = "One order in OrdersSettled: filled_wh traded, quote_amount paid (buy) or grossed (sell), energy_out_wh and quote_out paid to the owner.")]
+    /// The amounts are those of `math::Settlement`.
+    #[repr(C, packed)]
+    pub struct OrderSettlement {
+        pub order_id: u32,
+        pub owner: Address,
+        pub client_order_id: u64,
+        pub side: u8 as Side,
+        pub filled_wh: u64,
+        pub quote_amount: u64,
+        pub fee: u64,
+        pub energy_out_wh: u64,
+        pub quote_out: u64,
+    }
 }
 
-/// Discriminator of the variable-size `OrdersSettled` event, one per
-/// `settle_orders`: `{ epoch: Pubkey, quote_held_before: u64,
-/// quote_held_after: u64, energy_held_before_wh: u64, energy_held_after_wh:
-/// u64, orders: Vec<OrderSettlement> }`. One event for the whole batch, logged
-/// before any transfer: the token program's own logs of a large batch exceed
-/// the 10,000 bytes a transaction may log, and anything logged after that is
-/// dropped.
+/// Discriminator of the variable-size `OrdersSettled` event
+/// ([`ORDERS_SETTLED_LAYOUT`]), one per `settle_orders`. One event for the
+/// whole batch, logged before any transfer: the token program's own logs of
+/// a large batch exceed the 10,000 bytes a transaction may log, and
+/// anything logged after that is dropped.
 pub const ORDERS_SETTLED: [u8; 8] = joule_common::disc::event("OrdersSettled");
 
+joule_common::borsh_layout! {
+    #[idl(docs = "One settle_orders: every order it settled, and what the epoch holds in the vaults before and after.")]
+    /// The layout of the `OrdersSettled` event.
+    pub const ORDERS_SETTLED_LAYOUT = OrdersSettled {
+        epoch: Address,
+        quote_held_before: u64,
+        quote_held_after: u64,
+        energy_held_before_wh: u64,
+        energy_held_after_wh: u64,
+        orders: Vec<OrderSettlement>,
+    };
+}
+
 event!(
-    /// The epoch's last order settled: the fees and rounding dust it still
-    /// held went to the fee recipient; its share of both vaults is now zero.
+    #[idl(
+        docs = "The epoch's last order settled; fees and rounding dust went to the fee recipient."
+    )]
+    /// Its share of both vaults is now zero.
     EpochSettled {
         market: Address,
         epoch: Address,
@@ -132,10 +151,22 @@ event!(
     }
 );
 event!(
-    /// A settled epoch's account was closed and its rent returned.
+    #[idl(docs = "A settled epoch's account was closed and its rent returned.")]
     EpochClosed {
         epoch: Address,
         rent_payer: Address,
         lamports: u64,
     }
 );
+
+/// Every market event, in IDL order.
+pub const EVENTS: &[&TypeSpec] = &[
+    &MarketCreated::LAYOUT,
+    &EpochOpened::LAYOUT,
+    &OrderPlaced::LAYOUT,
+    &OrderCancelled::LAYOUT,
+    &EpochCleared::LAYOUT,
+    &ORDERS_SETTLED_LAYOUT,
+    &EpochSettled::LAYOUT,
+    &EpochClosed::LAYOUT,
+];

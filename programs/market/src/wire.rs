@@ -15,7 +15,7 @@ use pinocchio::Address;
 joule_common::wire_enum!(Side, FrameworkError::InstructionDidNotDeserialize);
 
 joule_common::wire_struct! {
-    /// Arguments of `create_market` (Borsh struct `MarketParams`).
+    #[idl(docs = "Arguments of create_market.")]
     pub struct MarketParams {
         pub epoch_length_secs: u32,
         pub min_price: u64,

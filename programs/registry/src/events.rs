@@ -2,32 +2,35 @@
 //! logged with `sol_log_data`. Packed Pod structs, so their bytes are their
 //! Borsh encoding. Each carries the amounts before and after the change.
 
-use joule_common::define_event as event;
+use crate::state::{MeterKind, MeterStatus};
+use alloc::vec::Vec;
+use joule_common::{define_event as event, layout::TypeSpec};
 use pinocchio::Address;
 
 event!(
-    /// The registry was initialised.
+    #[idl(docs = "The registry was initialised.")]
     Initialized {
         admin: Address,
         energy_mint: Address
     }
 );
 event!(
-    /// The admin proposed a successor (default address = proposal withdrawn).
+    #[idl(docs = "The admin proposed a successor.")]
+    /// A default address withdraws the proposal.
     AdminProposed {
         admin: Address,
         pending_admin: Address
     }
 );
 event!(
-    /// The proposed admin accepted.
+    #[idl(docs = "The proposed admin accepted.")]
     AdminAccepted {
         old_admin: Address,
         new_admin: Address
     }
 );
 event!(
-    /// The oracle set changed.
+    #[idl(docs = "The oracle set changed.")]
     OraclesUpdated {
         admin: Address,
         added: u8,
@@ -37,7 +40,7 @@ event!(
     }
 );
 event!(
-    /// Pause flags changed.
+    #[idl(docs = "Pause flags changed.")]
     PauseSet {
         admin: Address,
         flags_before: u8,
@@ -45,36 +48,37 @@ event!(
     }
 );
 event!(
-    /// A meter was registered (pending verification).
+    #[idl(docs = "A meter was registered (pending verification).")]
     MeterRegistered {
         meter: Address,
         owner: Address,
         utility_id: [u8; 16],
         rated_power_w: u64,
-        kind: u8,
+        kind: u8 as MeterKind,
     }
 );
 event!(
-    /// The admin activated or suspended a meter.
+    #[idl(docs = "The admin activated or suspended a meter.")]
     MeterStatusChanged {
         meter: Address,
-        status_before: u8,
-        status_after: u8
+        status_before: u8 as MeterStatus,
+        status_after: u8 as MeterStatus,
     }
 );
 event!(
-    /// The admin reassigned a pending or suspended meter to another owner
-    /// (any pending transfer cleared, the reading baseline reset).
+    #[idl(
+        docs = "The admin reassigned a pending or suspended meter to another owner (pending transfer cleared, reading baseline reset)."
+    )]
     MeterReassigned {
         meter: Address,
         owner_before: Address,
         owner_after: Address,
-        status: u8
+        status: u8 as MeterStatus,
     }
 );
 event!(
-    /// The admin closed a pending (never credited) meter; its rent went back
-    /// to its owner and its serial can be registered again.
+    #[idl(docs = "The admin closed a pending meter; its rent went back to its owner.")]
+    /// The meter was never credited, and its serial can be registered again.
     MeterClosed {
         meter: Address,
         owner: Address,
@@ -82,7 +86,8 @@ event!(
     }
 );
 event!(
-    /// A meter owner proposed a new owner (default address = withdrawn).
+    #[idl(docs = "A meter owner proposed a new owner.")]
+    /// A default address withdraws the proposal.
     MeterTransferProposed {
         meter: Address,
         owner: Address,
@@ -90,7 +95,7 @@ event!(
     }
 );
 event!(
-    /// The proposed owner accepted the meter.
+    #[idl(docs = "The proposed owner accepted the meter.")]
     MeterTransferred {
         meter: Address,
         old_owner: Address,
@@ -98,7 +103,7 @@ event!(
     }
 );
 event!(
-    /// Exported energy was minted to the meter owner.
+    #[idl(docs = "Exported energy was minted to the meter owner.")]
     EnergyMinted {
         meter: Address,
         owner: Address,
@@ -109,8 +114,10 @@ event!(
     }
 );
 event!(
-    /// Tokens were burned against the meter's imported energy. This is the
-    /// on-chain record a utility bills against (with `Meter::redeemed_wh`).
+    #[idl(
+        docs = "Tokens were burned against imported energy: the record a utility bills against."
+    )]
+    /// The utility bills against it together with `Meter::redeemed_wh`.
     ConsumptionRedeemed {
         meter: Address,
         owner: Address,
@@ -121,7 +128,7 @@ event!(
     }
 );
 event!(
-    /// The certificates program recorded certified energy on a meter.
+    #[idl(docs = "The certificates program recorded certified energy on a meter.")]
     EnergyCertified {
         meter: Address,
         amount_wh: u64,
@@ -131,21 +138,50 @@ event!(
     }
 );
 
-/// One applied reading inside [`READINGS_SUBMITTED`] (Borsh struct
-/// `ReadingApplied`): the meter's totals after the reading. The amounts
-/// before are the previous `ReadingApplied` of the same meter (a baseline
-/// reading leaves them unchanged: 0 on a new meter); 16 bytes fewer per
-/// reading keeps a full batch within its compute budget.
-#[repr(C, packed)]
-#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-pub struct ReadingApplied {
-    pub meter: Address,
-    pub timestamp: i64,
-    pub exported_wh: u64,
-    pub imported_wh: u64,
+joule_common::define_layout! {
+    #[idl(docs = "One applied reading in ReadingsSubmitted: the meter's totals after it (before = the previous ReadingApplied of the meter).")]
+    /// A baseline reading leaves the totals unchanged (0 on a new meter);
+    /// leaving out the amounts before, 16 bytes per reading, keeps a full
+    /// batch of [`READINGS_SUBMITTED`] within its compute budget.
+    #[repr(C, packed)]
+    pub struct ReadingApplied {
+        pub meter: Address,
+        pub timestamp: i64,
+        pub exported_wh: u64,
+        pub imported_wh: u64,
+    }
 }
 
-/// Discriminator of the variable-size `ReadingsSubmitted` event:
-/// `{ oracle: Pubkey, applied: u16, skipped: u16, readings: Vec<ReadingApplied> }`,
-/// built by `submit_readings` itself.
+/// Discriminator of the variable-size `ReadingsSubmitted` event
+/// ([`READINGS_SUBMITTED_LAYOUT`]), built by `submit_readings` itself.
 pub const READINGS_SUBMITTED: [u8; 8] = joule_common::disc::event("ReadingsSubmitted");
+
+joule_common::borsh_layout! {
+    #[idl(docs = "A batch of readings was recorded; skipped ones are counted.")]
+    /// The layout of the `ReadingsSubmitted` event.
+    pub const READINGS_SUBMITTED_LAYOUT = ReadingsSubmitted {
+        oracle: Address,
+        applied: u16,
+        skipped: u16,
+        readings: Vec<ReadingApplied>,
+    };
+}
+
+/// Every registry event, in IDL order.
+pub const EVENTS: &[&TypeSpec] = &[
+    &Initialized::LAYOUT,
+    &AdminProposed::LAYOUT,
+    &AdminAccepted::LAYOUT,
+    &OraclesUpdated::LAYOUT,
+    &PauseSet::LAYOUT,
+    &MeterRegistered::LAYOUT,
+    &MeterStatusChanged::LAYOUT,
+    &MeterReassigned::LAYOUT,
+    &MeterClosed::LAYOUT,
+    &MeterTransferProposed::LAYOUT,
+    &MeterTransferred::LAYOUT,
+    &READINGS_SUBMITTED_LAYOUT,
+    &EnergyMinted::LAYOUT,
+    &ConsumptionRedeemed::LAYOUT,
+    &EnergyCertified::LAYOUT,
+];

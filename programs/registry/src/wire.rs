@@ -19,9 +19,10 @@ use pinocchio::Address;
 joule_common::wire_enum!(MeterKind, RegistryError::InvalidMeterKind);
 
 joule_common::wire_struct! {
-    /// One cumulative reading of a meter's registers: the raw values the
-    /// meter shows, not the energy credited (that is `Meter::exported_wh`
-    /// and `Meter::imported_wh`, which grow by each register's increase).
+    #[idl(docs = "A cumulative reading of a meter's registers.")]
+    /// The raw values the meter shows, not the energy credited (that is
+    /// `Meter::exported_wh` and `Meter::imported_wh`, which grow by each
+    /// register's increase).
     pub struct Reading {
         pub timestamp: i64,
         /// The export register, Wh since the meter was made.
@@ -184,6 +185,16 @@ instruction! {
     }
 }
 
+joule_common::borsh_layout! {
+    #[idl(docs = "Return data of submit_readings: bit i of skipped_mask set = reading i skipped.")]
+    /// What `submit_readings` returns.
+    pub const SUBMIT_READINGS_RESULT = SubmitReadingsResult {
+        applied: u16,
+        skipped: u16,
+        skipped_mask: &[u8],
+    };
+}
+
 instruction! {
     pub mod submit_readings {
         docs: "An oracle records cumulative readings; reading i is for remaining account i (a writable Meter). Stale or duplicate readings, and readings dated at or before the meter's activation, are skipped and reported in the return data; the first reading after each activation only sets a new baseline.",
@@ -193,7 +204,7 @@ instruction! {
         },
         remaining: w("meters", "One writable Meter per reading, in order."),
         args<'a>: { readings: Items<'a, Reading> },
-        returns: ArgType::Defined("SubmitReadingsResult"),
+        returns: ArgType::Defined(SUBMIT_READINGS_RESULT.name),
     }
 }
 

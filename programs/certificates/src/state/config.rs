@@ -11,24 +11,25 @@ pub const PAUSE_RETIRE: u8 = 1 << 2;
 /// authority's remedy, and it only takes value out of circulation.
 pub const PAUSE_ALL: u8 = PAUSE_ISSUE | PAUSE_TRANSFER | PAUSE_RETIRE;
 
-/// Certificates config, PDA `["config"]` of this program.
-#[repr(C)]
-#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-pub struct Config {
-    /// Lowest id the next issued certificate may take; ids start at 1, are
-    /// never reused, and only `issue_certificate` moves this (split parts
-    /// live in their parent's own address space).
-    pub next_certificate_id: u64,
-    /// Issues and revokes certificates, pauses, hands the role over.
-    pub authority: Address,
-    /// Proposed authority; becomes authority when it accepts. Default = none.
-    pub pending_authority: Address,
-    /// Bitwise OR of the `PAUSE_*` flags.
-    pub pause_flags: u8,
-    pub version: u8,
-    pub bump: u8,
-    pub _padding: [u8; 5],
-    pub reserved: [u8; 64],
+joule_common::define_layout! {
+    #[idl(docs = "Certificates config, PDA [\"config\"]: the certificate authority, pause flags and the lowest id the next issued certificate may take.")]
+    #[repr(C)]
+    pub struct Config {
+        /// Lowest id the next issued certificate may take; ids start at 1, are
+        /// never reused, and only `issue_certificate` moves this (split parts
+        /// live in their parent's own address space).
+        pub next_certificate_id: u64,
+        /// Issues and revokes certificates, pauses, hands the role over.
+        pub authority: Address,
+        /// Proposed authority; becomes authority when it accepts. Default = none.
+        pub pending_authority: Address,
+        /// Bitwise OR of the `PAUSE_*` flags.
+        pub pause_flags: u8,
+        pub version: u8,
+        pub bump: u8,
+        pub _padding: [u8; 5],
+        pub reserved: [u8; 64],
+    }
 }
 
 const _: () = assert!(core::mem::size_of::<Config>() == 144);

@@ -8,6 +8,9 @@ pub mod config;
 pub use certificate::*;
 pub use config::*;
 
+/// Every certificates account, in IDL order.
+pub const ACCOUNTS: &[&joule_common::layout::TypeSpec] = &[&Config::LAYOUT, &Certificate::LAYOUT];
+
 /// Seed of the certificates `Config` PDA: `["config"]`.
 pub const SEED_CONFIG: &[u8] = b"config";
 /// Seed prefix of an issued `Certificate` PDA: `["certificate", id as u64 LE]`.

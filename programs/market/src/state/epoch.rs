@@ -44,104 +44,106 @@
 //! and every live order holds at least the minimum lot in escrow, which is
 //! what filling it would cost.
 
+use super::{EpochState, OrderStatus, Side};
 use joule_common::{account::DISCRIMINATOR_LEN, error::FrameworkError};
 use pinocchio::{error::ProgramError, Address};
 
 /// Sentinel for "no slot" in the free list.
 pub const NO_SLOT: u32 = u32::MAX;
 
-/// The epoch header.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
-pub struct Epoch {
-    /// The market this epoch belongs to.
-    pub market: Address,
-    /// Paid the account's rent; receives it back on `close_epoch`.
-    pub rent_payer: Address,
-    /// 0, 1, 2, … per market.
-    pub index: u64,
-    pub start_ts: i64,
-    /// Orders are accepted while `now < end_ts`; clearing from `end_ts` on.
-    pub end_ts: i64,
-    /// Price grid, copied from the market when the epoch opened.
-    pub min_price: u64,
-    pub tick_size: u64,
-    /// Wh of open buy orders (the sum of `demand`).
-    pub total_buy_wh: u64,
-    /// Wh of open sell orders (the sum of `supply`).
-    pub total_sell_wh: u64,
-    /// Quote units this epoch holds in the market's quote vault: buy escrow
-    /// not yet paid out, then fees and rounding dust until the final sweep.
-    pub quote_held: u64,
-    /// Wh this epoch holds in the market's energy vault.
-    pub energy_held_wh: u64,
-    /// Clearing result (zero while open, and when nothing crossed).
-    pub clearing_price: u64,
-    /// Matched volume, Wh (0 = nothing crossed: every order is refunded).
-    pub volume_wh: u64,
-    /// Demand and supply at the clearing tick, Wh.
-    pub demand_wh: u64,
-    pub supply_wh: u64,
-    /// Buys strictly above `buy_marginal_tick` fill in full; buys at it fill
-    /// `buy_fill_num / buy_fill_den` of their quantity; lower ones not at
-    /// all.
-    pub buy_fill_num: u64,
-    pub buy_fill_den: u64,
-    /// Sells strictly below `sell_marginal_tick` fill in full; sells at it
-    /// fill `sell_fill_num / sell_fill_den`; higher ones not at all.
-    pub sell_fill_num: u64,
-    pub sell_fill_den: u64,
-    /// Seller fees collected so far, quote units.
-    pub fees_quote: u64,
-    /// Lamports each order deposits here (copied from the market).
-    pub order_deposit_lamports: u64,
-    /// Order deposits of this epoch's live orders, lamports, held by the
-    /// market account.
-    pub deposits_lamports: u64,
-    /// Pro-rata allocation: Wh of the long side's marginal orders settled
-    /// so far (they settle in ascending slot order; see `math::fill_wh`).
-    pub marginal_prefix_wh: u64,
-    /// Slots ever used (the high-water mark of the book).
-    pub order_count: u32,
-    /// Orders placed and neither cancelled nor settled.
-    pub live_orders: u32,
-    /// First cancelled slot available for reuse (`NO_SLOT` = none).
-    pub free_head: u32,
-    pub order_capacity: u32,
-    pub tick_count: u16,
-    pub clearing_tick: u16,
-    pub buy_marginal_tick: u16,
-    pub sell_marginal_tick: u16,
-    pub fee_bps: u16,
-    /// `EpochState`.
-    pub state: u8,
-    pub version: u8,
-    /// Pro-rata allocation: every slot below it has been checked, so an
-    /// open marginal order can only sit at or above it.
-    pub marginal_cursor: u32,
-    pub reserved: [u8; 40],
+joule_common::define_layout! {
+    #[idl(docs = "One auction (header). The account continues with demand: [u64; tick_count] (Wh of open buys per limit tick), supply: [u64; tick_count], then orders: [Order; order_capacity]; its size is epoch_space(tick_count, order_capacity) = 312 + 16 × tick_count + 64 × order_capacity bytes. Not a PDA: created by the client, initialised by open_epoch.")]
+    #[repr(C)]
+    #[derive(Debug, PartialEq, Eq)]
+    pub struct Epoch {
+        /// The market this epoch belongs to.
+        pub market: Address,
+        /// Paid the account's rent; receives it back on `close_epoch`.
+        pub rent_payer: Address,
+        /// 0, 1, 2, … per market.
+        pub index: u64,
+        pub start_ts: i64,
+        /// Orders are accepted while `now < end_ts`; clearing from `end_ts` on.
+        pub end_ts: i64,
+        /// Price grid, copied from the market when the epoch opened.
+        pub min_price: u64,
+        pub tick_size: u64,
+        /// Wh of open buy orders (the sum of `demand`).
+        pub total_buy_wh: u64,
+        /// Wh of open sell orders (the sum of `supply`).
+        pub total_sell_wh: u64,
+        /// Quote units this epoch holds in the market's quote vault: buy escrow
+        /// not yet paid out, then fees and rounding dust until the final sweep.
+        pub quote_held: u64,
+        /// Wh this epoch holds in the market's energy vault.
+        pub energy_held_wh: u64,
+        /// Clearing result (zero while open, and when nothing crossed).
+        pub clearing_price: u64,
+        /// Matched volume, Wh (0 = nothing crossed: every order is refunded).
+        pub volume_wh: u64,
+        /// Demand and supply at the clearing tick, Wh.
+        pub demand_wh: u64,
+        pub supply_wh: u64,
+        /// Buys strictly above `buy_marginal_tick` fill in full; buys at it fill
+        /// `buy_fill_num / buy_fill_den` of their quantity; lower ones not at
+        /// all.
+        pub buy_fill_num: u64,
+        pub buy_fill_den: u64,
+        /// Sells strictly below `sell_marginal_tick` fill in full; sells at it
+        /// fill `sell_fill_num / sell_fill_den`; higher ones not at all.
+        pub sell_fill_num: u64,
+        pub sell_fill_den: u64,
+        /// Seller fees collected so far, quote units.
+        pub fees_quote: u64,
+        /// Lamports each order deposits here (copied from the market).
+        pub order_deposit_lamports: u64,
+        /// Order deposits of this epoch's live orders, lamports, held by the
+        /// market account.
+        pub deposits_lamports: u64,
+        /// Pro-rata allocation: Wh of the long side's marginal orders settled
+        /// so far (they settle in ascending slot order; see `math::fill_wh`).
+        pub marginal_prefix_wh: u64,
+        /// Slots ever used (the high-water mark of the book).
+        pub order_count: u32,
+        /// Orders placed and neither cancelled nor settled.
+        pub live_orders: u32,
+        /// First cancelled slot available for reuse (`NO_SLOT` = none).
+        pub free_head: u32,
+        pub order_capacity: u32,
+        pub tick_count: u16,
+        pub clearing_tick: u16,
+        pub buy_marginal_tick: u16,
+        pub sell_marginal_tick: u16,
+        pub fee_bps: u16,
+        pub state: u8 as EpochState,
+        pub version: u8,
+        /// Pro-rata allocation: every slot below it has been checked, so an
+        /// open marginal order can only sit at or above it.
+        pub marginal_cursor: u32,
+        pub reserved: [u8; 40],
+    }
 }
 
 const _: () = assert!(core::mem::size_of::<Epoch>() == 304);
 
-/// One order slot.
-#[repr(C)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq, bytemuck::Pod, bytemuck::Zeroable)]
-pub struct Order {
-    pub owner: Address,
-    /// The owner's own reference, echoed in events and checked by cancel.
-    pub client_order_id: u64,
-    pub quantity_wh: u64,
-    /// What the order escrowed: quote units for a buy
-    /// (`ceil(quantity_wh × limit price / 1000)`), Wh for a sell.
-    pub escrow: u64,
-    pub limit_tick: u16,
-    /// `Side`.
-    pub side: u8,
-    /// `OrderStatus`.
-    pub status: u8,
-    /// Next free slot while this one is free (`NO_SLOT` = end).
-    pub next_free: u32,
+joule_common::define_layout! {
+    #[idl(docs = "One slot of an epoch's order book; its index is the order id.")]
+    #[repr(C)]
+    #[derive(Debug, PartialEq, Eq)]
+    pub struct Order {
+        pub owner: Address,
+        /// The owner's own reference, echoed in events and checked by cancel.
+        pub client_order_id: u64,
+        pub quantity_wh: u64,
+        /// What the order escrowed: quote units for a buy
+        /// (`ceil(quantity_wh × limit price / 1000)`), Wh for a sell.
+        pub escrow: u64,
+        pub limit_tick: u16,
+        pub side: u8 as Side,
+        pub status: u8 as OrderStatus,
+        /// Next free slot while this one is free (`NO_SLOT` = end).
+        pub next_free: u32,
+    }
 }
 
 const _: () = assert!(core::mem::size_of::<Order>() == 64);

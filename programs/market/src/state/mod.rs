@@ -44,14 +44,14 @@ pub const MAX_ORDER_DEPOSIT_LAMPORTS: u64 = 1_000_000_000;
 /// Highest seller fee: 10 %.
 pub const MAX_FEE_BPS: u16 = 1_000;
 
-/// Order side (Borsh enum: one byte).
-#[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Side {
-    /// Buys energy, pays quote tokens.
-    Buy = 0,
-    /// Sells energy, receives quote tokens.
-    Sell = 1,
+joule_common::define_enum! {
+    #[idl(docs = "Order side.")]
+    pub enum Side {
+        /// Buys energy, pays quote tokens.
+        Buy = 0,
+        /// Sells energy, receives quote tokens.
+        Sell = 1,
+    }
 }
 
 impl Side {
@@ -62,24 +62,18 @@ impl Side {
             _ => None,
         }
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Side::Buy => "Buy",
-            Side::Sell => "Sell",
-        }
-    }
 }
 
-/// Epoch lifecycle: `Open` (orders and cancellations) → `Cleared` (price
-/// fixed, orders being settled) → `Settled` (every order paid out or
-/// refunded, dust swept; the account may be closed).
-#[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum EpochState {
-    Open = 0,
-    Cleared = 1,
-    Settled = 2,
+joule_common::define_enum! {
+    #[idl(docs = "Epoch lifecycle.")]
+    /// `Open` (orders and cancellations) → `Cleared` (price fixed, orders
+    /// being settled) → `Settled` (every order paid out or refunded, dust
+    /// swept; the account may be closed).
+    pub enum EpochState {
+        Open = 0,
+        Cleared = 1,
+        Settled = 2,
+    }
 }
 
 impl EpochState {
@@ -91,26 +85,18 @@ impl EpochState {
             _ => None,
         }
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            EpochState::Open => "Open",
-            EpochState::Cleared => "Cleared",
-            EpochState::Settled => "Settled",
-        }
-    }
 }
 
-/// State of one order slot.
-#[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OrderStatus {
-    /// Never used, or cancelled and back on the free list.
-    Free = 0,
-    /// Placed and escrowed; counted in the histograms.
-    Open = 1,
-    /// Paid out or refunded; nothing left to do.
-    Settled = 2,
+joule_common::define_enum! {
+    #[idl(docs = "Order slot state.")]
+    pub enum OrderStatus {
+        /// Never used, or cancelled and back on the free list.
+        Free = 0,
+        /// Placed and escrowed; counted in the histograms.
+        Open = 1,
+        /// Paid out or refunded; nothing left to do.
+        Settled = 2,
+    }
 }
 
 impl OrderStatus {
@@ -122,12 +108,7 @@ impl OrderStatus {
             _ => None,
         }
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            OrderStatus::Free => "Free",
-            OrderStatus::Open => "Open",
-            OrderStatus::Settled => "Settled",
-        }
-    }
 }
+
+/// Every market account, in IDL order.
+pub const ACCOUNTS: &[&joule_common::layout::TypeSpec] = &[&Market::LAYOUT, &Epoch::LAYOUT];

@@ -15,26 +15,27 @@ pub const PAUSE_CERTIFICATES: u8 = 1 << 2;
 /// Every defined pause flag.
 pub const PAUSE_ALL: u8 = PAUSE_REGISTRY | PAUSE_MARKET | PAUSE_CERTIFICATES;
 
-/// Protocol config, PDA `["config"]`. Also the energy mint's mint authority.
-#[repr(C)]
-#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-pub struct Config {
-    /// May change the oracle set, verify or suspend meters and pause.
-    pub admin: Address,
-    /// Proposed admin; becomes admin when it accepts. Default = none.
-    pub pending_admin: Address,
-    /// The energy token mint (PDA `["energy_mint"]`).
-    pub energy_mint: Address,
-    /// Oracle keys allowed to submit readings; the first `oracle_count` are live.
-    pub oracles: [Address; MAX_ORACLES],
-    pub oracle_count: u8,
-    /// Bitwise OR of the `PAUSE_*` flags.
-    pub pause_flags: u8,
-    pub version: u8,
-    pub bump: u8,
-    pub energy_mint_bump: u8,
-    pub _padding: [u8; 3],
-    pub reserved: [u8; 64],
+joule_common::define_layout! {
+    #[idl(docs = "Protocol config, PDA [\"config\"]; also the energy mint authority.")]
+    #[repr(C)]
+    pub struct Config {
+        /// May change the oracle set, verify or suspend meters and pause.
+        pub admin: Address,
+        /// Proposed admin; becomes admin when it accepts. Default = none.
+        pub pending_admin: Address,
+        /// The energy token mint (PDA `["energy_mint"]`).
+        pub energy_mint: Address,
+        /// Oracle keys allowed to submit readings; the first `oracle_count` are live.
+        pub oracles: [Address; MAX_ORACLES],
+        pub oracle_count: u8,
+        /// Bitwise OR of the `PAUSE_*` flags.
+        pub pause_flags: u8,
+        pub version: u8,
+        pub bump: u8,
+        pub energy_mint_bump: u8,
+        pub _padding: [u8; 3],
+        pub reserved: [u8; 64],
+    }
 }
 
 const _: () = assert!(core::mem::size_of::<Config>() == 424);

@@ -1,29 +1,20 @@
 use joule_common::account::AccountState;
 use pinocchio::Address;
 
-/// What a meter measures. Every kind but `ConsumptionOnly` is renewable
-/// generation that can be certified.
-#[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MeterKind {
-    Solar = 0,
-    Wind = 1,
-    Hydro = 2,
-    Biomass = 3,
-    Geothermal = 4,
-    ConsumptionOnly = 5,
+joule_common::define_enum! {
+    #[idl(docs = "What a meter measures; all but ConsumptionOnly are renewable generation.")]
+    /// Every kind but `ConsumptionOnly` can be certified.
+    pub enum MeterKind {
+        Solar = 0,
+        Wind = 1,
+        Hydro = 2,
+        Biomass = 3,
+        Geothermal = 4,
+        ConsumptionOnly = 5,
+    }
 }
 
 impl MeterKind {
-    pub const ALL: [MeterKind; 6] = [
-        MeterKind::Solar,
-        MeterKind::Wind,
-        MeterKind::Hydro,
-        MeterKind::Biomass,
-        MeterKind::Geothermal,
-        MeterKind::ConsumptionOnly,
-    ];
-
     pub fn from_u8(v: u8) -> Option<Self> {
         Self::ALL.get(v as usize).copied()
     }
@@ -31,27 +22,17 @@ impl MeterKind {
     pub fn is_renewable(self) -> bool {
         !matches!(self, MeterKind::ConsumptionOnly)
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            MeterKind::Solar => "Solar",
-            MeterKind::Wind => "Wind",
-            MeterKind::Hydro => "Hydro",
-            MeterKind::Biomass => "Biomass",
-            MeterKind::Geothermal => "Geothermal",
-            MeterKind::ConsumptionOnly => "ConsumptionOnly",
-        }
-    }
 }
 
-/// Meter lifecycle: registered by its owner (pending), verified by the admin
-/// (active), possibly suspended and re-activated.
-#[repr(u8)]
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum MeterStatus {
-    Pending = 0,
-    Active = 1,
-    Suspended = 2,
+joule_common::define_enum! {
+    #[idl(docs = "Meter lifecycle.")]
+    /// Registered by its owner (pending), verified by the admin (active),
+    /// possibly suspended and re-activated.
+    pub enum MeterStatus {
+        Pending = 0,
+        Active = 1,
+        Suspended = 2,
+    }
 }
 
 impl MeterStatus {
@@ -63,76 +44,66 @@ impl MeterStatus {
             _ => None,
         }
     }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            MeterStatus::Pending => "Pending",
-            MeterStatus::Active => "Active",
-            MeterStatus::Suspended => "Suspended",
-        }
-    }
 }
 
 /// Highest rated power a meter may declare: 1 GW.
 pub const MAX_RATED_POWER_W: u64 = 1_000_000_000;
 
-/// A physical meter, PDA `["meter", meter_id]`.
-///
-/// Activation rule: every activation (pending → active and suspended →
-/// active) stamps `activated_at` with the cluster time (or with the last
-/// reading's timestamp, if that is later). A reading dated at or before
-/// `activated_at` is stale: skipped, never a baseline, never credited. The
-/// first reading dated after `activated_at` only sets the baseline
-/// (`*_register_wh`, the meter's raw cumulative registers) and credits
-/// nothing; later readings add their increase to `exported_wh` /
-/// `imported_wh`, bounded by rated power × the time since the previous
-/// reading. So energy a meter recorded before it joined, or while it was
-/// suspended, is never credited, and a backdated baseline cannot widen the
-/// rated-power bound. "A baseline is needed" is exactly
-/// `last_reading_ts <= activated_at`.
-///
-/// Invariants: `minted_wh <= exported_wh`, `certified_wh <= exported_wh`,
-/// `redeemed_wh <= imported_wh`.
-#[repr(C)]
-#[derive(Clone, Copy, bytemuck::Pod, bytemuck::Zeroable)]
-pub struct Meter {
-    pub owner: Address,
-    /// Proposed new owner; default = none.
-    pub pending_owner: Address,
-    /// sha256 of the normalised utility serial (see the sdk).
-    pub meter_id: [u8; 32],
-    /// Utility (DISCOM) code, UTF-8, zero-padded.
-    pub utility_id: [u8; 16],
-    pub rated_power_w: u64,
-    pub registered_at: i64,
-    /// Timestamp of the last applied reading (0 = none yet).
-    pub last_reading_ts: i64,
-    /// Raw cumulative export register at the last reading.
-    pub export_register_wh: u64,
-    /// Raw cumulative import register at the last reading.
-    pub import_register_wh: u64,
-    /// Energy exported since the baseline reading.
-    pub exported_wh: u64,
-    /// Energy imported since the baseline reading.
-    pub imported_wh: u64,
-    /// Exported energy already minted as tokens.
-    pub minted_wh: u64,
-    /// Exported energy already certified (ERC).
-    pub certified_wh: u64,
-    /// Imported energy already redeemed with tokens.
-    pub redeemed_wh: u64,
-    /// `MeterKind`.
-    pub kind: u8,
-    /// `MeterStatus`.
-    pub status: u8,
-    pub version: u8,
-    pub bump: u8,
-    pub _padding: [u8; 4],
-    /// When the meter was last activated (or its owner reassigned): readings
-    /// dated at or before it are skipped, and the first one after it is a
-    /// new baseline. Carved out of `reserved` (0 on meters created before it).
-    pub activated_at: i64,
-    pub reserved: [u8; 56],
+joule_common::define_layout! {
+    #[idl(docs = "A physical meter, PDA [\"meter\", meter_id].")]
+    /// Activation rule: every activation (pending → active and suspended →
+    /// active) stamps `activated_at` with the cluster time (or with the last
+    /// reading's timestamp, if that is later). A reading dated at or before
+    /// `activated_at` is stale: skipped, never a baseline, never credited. The
+    /// first reading dated after `activated_at` only sets the baseline
+    /// (`*_register_wh`, the meter's raw cumulative registers) and credits
+    /// nothing; later readings add their increase to `exported_wh` /
+    /// `imported_wh`, bounded by rated power × the time since the previous
+    /// reading. So energy a meter recorded before it joined, or while it was
+    /// suspended, is never credited, and a backdated baseline cannot widen the
+    /// rated-power bound. "A baseline is needed" is exactly
+    /// `last_reading_ts <= activated_at`.
+    ///
+    /// Invariants: `minted_wh <= exported_wh`, `certified_wh <= exported_wh`,
+    /// `redeemed_wh <= imported_wh`.
+    #[repr(C)]
+    pub struct Meter {
+        pub owner: Address,
+        /// Proposed new owner; default = none.
+        pub pending_owner: Address,
+        /// sha256 of the normalised utility serial (see the sdk).
+        pub meter_id: [u8; 32],
+        /// Utility (DISCOM) code, UTF-8, zero-padded.
+        pub utility_id: [u8; 16],
+        pub rated_power_w: u64,
+        pub registered_at: i64,
+        /// Timestamp of the last applied reading (0 = none yet).
+        pub last_reading_ts: i64,
+        /// Raw cumulative export register at the last reading.
+        pub export_register_wh: u64,
+        /// Raw cumulative import register at the last reading.
+        pub import_register_wh: u64,
+        /// Energy exported since the baseline reading.
+        pub exported_wh: u64,
+        /// Energy imported since the baseline reading.
+        pub imported_wh: u64,
+        /// Exported energy already minted as tokens.
+        pub minted_wh: u64,
+        /// Exported energy already certified (ERC).
+        pub certified_wh: u64,
+        /// Imported energy already redeemed with tokens.
+        pub redeemed_wh: u64,
+        pub kind: u8 as MeterKind,
+        pub status: u8 as MeterStatus,
+        pub version: u8,
+        pub bump: u8,
+        pub _padding: [u8; 4],
+        /// When the meter was last activated (or its owner reassigned): readings
+        /// dated at or before it are skipped, and the first one after it is a
+        /// new baseline. Carved out of `reserved` (0 on meters created before it).
+        pub activated_at: i64,
+        pub reserved: [u8; 56],
+    }
 }
 
 const _: () = assert!(core::mem::size_of::<Meter>() == 264);

@@ -8,6 +8,9 @@ pub mod meter;
 pub use config::*;
 pub use meter::*;
 
+/// Every registry account, in IDL order.
+pub const ACCOUNTS: &[&joule_common::layout::TypeSpec] = &[&Config::LAYOUT, &Meter::LAYOUT];
+
 /// Seed of the `Config` PDA: `["config"]`.
 pub const SEED_CONFIG: &[u8] = b"config";
 /// Seed prefix of a `Meter` PDA: `["meter", meter_id]`.

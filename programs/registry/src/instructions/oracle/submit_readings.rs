@@ -77,8 +77,8 @@ impl<'a> SubmitReadingsAccounts<'a> {
 /// `ImpossibleIncrease` (above rated power × elapsed time) when it cannot
 /// be real.
 ///
-/// Return data (Borsh `SubmitReadingsResult`): `applied: u16, skipped: u16,
-/// skipped_mask: Vec<u8>` (bit `i` set = reading `i` skipped). Emits
+/// Return data: `wire::SUBMIT_READINGS_RESULT` (`applied: u16, skipped:
+/// u16, skipped_mask: Vec<u8>`, bit `i` set = reading `i` skipped). Emits
 /// `ReadingsSubmitted` with every applied reading.
 ///
 /// Accounts: `[oracle (s), config, meter_0 (w), meter_1 (w), ...]`.
