@@ -1,6 +1,13 @@
-//! joule-keeper: the operator's daemon. Its sources, loops and sender arrive
-//! with the keeper issue; until then the keeper's chain-facing logic lives in
-//! the sdk (instruction builders, batching limits) that it will use.
+//! joule-keeper: the operator's daemon that feeds the chain with meter data
+//! and keeps the market moving.
+//!
+//! - [`daemon`]: the daemon's duties (readings, epochs, settlement,
+//!   minting), its configuration (TOML, environment, flags), sharding,
+//!   metrics and health, and [`daemon::run`].
+
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
+
+pub mod daemon;
 
 /// Readings per legacy transaction when the oracle key pays the fee
 /// (measured in the registry tests: 17 fit 1,232 bytes; 16 with a separate
