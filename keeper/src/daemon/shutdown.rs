@@ -44,37 +44,63 @@ impl Shutdown {
     }
 
     /// Triggers this token on SIGINT or SIGTERM (Ctrl-C only where there
-    /// are no Unix signals), from a background task.
-    pub fn trigger_on_signals(&self) -> tokio::task::JoinHandle<()> {
+    /// are no Unix signals), from a background task. The handlers are
+    /// installed before this returns.
+    pub fn trigger_on_signals(&self) -> std::io::Result<tokio::task::JoinHandle<()>> {
+        let mut signals = Signals::new()?;
         let me = self.clone();
-        tokio::spawn(async move {
-            match wait_for_signal().await {
+        Ok(tokio::spawn(async move {
+            match signals.recv().await {
                 Ok(name) => {
                     tracing::info!(signal = name, "shutting down: finishing in-flight sends")
                 }
                 Err(e) => tracing::error!(error = %e, "cannot listen for signals; shutting down"),
             }
             me.trigger();
-        })
+        }))
     }
 }
 
-/// Waits for SIGINT or SIGTERM and names it.
-pub async fn wait_for_signal() -> std::io::Result<&'static str> {
+/// SIGINT and SIGTERM handlers, installed by [`Signals::new`].
+pub struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        let mut term = signal(SignalKind::terminate())?;
-        let mut int = signal(SignalKind::interrupt())?;
-        tokio::select! {
-            _ = term.recv() => Ok("SIGTERM"),
-            _ = int.recv() => Ok("SIGINT"),
+    term: tokio::signal::unix::Signal,
+    #[cfg(unix)]
+    int: tokio::signal::unix::Signal,
+}
+
+impl Signals {
+    /// Installs the handlers (within a tokio runtime): from now on these
+    /// signals no longer end the process.
+    pub fn new() -> std::io::Result<Signals> {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            Ok(Signals {
+                term: signal(SignalKind::terminate())?,
+                int: signal(SignalKind::interrupt())?,
+            })
+        }
+        #[cfg(not(unix))]
+        {
+            Ok(Signals {})
         }
     }
-    #[cfg(not(unix))]
-    {
-        tokio::signal::ctrl_c().await?;
-        Ok("Ctrl-C")
+
+    /// Waits for the next signal and names it.
+    pub async fn recv(&mut self) -> std::io::Result<&'static str> {
+        #[cfg(unix)]
+        {
+            tokio::select! {
+                _ = self.term.recv() => Ok("SIGTERM"),
+                _ = self.int.recv() => Ok("SIGINT"),
+            }
+        }
+        #[cfg(not(unix))]
+        {
+            tokio::signal::ctrl_c().await?;
+            Ok("Ctrl-C")
+        }
     }
 }
 
