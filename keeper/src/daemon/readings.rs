@@ -51,10 +51,17 @@ pub const LOOKUP_TABLE_PROGRAM_ID: Pubkey =
 pub const ACCOUNTS_PER_READ: usize = 100;
 /// Where a lookup table's authority (option tag, then key) starts.
 const LOOKUP_TABLE_AUTHORITY_OFFSET: usize = 21;
+/// Meters per lookup table the duty fills: 252 = 7 × 36, the readings a
+/// v0 transaction holds, so a round of a full table's meters takes seven
+/// full transactions (255 would take eight, the last of three readings).
+pub const METERS_PER_TABLE: usize = 252;
 /// A reading dated further ahead of the chain clock than the registry
 /// allows waits for the clock this long at most, then is rejected.
 pub const FUTURE_HOLD_SECS: i64 = 3_600;
 const SECONDS_PER_HOUR: u128 = 3_600;
+/// Addresses of a full table: the config and the meters.
+const TABLE_ADDRESSES: usize = METERS_PER_TABLE.saturating_add(1);
+const _: () = assert!(TABLE_ADDRESSES <= MAX_LOOKUP_TABLE_ADDRESSES);
 
 /// What becomes of one reading.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -236,8 +243,8 @@ impl Pending {
 
 /// The meters' lookup tables: which table holds each meter. Every table
 /// this duty creates starts with the registry config (which every
-/// `submit_readings` names) and is filled to 256 addresses before the next
-/// is created.
+/// `submit_readings` names) and is filled with [`METERS_PER_TABLE`]
+/// meters before the next is created.
 #[derive(Clone, Debug, Default)]
 pub struct MeterTables {
     tables: Vec<TableState>,
@@ -374,7 +381,7 @@ impl MeterTables {
             let index = match self
                 .tables
                 .iter()
-                .rposition(|t| t.ours && t.len < MAX_LOOKUP_TABLE_ADDRESSES)
+                .rposition(|t| t.ours && t.len < TABLE_ADDRESSES)
             {
                 Some(i) => i,
                 None => {
@@ -399,7 +406,7 @@ impl MeterTables {
             if state.len == 0 {
                 add.push(reg::config_address());
             }
-            let room = MAX_LOOKUP_TABLE_ADDRESSES
+            let room = TABLE_ADDRESSES
                 .saturating_sub(state.len)
                 .saturating_sub(add.len());
             let (now, later) = rest.split_at(room.min(rest.len()));
