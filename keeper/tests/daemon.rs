@@ -274,3 +274,99 @@ async fn two_keepers_on_two_shards_cover_every_meter_once() {
     assert!(counter(&a, |m| m.readings_outside_shard.get()) >= nb * steps);
     assert!(counter(&b, |m| m.readings_outside_shard.get()) >= na * steps);
 }
+
+/// Registers `n` meters of one owner, activated at the chain's time.
+async fn fleet(world: &World, n: usize) -> Vec<joule_sdk::Pubkey> {
+    use joule_client::flows::registry as rflow;
+    use joule_client::Signer;
+    let s = world.sender();
+    let owner = &world.owners[support::FLEET];
+    let mut out = Vec::with_capacity(n);
+    for i in 0..n {
+        let new = rflow::NewMeter {
+            serial: format!("BIG-{i:04}"),
+            utility: "TPDDL".into(),
+            kind: joule_sdk::registry::MeterKind::Solar,
+            rated_power_w: 5_000,
+        };
+        let m = rflow::register_meter(&*world.chain, &s, owner, &new)
+            .await
+            .expect("register")
+            .meter;
+        rflow::activate_meter(&*world.chain, &s, &world.admin, &m, &owner.pubkey())
+            .await
+            .expect("activate");
+        out.push(m);
+    }
+    out
+}
+
+#[tokio::test(start_paused = true)]
+async fn more_meters_than_a_lookup_table_holds_in_v0_then_in_legacy() {
+    use joule_keeper::daemon::ReadingsMode;
+    use joule_sdk::registry::Reading;
+    let world = World::new().await;
+    let meters = fleet(&world, 300).await;
+    let t0 = world.chain.get_clock().await.expect("clock").unix_timestamp;
+    let round = |k: i64| -> Vec<(joule_sdk::Pubkey, Reading)> {
+        meters
+            .iter()
+            .map(|m| {
+                let wh = 1_000 + 100 * u64::try_from(k).expect("small");
+                let r = Reading {
+                    timestamp: t0 + 900 * k,
+                    export_register_wh: wh,
+                    import_register_wh: wh,
+                };
+                (*m, r)
+            })
+            .collect()
+    };
+    let n = u64::try_from(meters.len()).expect("small");
+    for (mode, rounds) in [(ReadingsMode::V0, 1..=2i64), (ReadingsMode::Legacy, 3..=4)] {
+        let mut config = world.keeper(0, Shard::ALL);
+        config.readings.mode = mode;
+        config.markets.clear();
+        config.minting.owners.clear();
+        let telemetry = Telemetry::new(config.health);
+        let (tx, feed) = ChannelFeed::new(8);
+        let shutdown = Shutdown::new();
+        let daemon = run(
+            config,
+            world.chain.clone(),
+            feed,
+            telemetry.clone(),
+            shutdown.clone(),
+        );
+        let script = async {
+            for k in rounds.clone() {
+                world.chain.set_time(t0 + 900 * k);
+                tx.send(round(k)).await.expect("feed");
+                support::wait_until("a round", 600, world.poll, || async {
+                    telemetry.metrics().readings_accepted.get()
+                        >= n * u64::try_from(k - rounds.start() + 1).expect("small")
+                })
+                .await;
+            }
+            shutdown.trigger();
+        };
+        let (ran, ()) = tokio::join!(daemon, script);
+        assert!(ran.expect("ran").drained);
+        let m = telemetry.metrics();
+        assert_eq!(m.readings_accepted.get(), 2 * n, "{mode:?}");
+        assert_eq!(m.readings_skipped_stale.get(), 0, "{mode:?}");
+        if mode == ReadingsMode::V0 {
+            // 300 meters: two tables of the keeper's own (252 + 48).
+            assert_eq!(m.lookup_tables.get(), 2);
+        }
+    }
+    // The first round set the baselines; the three others credited 100 Wh
+    // each.
+    let s = world.sender();
+    for m in &meters {
+        let a = joule_client::flows::registry::meter(&*world.chain, &s, m)
+            .await
+            .expect("meter");
+        assert_eq!(a.exported_wh, 300, "{m}");
+    }
+}

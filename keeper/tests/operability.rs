@@ -259,3 +259,79 @@ async fn sigterm_triggers_the_shutdown() {
         .await
         .expect("shut down on SIGTERM");
 }
+
+/// A feed that fails its first `failures` calls, then hands over `batch`.
+struct Flaky {
+    failures: u32,
+    batch: Vec<joule_keeper::daemon::FeedReading>,
+}
+
+#[async_trait::async_trait(?Send)]
+impl joule_keeper::daemon::ReadingsFeed for Flaky {
+    async fn next_batch(
+        &mut self,
+    ) -> Result<Vec<joule_keeper::daemon::FeedReading>, joule_keeper::daemon::FeedError> {
+        if self.failures > 0 {
+            self.failures -= 1;
+            return Err(joule_keeper::daemon::FeedError {
+                source_name: "gateway-7".into(),
+                message: "connection reset by peer".into(),
+            });
+        }
+        Ok(std::mem::take(&mut self.batch))
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failing_feed_is_counted_and_the_loop_goes_on() {
+    let world = World::new().await;
+    let mut config = world.keeper(0, Shard::ALL);
+    config.markets.clear();
+    config.minting.owners.clear();
+    config.health.source_unreachable = Duration::from_secs(2);
+    let telemetry = Telemetry::new(config.health);
+    let shutdown = Shutdown::new();
+    world.chain.set_time(world.t0 + support::STEP_SECS);
+    let feed = Flaky {
+        failures: 5,
+        batch: world.step_readings(1),
+    };
+    let daemon = run(
+        config,
+        world.chain.clone(),
+        feed,
+        telemetry.clone(),
+        shutdown.clone(),
+    );
+    let script = async {
+        // Failing for longer than the limit: unhealthy, the feed named.
+        tokio::time::sleep(Duration::from_millis(3_500)).await;
+        let h = telemetry.health();
+        assert!(!h.healthy);
+        assert!(h.sources["feed"]
+            .last_error
+            .as_deref()
+            .is_some_and(|e| e.contains("gateway-7")));
+        support::wait_until("the readings", 60, Duration::from_secs(1), || async {
+            telemetry.metrics().readings_accepted.get() == 60
+        })
+        .await;
+        assert!(telemetry.health().healthy);
+        shutdown.trigger();
+    };
+    let (ran, ()) = tokio::join!(daemon, script);
+    assert!(ran.expect("ran").drained);
+    let m = telemetry.metrics();
+    let errors = m
+        .source_errors
+        .get_or_create(&joule_keeper::daemon::telemetry::SourceLabels {
+            source: "gateway-7".into(),
+        })
+        .get();
+    assert_eq!(errors, 5);
+    let runs = m
+        .duty_runs
+        .get_or_create(&joule_keeper::daemon::telemetry::DutyLabels { duty: "readings" })
+        .get();
+    assert!(runs >= 6, "{runs}");
+}

@@ -734,8 +734,18 @@ impl<F: ReadingsFeed> Duty for ReadingsDuty<F> {
                 n
             }
             Err(e) => {
+                // Health follows the feed as a whole ("feed"); the sources
+                // layer reports each source under its own name.
                 warn!(source = %e.source_name, error = %e.message, "feed failed");
-                self.ctx.telemetry.source_failed(&e.source_name, &e.message);
+                self.ctx
+                    .telemetry
+                    .metrics()
+                    .source_errors
+                    .get_or_create(&super::telemetry::SourceLabels {
+                        source: e.source_name.clone(),
+                    })
+                    .inc();
+                self.ctx.telemetry.source_unreachable("feed", &e);
                 0
             }
         };

@@ -447,10 +447,11 @@ impl Telemetry {
             .ok(now);
     }
 
-    /// Records that `source` could not be read; `/healthz` turns unhealthy
-    /// once it has failed for longer than the source limit.
+    /// Records that `source` could not be read (counted in
+    /// `source_errors{source}`); `/healthz` turns unhealthy once it has
+    /// failed for longer than the source limit without a
+    /// [`source_ok`](Self::source_ok) since.
     pub fn source_failed(&self, source: &str, error: &dyn Display) {
-        let now = Instant::now();
         self.0
             .metrics
             .source_errors
@@ -458,6 +459,12 @@ impl Telemetry {
                 source: source.to_string(),
             })
             .inc();
+        self.source_unreachable(source, error);
+    }
+
+    /// Marks `source` unreachable without counting an error.
+    pub(crate) fn source_unreachable(&self, source: &str, error: &dyn Display) {
+        let now = Instant::now();
         lock(&self.0.sources)
             .entry(source.to_string())
             .or_default()
