@@ -370,3 +370,149 @@ async fn more_meters_than_a_lookup_table_holds_in_v0_then_in_legacy() {
         assert_eq!(a.exported_wh, 300, "{m}");
     }
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_reading_the_registry_refuses_is_isolated_and_the_rest_lands() {
+    use joule_client::flows::registry as rflow;
+    use joule_sdk::registry::Reading;
+    let world = World::new().await;
+    let chain = Arc::new(support::Lens::new(world.chain.clone()));
+    let mut config = world.keeper(0, Shard::ALL);
+    config.markets.clear();
+    config.minting.owners.clear();
+    let telemetry = Telemetry::new(config.health);
+    let (tx, feed) = ChannelFeed::new(8);
+    let shutdown = Shutdown::new();
+    let driver = Driver {
+        world: &world,
+        feeds: vec![tx],
+        limit: LIMIT,
+    };
+    let s = world.sender();
+    let x = world.meters[5].clone();
+    let daemon = run(
+        config,
+        chain.clone(),
+        feed,
+        telemetry.clone(),
+        shutdown.clone(),
+    );
+    let script = async {
+        // Step 1: baselines.
+        driver.begin_step(1).await;
+        support::wait_until("step 1", 600, world.poll, || async {
+            telemetry.metrics().readings_accepted.get() == 60
+        })
+        .await;
+        // The keeper's view of meter X stops here; another oracle then
+        // moves X's export register 400 Wh up.
+        chain.freeze(&x.key).await;
+        let step = |k: i64| world.t0 + support::STEP_SECS * k;
+        world.chain.set_time(step(2));
+        let first = x.reading(world.t0, 1);
+        let moved = Reading {
+            timestamp: step(2),
+            export_register_wh: first.export_register_wh + 400,
+            ..first
+        };
+        rflow::submit_readings(&*world.chain, &s, &world.oracles[1], &[(x.key, moved)])
+            .await
+            .expect("the other oracle's reading");
+        // Step 3: every meter 200 Wh up: for X fine in the lagging view, a
+        // register going down for the registry.
+        world.chain.set_time(step(3));
+        let readings: Vec<_> = world
+            .meters
+            .iter()
+            .map(|m| {
+                let first = m.reading(world.t0, 1);
+                let r = Reading {
+                    timestamp: step(3),
+                    export_register_wh: first.export_register_wh + 200,
+                    ..first
+                };
+                (m.key, r)
+            })
+            .collect();
+        driver.feed(readings).await;
+        support::wait_until("step 3", 600, world.poll, || async {
+            telemetry.metrics().readings_accepted.get() == 60 + 59
+        })
+        .await;
+        shutdown.trigger();
+    };
+    let (ran, ()) = tokio::join!(daemon, script);
+    assert!(ran.expect("ran").drained);
+    assert_eq!(
+        rejected(&telemetry, "register_decreased"),
+        1,
+        "only X's reading is dropped"
+    );
+    let a = rflow::meter(&*world.chain, &s, &x.key)
+        .await
+        .expect("meter");
+    assert_eq!(
+        a.export_register_wh,
+        x.reading(world.t0, 1).export_register_wh + 400
+    );
+    assert_eq!(a.last_reading_ts, world.t0 + 2 * support::STEP_SECS);
+}
+
+#[tokio::test(start_paused = true)]
+async fn readings_refused_for_the_whole_batch_are_kept_until_they_can_land() {
+    use joule_client::flows::registry as rflow;
+    use joule_client::Signer;
+    let world = World::new().await;
+    let mut config = world.keeper(0, Shard::ALL);
+    config.markets.clear();
+    config.minting.owners.clear();
+    let telemetry = Telemetry::new(config.health);
+    let (tx, feed) = ChannelFeed::new(8);
+    let shutdown = Shutdown::new();
+    let driver = Driver {
+        world: &world,
+        feeds: vec![tx],
+        limit: LIMIT,
+    };
+    let s = world.sender();
+    let oracle = world.oracles[0].pubkey();
+    let daemon = run(
+        config,
+        world.chain.clone(),
+        feed,
+        telemetry.clone(),
+        shutdown.clone(),
+    );
+    let script = async {
+        driver.steps(1, 1).await;
+        // The keeper's oracle leaves the set: step 2 cannot land.
+        rflow::set_oracles(&*world.chain, &s, &world.admin, &[], &[oracle])
+            .await
+            .expect("remove the oracle");
+        driver.begin_step(2).await;
+        support::wait_until("a refused run", 600, world.poll, || async {
+            telemetry
+                .metrics()
+                .duty_errors
+                .get_or_create(&joule_keeper::daemon::telemetry::DutyLabels { duty: "readings" })
+                .get()
+                >= 3
+        })
+        .await;
+        assert_eq!(telemetry.metrics().readings_accepted.get(), 60);
+        assert_eq!(telemetry.metrics().readings_pending.get(), 60);
+        // Back in the set: the held readings land.
+        rflow::set_oracles(&*world.chain, &s, &world.admin, &[oracle], &[])
+            .await
+            .expect("add the oracle");
+        support::wait_until("step 2", 600, world.poll, || async {
+            telemetry.metrics().readings_accepted.get() == 120
+        })
+        .await;
+        shutdown.trigger();
+    };
+    let (ran, ()) = tokio::join!(daemon, script);
+    assert!(ran.expect("ran").drained);
+    assert_eq!(telemetry.metrics().readings_accepted.get(), 120);
+    assert_eq!(rejected(&telemetry, "not_oracle"), 0);
+}

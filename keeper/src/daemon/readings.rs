@@ -21,11 +21,13 @@
 //!    (legacy), a few groups at a time, each group in order, a flow call of
 //!    `readings_per_call` readings at a time. Between calls the duty
 //!    checks for shutdown.
-//! 4. A call the program refuses (a race with another keeper, a rule the
-//!    judge could not see) is split in two and each half re-judged against
-//!    the chain, down to the one reading that fails, which is rejected
-//!    with the program's error as its reason. A call that fails otherwise
-//!    (the chain unreachable) keeps its readings for the next interval.
+//! 4. A call the program refuses because of one of its readings (a race
+//!    with another keeper, a rule the judge could not see) is split in two
+//!    and each half re-judged against the chain, down to the one reading
+//!    that fails, which is rejected with the program's error as its
+//!    reason. A call that fails otherwise (the chain unreachable, the
+//!    oracle removed from the set, the registry paused) keeps its readings
+//!    for the next interval.
 //!
 //! Nothing here retries a send: the client's sender lands each
 //! transaction exactly once or gives up, and whatever happened, the next
@@ -155,6 +157,9 @@ pub struct Plan {
     /// Dated ahead of the chain clock: for a later interval.
     pub later: Vec<(Pubkey, Reading)>,
     pub stale: u64,
+    /// Of the stale ones, those that are exactly the meter's last reading
+    /// on chain (the same time and registers): landed already.
+    pub at_cursor: u64,
     pub outside_shard: u64,
     /// Rejected, by reason.
     pub rejected: BTreeMap<&'static str, u64>,
@@ -195,9 +200,17 @@ pub fn plan(
         readings.sort_by_key(|r| r.timestamp);
         let mut cursor = Cursor::of(&m);
         for r in readings {
+            let landed = r.timestamp == cursor.last_reading_ts
+                && r.export_register_wh == cursor.export_register_wh
+                && r.import_register_wh == cursor.import_register_wh;
             match cursor.judge(&r, now) {
                 Verdict::Submit => out.submit.push((meter, r)),
-                Verdict::Stale => out.stale = out.stale.saturating_add(1),
+                Verdict::Stale => {
+                    out.stale = out.stale.saturating_add(1);
+                    if landed {
+                        out.at_cursor = out.at_cursor.saturating_add(1);
+                    }
+                }
                 Verdict::Later => out.later.push((meter, r)),
                 Verdict::Reject(reason) => out.reject(reason, 1),
             }
@@ -591,6 +604,18 @@ fn legacy_bucket<'a>(
     &mut buckets[b.min(last)]
 }
 
+/// The registry's errors that one reading of a batch causes: a call
+/// refused with one of them is split to find the reading. Any other
+/// refusal (the oracle removed from the set, the registry paused) concerns
+/// the whole batch: its readings are kept for the next run.
+const PER_READING_ERRORS: [&str; 5] = [
+    "RegisterDecreased",
+    "ImpossibleIncrease",
+    "ReadingInFuture",
+    "MeterNotActive",
+    "MeterNotRegistered",
+];
+
 /// `CamelCase` to `snake_case` (a program error's name as a metrics label).
 fn snake(name: &str) -> String {
     let mut out = String::with_capacity(name.len().saturating_add(4));
@@ -640,7 +665,11 @@ async fn submit_group(
                 out.skipped = out.skipped.saturating_add(count(s.skipped()));
                 out.transactions = out.transactions.saturating_add(count(s.transactions.len()));
             }
-            Err(e) if e.program_failure().is_some() => {
+            Err(e)
+                if e.program_failure()
+                    .and_then(|f| f.error_name())
+                    .is_some_and(|n| PER_READING_ERRORS.contains(&n)) =>
+            {
                 let name = e
                     .program_failure()
                     .and_then(|f| f.error_name())
@@ -657,7 +686,14 @@ async fn submit_group(
                 // the call again against the chain, then halve it.
                 match rejudge(ctx, &shard, call).await {
                     Ok(p) => {
-                        out.skipped = out.skipped.saturating_add(p.stale);
+                        // The call's first transactions may have landed
+                        // before the refused one: what is now exactly the
+                        // meter's last reading on chain landed (by this
+                        // call, most likely); the rest is stale.
+                        out.applied = out.applied.saturating_add(p.at_cursor);
+                        out.skipped = out
+                            .skipped
+                            .saturating_add(p.stale.saturating_sub(p.at_cursor));
                         for (reason, n) in p.rejected {
                             let e = out.rejected.entry(reason).or_insert(0);
                             *e = e.saturating_add(n);

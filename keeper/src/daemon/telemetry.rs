@@ -55,7 +55,9 @@ fn latency_histogram() -> Histogram {
 pub struct Metrics {
     /// Readings the feed handed to the readings duty.
     pub readings_received: Counter,
-    /// Readings the registry applied (a baseline or credited).
+    /// Readings the registry applied (a baseline or credited), from the
+    /// program's answer (after a call refused part-way, those found to be
+    /// the meter's last reading on chain).
     pub readings_accepted: Counter,
     /// Readings not submitted, by reason (the sources layer's validation
     /// reasons, and the duty's own: `meter_not_registered`,
