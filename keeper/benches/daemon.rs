@@ -1,6 +1,6 @@
-//! The keeper's numbers (`cargo bench -p joule-keeper --bench daemon`, or
-//! with `--workspace`): what one core packs, what lands on the embedded
-//! chain, the fee per reading, the memory per 10,000 meters.
+//! The keeper's numbers (`cargo bench --workspace --bench daemon`): what
+//! one core packs, what lands on the embedded chain, the fee per reading,
+//! the memory per 10,000 meters.
 //!
 //! 1. **Packing**: readings of 10,000 meters judged against their chain
 //!    cursors (the registry's rules), built into `submit_readings`

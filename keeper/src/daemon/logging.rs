@@ -16,3 +16,14 @@ pub fn init(format: LogFormat, filter: &str) -> Result<(), String> {
     }
     .map_err(|e| e.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_bad_filter_is_refused_before_anything_is_installed() {
+        let err = init(LogFormat::Json, "joule_keeper=[").expect_err("bad filter");
+        assert!(err.contains("joule_keeper=["), "{err}");
+    }
+}

@@ -235,9 +235,11 @@ pub async fn run<F: ReadingsFeed>(
         }
         None => None,
     };
+    // The endpoint stays up while in-flight work drains.
+    let http_stop = Shutdown::new();
     let http = async {
         match listener {
-            Some(l) => http::serve(l, telemetry.clone(), shutdown.clone()).await,
+            Some(l) => http::serve(l, telemetry.clone(), http_stop.clone()).await,
             None => Ok(()),
         }
     };
@@ -296,10 +298,12 @@ pub async fn run<F: ReadingsFeed>(
         tokio::time::sleep(config.shutdown_grace).await;
     };
     let bounded = async {
-        tokio::select! {
+        let drained = tokio::select! {
             _ = duties => true,
             _ = grace => false,
-        }
+        };
+        http_stop.trigger();
+        drained
     };
     let (drained, served) = tokio::join!(bounded, http);
     if drained {
