@@ -19,6 +19,9 @@
 //!   ([`meters::MeterView`], [`meters::MeterBook`]) and the meter list file
 //!   `check-feed` reads.
 //! - [`commands`]: the `joule-keeper` subcommands (`check-feed`).
+//! - [`daemon`]: the daemon's duties (readings, epochs, settlement,
+//!   minting), its configuration (TOML, environment, flags), sharding,
+//!   metrics and health, and [`daemon::run`].
 //!
 //! No code path here panics on input: every malformed file, entry or
 //! response becomes a typed rejection or error, and the rest goes on.
@@ -26,6 +29,7 @@
 #![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used))]
 
 pub mod commands;
+pub mod daemon;
 pub mod meters;
 pub mod readings;
 pub mod sources;
