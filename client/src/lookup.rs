@@ -21,7 +21,9 @@ pub async fn create_lookup_table(
     payer: &dyn Signer,
     addresses: &[Pubkey],
 ) -> Result<Pubkey, SendError> {
-    let recent_slot = chain.get_slot().await?;
+    // A slot the executing bank's SlotHashes lists: the one before the
+    // current (which may be that very bank).
+    let recent_slot = chain.get_slot().await?.saturating_sub(1);
     let (create, table) = alt::create_lookup_table(authority.pubkey(), payer.pubkey(), recent_slot);
     sender.send(chain, &[create], payer, &[authority]).await?;
     extend_lookup_table(chain, sender, &table, authority, payer, addresses).await?;

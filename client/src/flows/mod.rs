@@ -334,7 +334,10 @@ pub async fn create_lookup_table(
     sender: &Sender,
     authority: &dyn Signer,
 ) -> FlowResult<Pubkey> {
-    let recent_slot = read(sender, || chain.get_slot()).await?;
+    // The program accepts a slot in the SlotHashes of the bank that runs it,
+    // which lists the slots before its own: the chain's current slot can be
+    // the very bank that simulates, so derive from the one before.
+    let recent_slot = read(sender, || chain.get_slot()).await?.saturating_sub(1);
     let (create, table) =
         alt::create_lookup_table(authority.pubkey(), authority.pubkey(), recent_slot);
     sender.send(chain, &[create], authority, &[]).await?;
