@@ -747,3 +747,48 @@ impl ReadingsFeed for SourcesFeed {
 pub fn default_state_file(dir: &Path) -> PathBuf {
     dir.join(DEFAULT_STATE_FILE)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::daemon::KeeperConfig;
+
+    #[test]
+    fn the_example_configuration_has_a_valid_sources_section() {
+        let text = include_str!("../../keeper.example.toml");
+        let config = KeeperConfig::from_toml(text).expect("example parses");
+        let s = SourcesConfig::from_table(&config.sources).expect("sources");
+        assert_eq!(s.gateway.len(), 1);
+        assert_eq!(s.discom.len(), 1);
+        assert!(s.discom[0].dir.is_some());
+        assert_eq!(
+            SourcesConfig::from_table(&toml::Table::new()).expect("empty"),
+            SourcesConfig::default()
+        );
+    }
+
+    #[test]
+    fn bad_sources_are_refused() {
+        for bad in [
+            "gateways = []",
+            "[[gateway]]\nname = \"no url\"",
+            "[[discom]]\nformat = \"csv\"",
+            "max_future_secs = 301",
+            "timeout_ms = 0",
+            "csv_utc_offset = \"noon\"",
+            "[[discom]]\nurl = \"http://x/a\"\nformat = \"pdf\"",
+            "[[discom]]\nurl = \"http://x/a\"\ndir = \"d\"",
+        ] {
+            let table: toml::Table = toml::from_str(bad).expect("toml");
+            let setup = SourcesConfig::from_table(&table).and_then(|c| {
+                let chain: Arc<dyn Chain> = Arc::new(joule_client::RpcChain::new(
+                    "http://127.0.0.1:1",
+                    joule_client::Commitment::Confirmed,
+                ));
+                let t = Telemetry::new(crate::daemon::HealthLimits::default());
+                SourcesFeed::new(&c, Shard::ALL, chain, t).map(|_| ())
+            });
+            assert!(setup.is_err(), "{bad}");
+        }
+    }
+}
