@@ -355,6 +355,16 @@ async fn sixty_meters_from_gateways_and_discom_files_three_epochs_everything_rec
             driver.end_step(step).await;
         }
         driver.wait_for_the_end().await;
+        // The last files are marked processed in the round after their
+        // readings show on chain.
+        let state_file = dir.path().join("processed.json");
+        support::wait_until("the last files processed", LIMIT, world.poll, || async {
+            std::fs::read_to_string(&state_file).is_ok_and(|s| {
+                s.contains(&format!("step-{STEPS:02}.xml"))
+                    && s.contains(&format!("step-{STEPS:02}.csv"))
+            })
+        })
+        .await;
         shutdown.trigger();
     };
     let (ran, ()) = tokio::join!(daemon, script);

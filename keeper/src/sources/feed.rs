@@ -56,6 +56,15 @@ use tracing::{debug, info, warn};
 /// Accounts per `get_multiple_accounts` call.
 const ACCOUNTS_PER_READ: usize = 100;
 
+/// The Clock sysvar.
+const CLOCK_SYSVAR: Pubkey = Pubkey::from_str_const("SysvarC1ock11111111111111111111111111111111");
+
+/// The Clock sysvar's `unix_timestamp` (after slot, epoch start
+/// timestamp, epoch and leader schedule epoch).
+fn clock_unix_timestamp(data: &[u8]) -> Option<i64> {
+    Some(i64::from_le_bytes(data.get(32..40)?.try_into().ok()?))
+}
+
 /// The `[sources]` section of the keeper's configuration.
 ///
 /// ```toml
@@ -448,13 +457,29 @@ impl SourcesFeed {
         self.in_flight.len()
     }
 
-    /// The chain's view of this keeper's meters and its clock.
+    /// The chain's view of this keeper's meters and its clock. The clock
+    /// sysvar is read with the first meters (`get_multiple_accounts`), so
+    /// that an unreachable node is reported as such.
     async fn read_chain(&self) -> Result<(HashMap<Pubkey, MeterView>, i64), ChainError> {
-        let keys: Vec<Pubkey> = self.listed.iter().map(|l| l.address).collect();
+        let keys: Vec<Pubkey> = std::iter::once(CLOCK_SYSVAR)
+            .chain(self.listed.iter().map(|l| l.address))
+            .collect();
         let mut views = HashMap::with_capacity(keys.len());
+        let mut now = None;
         for chunk in keys.chunks(ACCOUNTS_PER_READ) {
             let accounts = self.chain.get_multiple_accounts(chunk).await?;
+            if accounts.len() != chunk.len() {
+                return Err(ChainError::Permanent(format!(
+                    "{} accounts asked, {} returned",
+                    chunk.len(),
+                    accounts.len()
+                )));
+            }
             for (key, account) in chunk.iter().zip(accounts) {
+                if *key == CLOCK_SYSVAR {
+                    now = account.and_then(|a| clock_unix_timestamp(&a.data));
+                    continue;
+                }
                 let view = account
                     .filter(|a| a.owner == reg::ID)
                     .and_then(|a| reg::decode_meter(&a.data))
@@ -464,7 +489,7 @@ impl SourcesFeed {
                 }
             }
         }
-        let now = self.chain.get_clock().await?.unix_timestamp;
+        let now = now.ok_or_else(|| ChainError::Permanent("no readable Clock sysvar".into()))?;
         Ok((views, now))
     }
 
