@@ -8,7 +8,9 @@
 //!   cumulative registers, [`sources::gateway`]), DISCOM interval feeds in CSV
 //!   ([`sources::csv`]) and Green Button ESPI XML ([`sources::espi`]), read
 //!   from a watched directory ([`sources::dir`]) or an HTTP URL
-//!   ([`sources::http`]).
+//!   ([`sources::http`]); all of them together, configured by `[sources]`
+//!   and validated against the chain, as the daemon's readings feed
+//!   ([`sources::SourcesFeed`]).
 //! - [`readings`]: what a source yields ([`readings::RegisterReading`],
 //!   [`readings::IntervalReading`]), the typed rejection reasons
 //!   ([`readings::RejectReason`]), and the [`readings::Validator`] that turns

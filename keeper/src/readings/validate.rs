@@ -118,6 +118,13 @@ impl Inputs {
         self.intervals.push(interval);
     }
 
+    /// Adds everything `other` holds.
+    pub fn extend(&mut self, other: Inputs) {
+        self.gateway.extend(other.gateway);
+        self.intervals.extend(other.intervals);
+        self.rejections.extend(other.rejections);
+    }
+
     /// Readings and intervals held.
     pub fn len(&self) -> usize {
         self.gateway.len().saturating_add(self.intervals.len())

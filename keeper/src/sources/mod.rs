@@ -6,6 +6,8 @@
 //! - [`dir`]: a directory a DISCOM drops files into, each processed once.
 //! - [`http`]: fetching gateways and DISCOM feeds over HTTP, with
 //!   timeouts and a size limit.
+//! - [`feed`]: all of them, configured by `[sources]`, validated against
+//!   the chain, as the daemon's readings feed ([`SourcesFeed`]).
 //!
 //! [`FeedFile`] is one document from a directory or a URL, and
 //! [`FeedFile::parse`] reads it by its [`FeedFormat`].
@@ -13,6 +15,7 @@
 pub mod csv;
 pub mod dir;
 pub mod espi;
+pub mod feed;
 pub mod gateway;
 pub mod http;
 
@@ -22,6 +25,7 @@ use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
 pub use self::csv::CsvOptions;
+pub use self::feed::{SourcesConfig, SourcesFeed};
 
 /// The formats the keeper reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -1,0 +1,421 @@
+//! The keeper end to end with its real sources (embedded chain, real time):
+//! sixty meters behind two HTTP gateways on 127.0.0.1 and DISCOM files
+//! (CSV and Green Button ESPI) dropped into a watched directory, three
+//! epochs traded, the daemon reading everything through the
+//! [`SourcesFeed`]: every valid reading recorded once, every epoch
+//! cleared, settled and closed, balances exact to the unit; the junk in
+//! the same feeds rejected with its reasons counted; a gateway that hangs,
+//! one that answers garbage and one that resets the connection counted
+//! while the others go on.
+
+mod support;
+
+use axum::routing::get;
+use joule_client::flows::registry as rflow;
+use joule_client::Signer;
+use joule_keeper::daemon::telemetry::{ReasonLabels, SourceLabels};
+use joule_keeper::daemon::{run, Shard, Shutdown, Telemetry};
+use joule_keeper::sources::feed::{DiscomSource, GatewaySource};
+use joule_keeper::sources::{SourcesConfig, SourcesFeed};
+use joule_sdk::registry::MeterKind;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use support::{Driver, MeterSpec, World, STEPS, STEP_SECS};
+
+/// Polls of the driver (20 ms each) a step may take.
+const LIMIT: u64 = 3_000;
+
+/// Meters `0..40` behind gateways A (`0..20`) and B (`20..40`); `40..50` in
+/// CSV files, `50..60` in ESPI files (from step 2 on; their step 1 comes
+/// from gateway A as their start on chain).
+const GATEWAY_A: std::ops::Range<usize> = 0..20;
+const GATEWAY_B: std::ops::Range<usize> = 20..40;
+const CSV: std::ops::Range<usize> = 40..50;
+const ESPI: std::ops::Range<usize> = 50..60;
+
+/// The serials the world registered, in its order.
+fn serials() -> Vec<String> {
+    let mut out = Vec::new();
+    for (owner, count) in [(0, 10), (1, 10), (2, 5), (3, 5), (4, 30)] {
+        for i in 0..count {
+            out.push(format!("KP-{owner}-{i:03}"));
+        }
+    }
+    out
+}
+
+fn gateway_entry(serial: &str, m: &MeterSpec, t0: i64, step: u32) -> serde_json::Value {
+    let r = m.reading(t0, step);
+    serde_json::json!({
+        "serial": serial,
+        "timestamp": r.timestamp,
+        "export_register_wh": r.export_register_wh,
+        "import_register_wh": r.import_register_wh,
+    })
+}
+
+/// Gateway bodies of step `step`, with junk in A: an unknown meter, a
+/// meter registered but never activated, an entry missing its registers,
+/// a reading two hours ahead.
+fn gateway_bodies(world: &World, serials: &[String], step: u32) -> (String, String) {
+    let t0 = world.t0;
+    let ts = t0 + STEP_SECS * i64::from(step);
+    let mut a: Vec<serde_json::Value> = GATEWAY_A
+        .map(|i| gateway_entry(&serials[i], &world.meters[i], t0, step))
+        .collect();
+    if step == 1 {
+        for i in CSV.chain(ESPI) {
+            a.push(gateway_entry(&serials[i], &world.meters[i], t0, step));
+        }
+    }
+    a.push(serde_json::json!({"serial": "ZZ-0000", "timestamp": ts,
+        "export_register_wh": 1, "import_register_wh": 1}));
+    a.push(serde_json::json!({"serial": "KP-PENDING", "timestamp": ts,
+        "export_register_wh": 1, "import_register_wh": 1}));
+    a.push(serde_json::json!({"serial": serials[3], "timestamp": ts}));
+    let mut far = gateway_entry(&serials[5], &world.meters[5], t0, step);
+    far["timestamp"] = serde_json::json!(ts + 7_200);
+    a.push(far);
+    let b: Vec<serde_json::Value> = GATEWAY_B
+        .map(|i| gateway_entry(&serials[i], &world.meters[i], t0, step))
+        .collect();
+    (
+        serde_json::json!({"gateway_id": "A", "readings": a}).to_string(),
+        serde_json::json!({"gateway_id": "B", "readings": b}).to_string(),
+    )
+}
+
+/// The CSV file of step `step` (the interval ending at it), with a row of
+/// a negative value.
+fn csv_file(world: &World, serials: &[String], step: u32) -> String {
+    let start = world.t0 + STEP_SECS * i64::from(step - 1);
+    let mut s = String::from("meter_serial,interval_start,interval_minutes,import_wh,export_wh\n");
+    for i in CSV {
+        let m = &world.meters[i];
+        s.push_str(&format!(
+            "{},{start},15,{},{}\n",
+            serials[i], m.import_per_step_wh, m.export_per_step_wh
+        ));
+    }
+    s.push_str(&format!("ZZ-NEG,{start},15,-5,0\n"));
+    s
+}
+
+/// The Green Button feed of step `step`: one usage point per meter, both
+/// directions (export in mWh).
+fn espi_file(world: &World, step: u32) -> String {
+    let start = world.t0 + STEP_SECS * i64::from(step - 1);
+    let base = "https://utility.example/espi/1_1/resource";
+    let mut s = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:espi="http://naesb.org/espi">
+  <id>urn:uuid:00000000-0000-0000-0000-000000000000</id>
+  <entry>
+    <link rel="self" href="https://utility.example/espi/1_1/resource/ReadingType/1"/>
+    <content><espi:ReadingType><espi:accumulationBehaviour>4</espi:accumulationBehaviour><espi:commodity>1</espi:commodity><espi:flowDirection>1</espi:flowDirection><espi:intervalLength>900</espi:intervalLength><espi:kind>12</espi:kind><espi:powerOfTenMultiplier>0</espi:powerOfTenMultiplier><espi:uom>72</espi:uom></espi:ReadingType></content>
+  </entry>
+  <entry>
+    <link rel="self" href="https://utility.example/espi/1_1/resource/ReadingType/2"/>
+    <content><espi:ReadingType><espi:accumulationBehaviour>4</espi:accumulationBehaviour><espi:commodity>1</espi:commodity><espi:flowDirection>19</espi:flowDirection><espi:intervalLength>900</espi:intervalLength><espi:kind>12</espi:kind><espi:powerOfTenMultiplier>-3</espi:powerOfTenMultiplier><espi:uom>72</espi:uom></espi:ReadingType></content>
+  </entry>
+"#,
+    );
+    for i in ESPI {
+        let m = &world.meters[i];
+        let up = format!("{base}/RetailCustomer/1/UsagePoint/M{i}");
+        s.push_str(&format!(
+            r#"  <entry>
+    <id>urn:uuid:00000000-0000-0000-0000-0000000000{i:02}</id>
+    <link rel="self" href="{up}"/>
+    <link rel="related" href="{up}/MeterReading"/>
+    <content><espi:UsagePoint><espi:ServiceCategory><espi:kind>0</espi:kind></espi:ServiceCategory></espi:UsagePoint></content>
+  </entry>
+"#
+        ));
+        for (mr, value) in [(1, m.import_per_step_wh), (2, m.export_per_step_wh * 1_000)] {
+            s.push_str(&format!(
+                r#"  <entry>
+    <link rel="self" href="{up}/MeterReading/{mr}"/>
+    <link rel="up" href="{up}/MeterReading"/>
+    <link rel="related" href="{up}/MeterReading/{mr}/IntervalBlock"/>
+    <link rel="related" href="{base}/ReadingType/{mr}"/>
+    <content><espi:MeterReading/></content>
+  </entry>
+  <entry>
+    <link rel="self" href="{up}/MeterReading/{mr}/IntervalBlock/{step}"/>
+    <link rel="up" href="{up}/MeterReading/{mr}/IntervalBlock"/>
+    <content><espi:IntervalBlock><espi:IntervalReading><espi:timePeriod><espi:duration>900</espi:duration><espi:start>{start}</espi:start></espi:timePeriod><espi:value>{value}</espi:value></espi:IntervalReading></espi:IntervalBlock></content>
+  </entry>
+"#
+            ));
+        }
+    }
+    s.push_str("</feed>\n");
+    s
+}
+
+/// Writes a file the way a transfer does: under a temporary name, then
+/// renamed.
+fn drop_file(dir: &Path, name: &str, text: &str) {
+    let partial = dir.join(format!("{name}.partial"));
+    std::fs::write(&partial, text).expect("write");
+    std::fs::rename(&partial, dir.join(name)).expect("rename");
+}
+
+type Body = Arc<Mutex<String>>;
+
+/// Serves gateways A and B (their current bodies), one that never
+/// answers and one that answers garbage; and a listener that resets every
+/// connection. Returns their URLs: A, B, hang, garbage, reset.
+async fn gateways(a: Body, b: Body) -> [String; 5] {
+    let app = axum::Router::new()
+        .route(
+            "/a",
+            get(move || {
+                let a = a.clone();
+                async move { a.lock().expect("body").clone() }
+            }),
+        )
+        .route(
+            "/b",
+            get(move || {
+                let b = b.clone();
+                async move { b.lock().expect("body").clone() }
+            }),
+        )
+        .route(
+            "/hang",
+            get(|| async {
+                tokio::time::sleep(Duration::from_secs(3_600)).await;
+                "late"
+            }),
+        )
+        .route("/garbage", get(|| async { "{\"readings\": [ oops" }));
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let http = format!("http://{}", listener.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        let _ = axum::serve(listener, app).await;
+    });
+    let reset = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let reset_url = format!("http://{}/readings", reset.local_addr().expect("addr"));
+    tokio::spawn(async move {
+        while let Ok((stream, _)) = reset.accept().await {
+            // Linger 0: closing sends a reset (and does not block).
+            #[allow(deprecated)]
+            let _ = stream.set_linger(Some(Duration::ZERO));
+            drop(stream);
+        }
+    });
+    [
+        format!("{http}/a"),
+        format!("{http}/b"),
+        format!("{http}/hang"),
+        format!("{http}/garbage"),
+        reset_url,
+    ]
+}
+
+fn rejected(t: &Telemetry, reason: &str) -> u64 {
+    t.metrics()
+        .readings_rejected
+        .get_or_create(&ReasonLabels {
+            reason: reason.into(),
+        })
+        .get()
+}
+
+fn source_errors(t: &Telemetry, source: &str) -> u64 {
+    t.metrics()
+        .source_errors
+        .get_or_create(&SourceLabels {
+            source: source.into(),
+        })
+        .get()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_meters_from_gateways_and_discom_files_three_epochs_everything_recorded_once() {
+    let world = World::fast().await;
+    let serials = serials();
+    for (s, m) in serials.iter().zip(&world.meters) {
+        assert_eq!(joule_sdk::registry::meter_id_from_serial(s), m.meter_id);
+    }
+    // A meter registered and never activated.
+    rflow::register_meter(
+        &*world.chain,
+        &world.sender(),
+        &world.owners[4],
+        &rflow::NewMeter {
+            serial: "KP-PENDING".into(),
+            utility: "TPDDL".into(),
+            kind: MeterKind::Solar,
+            rated_power_w: 5_000,
+        },
+    )
+    .await
+    .expect("register");
+
+    let dir = tempfile::tempdir().expect("dir");
+    let feeds = dir.path().join("discom");
+    std::fs::create_dir(&feeds).expect("mkdir");
+    let mut list = String::new();
+    for (i, s) in serials.iter().enumerate() {
+        list.push_str(&format!(
+            "[[meter]]\nserial = \"{s}\"\nstatus = \"active\"\nrated_power_w = 5000\n"
+        ));
+        if ESPI.contains(&i) {
+            list.push_str(&format!("usage_points = [\"M{i}\"]\n"));
+        }
+    }
+    list.push_str(
+        "[[meter]]\nserial = \"KP-PENDING\"\nstatus = \"active\"\nrated_power_w = 5000\n",
+    );
+    let meters = dir.path().join("meters.toml");
+    std::fs::write(&meters, list).expect("meters");
+
+    let a: Body = Arc::new(Mutex::new(String::from("{\"readings\": []}")));
+    let b: Body = Arc::new(Mutex::new(String::from("{\"readings\": []}")));
+    let urls = gateways(a.clone(), b.clone()).await;
+    let names = ["gw-a", "gw-b", "gw-hang", "gw-garbage", "gw-reset"];
+    let sources = SourcesConfig {
+        meters: Some(meters),
+        gateway: urls
+            .iter()
+            .zip(names)
+            .map(|(url, name)| GatewaySource {
+                url: url.clone(),
+                name: Some(name.into()),
+            })
+            .collect(),
+        discom: vec![DiscomSource {
+            dir: Some(feeds.clone()),
+            state_file: Some(dir.path().join("processed.json")),
+            name: Some("discom-dir".into()),
+            ..DiscomSource::default()
+        }],
+        connect_timeout_ms: 500,
+        timeout_ms: 500,
+        ..SourcesConfig::default()
+    };
+
+    let mut config = world.keeper(0, Shard::ALL);
+    for i in [
+        &mut config.readings.interval,
+        &mut config.epochs.interval,
+        &mut config.settlement.interval,
+        &mut config.minting.interval,
+    ] {
+        *i = Duration::from_millis(300);
+    }
+    let telemetry = Telemetry::new(config.health);
+    let feed = SourcesFeed::new(&sources, Shard::ALL, world.chain.clone(), telemetry.clone())
+        .expect("sources");
+    assert_eq!(feed.meters(), 61);
+    let shutdown = Shutdown::new();
+    let driver = Driver {
+        world: &world,
+        feeds: Vec::new(),
+        limit: LIMIT,
+    };
+    let started = std::time::Instant::now();
+    let daemon = run(
+        config,
+        world.chain.clone(),
+        feed,
+        telemetry.clone(),
+        shutdown.clone(),
+    );
+    let script = async {
+        driver.wait_for_epoch(1).await;
+        for step in 1..=STEPS {
+            world.chain.set_time(world.t0 + STEP_SECS * i64::from(step));
+            let (body_a, body_b) = gateway_bodies(&world, &serials, step);
+            *a.lock().expect("body") = body_a;
+            *b.lock().expect("body") = body_b;
+            if step >= 2 {
+                drop_file(
+                    &feeds,
+                    &format!("step-{step:02}.csv"),
+                    &csv_file(&world, &serials, step),
+                );
+                drop_file(
+                    &feeds,
+                    &format!("step-{step:02}.xml"),
+                    &espi_file(&world, step),
+                );
+            }
+            if step == 3 {
+                drop_file(&feeds, "broken.json", "{\"readings\": [ {\"serial\": ");
+            }
+            driver.end_step(step).await;
+        }
+        driver.wait_for_the_end().await;
+        // The last files are marked processed in the round after their
+        // readings show on chain.
+        let state_file = dir.path().join("processed.json");
+        support::wait_until("the last files processed", LIMIT, world.poll, || async {
+            std::fs::read_to_string(&state_file).is_ok_and(|s| {
+                s.contains(&format!("step-{STEPS:02}.xml"))
+                    && s.contains(&format!("step-{STEPS:02}.csv"))
+            })
+        })
+        .await;
+        shutdown.trigger();
+    };
+    let (ran, ()) = tokio::join!(daemon, script);
+    assert!(ran.expect("the daemon ran").drained);
+    eprintln!("scenario: {:?}", started.elapsed());
+
+    // Every valid reading recorded once; everything cleared, settled,
+    // closed; balances exact to the unit.
+    assert_eq!(world.final_state().await, world.expected());
+    let m = telemetry.metrics();
+    let steps = u64::from(STEPS);
+    assert_eq!(m.readings_accepted.get(), 60 * steps);
+    assert_eq!(m.epochs_cleared.get(), 3);
+    assert_eq!(m.epochs_settled.get(), 3);
+    assert_eq!(m.epochs_closed.get(), 3);
+    assert_eq!(m.orders_settled.get(), 12);
+    assert_eq!(m.settlement_backlog_orders.get(), 0);
+
+    // The junk: the files' counted exactly once (each file read once);
+    // the gateways' at least once per step (a gateway is read each round).
+    assert_eq!(rejected(&telemetry, "negative_value"), steps - 1);
+    assert_eq!(rejected(&telemetry, "malformed_file"), 1);
+    for reason in [
+        "unknown_serial",
+        "meter_not_active",
+        "malformed_entry",
+        "timestamp_in_future",
+    ] {
+        assert!(
+            rejected(&telemetry, reason) >= steps,
+            "{reason}: {}",
+            rejected(&telemetry, reason)
+        );
+    }
+    // Every DISCOM file processed: recorded in the state file.
+    let state = std::fs::read_to_string(dir.path().join("processed.json")).expect("state");
+    for step in 2..=STEPS {
+        assert!(state.contains(&format!("step-{step:02}.csv")), "{state}");
+        assert!(state.contains(&format!("step-{step:02}.xml")), "{state}");
+    }
+
+    // The broken gateways: counted, unreachable in /healthz; the good
+    // ones reachable.
+    let health = telemetry.health();
+    for name in ["gw-hang", "gw-garbage", "gw-reset"] {
+        assert!(source_errors(&telemetry, name) >= steps, "{name}");
+        assert!(!health.sources[name].reachable, "{name}: {health:?}");
+    }
+    for name in ["gw-a", "gw-b", "discom-dir"] {
+        assert_eq!(source_errors(&telemetry, name), 0, "{name}");
+        assert!(health.sources[name].reachable, "{name}");
+    }
+    let _ = world.owners[0].pubkey();
+}
