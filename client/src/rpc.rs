@@ -9,6 +9,7 @@ use async_trait::async_trait;
 use base64::Engine;
 use joule_sdk::Pubkey;
 use solana_account::Account;
+use solana_account_decoder_client_types::UiAccount;
 use solana_account_decoder_client_types::UiAccountEncoding;
 use solana_commitment_config::{CommitmentConfig, CommitmentLevel};
 use solana_rpc_client::nonblocking::rpc_client::RpcClient;
@@ -19,7 +20,8 @@ use solana_rpc_client_api::config::{
 };
 use solana_rpc_client_api::custom_error as codes;
 use solana_rpc_client_api::filter::{Memcmp, RpcFilterType};
-use solana_rpc_client_api::request::{RpcError, RpcResponseErrorData};
+use solana_rpc_client_api::request::{RpcError, RpcRequest, RpcResponseErrorData};
+use solana_rpc_client_api::response::Response as RpcResponse;
 use solana_signature::Signature;
 use solana_transaction::versioned::VersionedTransaction;
 use solana_transaction_error::TransactionError;
@@ -180,9 +182,13 @@ fn ui_accounts(
 #[async_trait]
 impl Chain for RpcChain {
     async fn get_account(&self, key: &Pubkey) -> Result<Option<Account>, ChainError> {
-        let res = self
+        // The raw request, not `get_ui_account_with_config`: that one turns
+        // every failure (a refused connection included) into a user error
+        // "AccountNotFound", which would read as permanent.
+        let params = serde_json::json!([key.to_string(), self.account_config()]);
+        let res: RpcResponse<Option<UiAccount>> = self
             .client
-            .get_ui_account_with_config(key, self.account_config())
+            .send(RpcRequest::GetAccountInfo, params)
             .await
             .map_err(|e| classify(&e))?;
         Ok(ui_accounts(vec![res.value])?.pop().flatten())
@@ -496,6 +502,15 @@ mod tests {
         drop(listener);
         let chain = RpcChain::new(format!("http://{addr}"), Commitment::Confirmed);
         let err = chain.get_slot().await.expect_err("nobody listens");
+        assert!(matches!(err, ChainError::Transient(_)), "{err:?}");
+        // Account reads too (the RPC library's own account call reports
+        // every failure as "AccountNotFound"), and so the clock.
+        let err = chain
+            .get_account(&CLOCK_SYSVAR)
+            .await
+            .expect_err("nobody listens");
+        assert!(matches!(err, ChainError::Transient(_)), "{err:?}");
+        let err = chain.get_clock().await.expect_err("nobody listens");
         assert!(matches!(err, ChainError::Transient(_)), "{err:?}");
     }
 }

@@ -279,9 +279,13 @@ impl Settings {
 
 /// The sender every cluster command uses.
 pub fn sender(commitment: Commitment, dry_run: bool) -> Sender {
+    // A command has a person waiting: a few quick retries of a transient
+    // error (about 1.5 s in all), not a daemon's patience.
     Sender::new(SenderConfig {
         commitment,
         dry_run,
+        max_retries: 3,
+        backoff_base: std::time::Duration::from_millis(200),
         ..SenderConfig::default()
     })
     .unwrap_or_default()
