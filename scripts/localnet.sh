@@ -27,7 +27,10 @@ state=target/localnet
 
 if [ "${1:-}" = "--stop" ]; then
   if [ -f "$state/validator.pid" ]; then
-    kill "$(cat "$state/validator.pid")" 2>/dev/null || true
+    pid="$(cat "$state/validator.pid")"
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
     rm -f "$state/validator.pid"
     joule_log "localnet stopped"
   fi
@@ -102,7 +105,7 @@ Point the CLI at it:
   (or put json_rpc_url: "$url" in ~/.config/solana/cli/config.yml)
 
 Point the keeper at it (see keeper/README.md):
-  joule-keeper run --url $url --oracle-keypair keys/localnet/oracle-keypair.json --config <keeper.toml>
+  target/debug/joule-keeper run --rpc-url $url --oracle-keypair keys/localnet/oracle-keypair.json --config <keeper.toml>
 EOF
 
 if [ "$detach" = 1 ]; then
