@@ -254,7 +254,9 @@ fn the_localnet_migration_initialises_once_then_changes_nothing() {
     let chain = Embedded::new(&cast);
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../migrations/localnet.toml");
     let file = file.to_str().expect("path");
-    let first = chain.joule(&cast.admin.file, &["init", file]).expect("init");
+    let first = chain
+        .joule(&cast.admin.file, &["init", file])
+        .expect("init");
     assert_eq!(first["changed"], true, "{first}");
     let statuses: Vec<&str> = first["steps"]
         .as_array()
@@ -262,9 +264,17 @@ fn the_localnet_migration_initialises_once_then_changes_nothing() {
         .iter()
         .filter_map(|s| s["status"].as_str())
         .collect();
-    assert!(statuses.iter().all(|s| *s == "created" || *s == "added"), "{first}");
-    let text = chain.joule_text(&cast.admin.file, &["init", file]).expect("init again");
-    assert!(text.ends_with("nothing to do: the cluster already matches the file"), "{text}");
+    assert!(
+        statuses.iter().all(|s| *s == "created" || *s == "added"),
+        "{first}"
+    );
+    let text = chain
+        .joule_text(&cast.admin.file, &["init", file])
+        .expect("init again");
+    assert!(
+        text.ends_with("nothing to do: the cluster already matches the file"),
+        "{text}"
+    );
     // Someone else's wallet cannot change anything.
     let err = chain
         .joule(&cast.bob.file, &["init", file])

@@ -78,16 +78,30 @@ fn the_scenario_on_solana_test_validator_ends_as_on_the_embedded_chain() {
     scenario::program_errors_and_dry_runs(&runner, &cast);
 
     // Compute units: equal wherever no token CPI is made.
-    let (e, v) = (max_units(&on_embedded.units), max_units(&on_validator.units));
-    println!("compute units per transaction (the instruction plus two compute-budget instructions)");
-    println!("{:<26} {:>10} {:>22}", "instruction", "embedded", "solana-test-validator");
+    let (e, v) = (
+        max_units(&on_embedded.units),
+        max_units(&on_validator.units),
+    );
+    println!(
+        "compute units per transaction (the instruction plus two compute-budget instructions)"
+    );
+    println!(
+        "{:<26} {:>10} {:>22}",
+        "instruction", "embedded", "solana-test-validator"
+    );
     for (label, units) in &e {
         let other = v.get(label).copied().unwrap_or(0);
         println!("{label:<26} {units:>10} {other:>22}");
         if !TOKEN_CPI.contains(&label.as_str()) {
-            assert_eq!(*units, other, "{label}: the chains measured different compute units");
+            assert_eq!(
+                *units, other,
+                "{label}: the chains measured different compute units"
+            );
         } else {
-            assert!(other >= *units, "{label}: classic SPL Token should cost at least p-token's units");
+            assert!(
+                other >= *units,
+                "{label}: classic SPL Token should cost at least p-token's units"
+            );
         }
     }
     println!(
@@ -108,7 +122,8 @@ fn the_scenario_on_solana_test_validator_ends_as_on_the_embedded_chain() {
     validator.stop();
     assert!(
         !std::path::Path::new(&format!("/proc/{pid}")).exists()
-            || std::fs::read_to_string(format!("/proc/{pid}/stat")).is_ok_and(|s| s.contains(") Z")),
+            || std::fs::read_to_string(format!("/proc/{pid}/stat"))
+                .is_ok_and(|s| s.contains(") Z")),
         "the validator is still running"
     );
     let _ = std::fs::remove_dir_all(&dir);

@@ -42,9 +42,7 @@ impl Embedded {
                 .expect("embedded chain")
         });
         for k in cast.funded() {
-            chain
-                .airdrop(&k, super::START_LAMPORTS)
-                .expect("airdrop");
+            chain.airdrop(&k, super::START_LAMPORTS).expect("airdrop");
         }
         Embedded { chain, runtime }
     }
@@ -113,4 +111,3 @@ impl Runner for Embedded {
         "embedded"
     }
 }
-

@@ -93,7 +93,9 @@ impl Validator {
             (joule_sdk::market::ID, "market.so"),
             (joule_sdk::certificates::ID, "certificates.so"),
         ] {
-            cmd.arg("--bpf-program").arg(id.to_string()).arg(deploy.join(so));
+            cmd.arg("--bpf-program")
+                .arg(id.to_string())
+                .arg(deploy.join(so));
         }
         for key in cast.funded() {
             let file = accounts.join(format!("{key}.json"));
@@ -132,7 +134,10 @@ impl Validator {
         };
         let up = super::wait_for(Duration::from_secs(120), || {
             if let Ok(Some(status)) = v.child.try_wait() {
-                panic!("solana-test-validator exited at start ({status}); see {}", dir.join("validator.log").display());
+                panic!(
+                    "solana-test-validator exited at start ({status}); see {}",
+                    dir.join("validator.log").display()
+                );
             }
             v.runtime
                 .block_on(v.chain.get_account(&joule_sdk::registry::ID))
@@ -142,7 +147,9 @@ impl Validator {
         // Programs deployed at genesis become usable after the first slot.
         let slot = v.runtime.block_on(v.chain.get_slot()).unwrap_or(0);
         super::wait_for(Duration::from_secs(30), || {
-            v.runtime.block_on(v.chain.get_slot()).is_ok_and(|s| s > slot + 1)
+            v.runtime
+                .block_on(v.chain.get_slot())
+                .is_ok_and(|s| s > slot + 1)
         });
         let _ = &mut v;
         v
@@ -167,7 +174,13 @@ pub struct BinaryRunner<'a> {
 impl BinaryRunner<'_> {
     fn exec(&self, signer: &Path, args: &[&str], output: &str) -> Result<String, Failure> {
         let out = Command::new(env!("CARGO_BIN_EXE_joule"))
-            .args(["--url", &self.validator.url, "--output", output, "--keypair"])
+            .args([
+                "--url",
+                &self.validator.url,
+                "--output",
+                output,
+                "--keypair",
+            ])
             .arg(signer)
             .args(args)
             .output()
@@ -177,7 +190,11 @@ impl BinaryRunner<'_> {
         if out.status.success() {
             return Ok(stdout);
         }
-        let code = out.status.code().and_then(|c| u8::try_from(c).ok()).unwrap_or(255);
+        let code = out
+            .status
+            .code()
+            .and_then(|c| u8::try_from(c).ok())
+            .unwrap_or(255);
         let message = serde_json::from_str::<Value>(stderr.trim())
             .ok()
             .and_then(|v| v["message"].as_str().map(str::to_string))
@@ -199,7 +216,10 @@ impl Runner for BinaryRunner<'_> {
 
     fn now(&self) -> i64 {
         let v = self.validator;
-        v.runtime.block_on(v.chain.get_clock()).expect("clock").unix_timestamp
+        v.runtime
+            .block_on(v.chain.get_clock())
+            .expect("clock")
+            .unix_timestamp
     }
 
     fn wait_past(&self, ts: i64) {
