@@ -51,7 +51,8 @@ admin="$("$joule" pubkey "$admin_keypair")"
 oracle="$("$joule" pubkey keys/localnet/oracle-keypair.json)"
 port="${JOULE_RPC_PORT:-8899}"
 url="http://127.0.0.1:$port"
-id() { python3 -c "import sys; print(open('Anchor.toml').read().split(sys.argv[1] + ' = \"')[1].split('\"')[0])" "$1"; }
+# A program's id from Anchor.toml's [programs.localnet] (keyed by lib name).
+id() { python3 -c "import sys; print(open('Anchor.toml').read().split('\n' + sys.argv[1] + ' = \"')[1].split('\"')[0])" "joule_$1"; }
 
 mkdir -p "$state"
 cat > "$state/oracle-account.json" <<EOF

@@ -2,8 +2,10 @@
 # Runs every check CI runs, installing what a fresh machine lacks:
 #   formatting, clippy (-D warnings), the IDL freshness check, the SBF
 #   programs (SBPF v0, the default), every test on them, the same suite on
-#   the SBPF v3 build, the compute-unit table, and the end-to-end run
-#   against a real solana-test-validator (installed once per machine).
+#   the SBPF v3 build, the compute-unit table, the end-to-end run against a
+#   real solana-test-validator (installed once per machine), the TypeScript
+#   types' freshness and the TypeScript suite through `anchor test`
+#   (anchor-cli installed once per machine; npm packages from ts/package-lock.json).
 #
 #   scripts/test.sh
 set -euo pipefail
@@ -11,6 +13,8 @@ cd "$(dirname "$0")/.."
 source scripts/toolchain.sh
 ensure_all
 ensure_validator
+ensure_anchor
+command -v npm >/dev/null 2>&1 || { echo "error: npm (Node.js 18 or later) is required for the TypeScript suite" >&2; exit 1; }
 T="+$JOULE_TOOLCHAIN"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 
@@ -26,6 +30,9 @@ cargo "$T" clippy --workspace --all-targets --quiet -- -D warnings
 
 joule_log "IDL is fresh (target-idl/ matches what joule-idl generates)"
 cargo "$T" run --quiet -p joule-idl -- --check
+
+joule_log "TypeScript types are fresh (ts/types/ matches what \`anchor idl type\` generates from target-idl/)"
+scripts/ts-types.sh --check
 
 joule_log "tests (SBPF v0)"
 cargo "$T" test --workspace
@@ -50,4 +57,31 @@ if unshare -n true 2>/dev/null; then
 else
   joule_log "no private network namespace here: the validator's ports are open to the network while it runs"
   "${validator_test[@]}"
+fi
+
+# The TypeScript suite as dApp developers run it: `anchor test` starts
+# solana-test-validator (Anchor.toml's [test]: 127.0.0.1, the programs from
+# target/deploy at their ids, upgradeable by the wallet) and runs ts/'s
+# mocha suite against it. Same private network namespace as above; npm
+# installs the packages before, outside it.
+joule_log "TypeScript suite: anchor test --skip-build --validator legacy"
+npm ci --prefix ts --no-audit --no-fund --loglevel=error
+wallet="$HOME/.config/solana/id.json"
+if [ ! -f "$wallet" ]; then
+  cargo "$T" build --quiet --workspace --bins
+  target/debug/joule keygen "$wallet"
+fi
+export NPM_CONFIG_UPDATE_NOTIFIER=false
+anchor_test=(anchor test --skip-build --validator legacy)
+status=0
+if unshare -n true 2>/dev/null; then
+  unshare -n bash -c 'ip link set lo up && exec "$@"' _ "${anchor_test[@]}" || status=$?
+else
+  joule_log "no private network namespace here: the validator's ports are open to the network while it runs"
+  "${anchor_test[@]}" || status=$?
+fi
+if [ "$status" != 0 ]; then
+  tail -40 .anchor/test-ledger/test-ledger-log.txt >&2 2>/dev/null || true
+  echo "error: anchor test failed (exit $status); the validator's log is .anchor/test-ledger/test-ledger-log.txt" >&2
+  exit "$status"
 fi
