@@ -399,8 +399,7 @@ state_file = "{state}"
     let second_pid = second.0.id();
 
     // The CSV file once the chain shows its meters' first reading.
-    for i in CSV_FROM..METERS {
-        let m = meters[i];
+    for &m in &meters[CSV_FROM..] {
         wait_until(
             "the CSV meters' baseline",
             Duration::from_secs(120),
