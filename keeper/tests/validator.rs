@@ -79,6 +79,8 @@ fn write_keypair(path: &Path, key: &Keypair) {
         serde_json::to_string(&key.to_bytes().to_vec()).expect("json"),
     )
     .expect("write keypair");
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)).expect("chmod 600");
 }
 
 /// GET `url` on 127.0.0.1: the body, or `None` if nothing answers.
