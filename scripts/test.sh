@@ -49,7 +49,10 @@ cargo "$T" test --workspace --test cu -- --nocapture --test-threads 1 cu_table
 # The validator binds RPC, websocket and faucet to 0.0.0.0 whatever it is
 # told, so its test runs in a private network namespace where the machine
 # allows one (loopback only), and talks to 127.0.0.1 alone.
-joule_log "end to end on solana-test-validator (the real joule binary)"
+# `--test validator` matches every workspace target of that name: the
+# CLI's (the real joule binary) and the keeper's (joule-keeper run as its
+# own process, SIGKILLed mid-batch and restarted).
+joule_log "end to end on solana-test-validator (the real joule and joule-keeper binaries)"
 cargo "$T" test --workspace --no-run --quiet
 validator_test=(env JOULE_VALIDATOR_TESTS=1 cargo "$T" test --workspace --offline --test validator -- --nocapture)
 if unshare -n true 2>/dev/null; then
