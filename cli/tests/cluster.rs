@@ -284,3 +284,152 @@ fn the_localnet_migration_initialises_once_then_changes_nothing() {
     joule_cli::cluster::init::read(&devnet).expect("the devnet template parses");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn market_create_and_certificate_revoke() {
+    let dir = temp_dir("create-revoke");
+    let cast = Cast::new(&dir);
+    let chain = Embedded::new(&cast);
+    let init = cast.init_file.to_str().expect("path");
+    chain
+        .joule(&cast.admin.file, &["init", init])
+        .expect("init");
+    let (admin, alice) = (&cast.admin, &cast.alice);
+
+    // A second market, against a new quote mint, from flags.
+    let mint = chain.create_mint(&admin.key, 2);
+    let mint = mint.to_string();
+    let args = |m: &str| {
+        vec![
+            "market",
+            "create",
+            "--quote-mint",
+            m,
+            "--epoch-length",
+            "900",
+            "--min-price",
+            "0.05",
+            "--tick-size",
+            "0.01",
+            "--ticks",
+            "100",
+            "--min-order-value",
+            "0.10",
+        ]
+        .into_iter()
+        .map(str::to_string)
+        .collect::<Vec<_>>()
+    };
+    let a = args(&mint);
+    let a: Vec<&str> = a.iter().map(String::as_str).collect();
+    let err = chain
+        .joule(&alice.file, &a)
+        .expect_err("only the admin creates markets");
+    assert!(
+        err.message.contains("is not the registry admin"),
+        "{}",
+        err.message
+    );
+    let created = chain.joule(&admin.file, &a).expect("create");
+    let market = created["market"].as_str().expect("market").to_string();
+    let err = chain.joule(&admin.file, &a).expect_err("exists");
+    assert!(err.message.contains("already exists"), "{}", err.message);
+    let shown = chain
+        .joule(&admin.file, &["market", "show", "--market", &market])
+        .expect("show");
+    assert_eq!(shown["min_price"], 5, "{shown}");
+    assert_eq!(shown["tick_size"], 1, "{shown}");
+    assert_eq!(shown["tick_count"], 100, "{shown}");
+    let err = chain
+        .joule(&admin.file, &["market", "show"])
+        .expect_err("two markets now");
+    assert!(err.message.contains("2 markets exist"), "{}", err.message);
+    // A price finer than the mint's 2 decimals is refused.
+    let bad = args(&mint)
+        .into_iter()
+        .map(|s| if s == "0.05" { "0.055".to_string() } else { s })
+        .collect::<Vec<_>>();
+    let bad: Vec<&str> = bad.iter().map(String::as_str).collect();
+    let err = chain.joule(&admin.file, &bad).expect_err("too precise");
+    assert!(
+        err.message.contains("at most 2 decimals"),
+        "{}",
+        err.message
+    );
+
+    // A certificate issued, then revoked by the authority: its energy is
+    // no longer active and it cannot be retired.
+    chain
+        .joule(
+            &alice.file,
+            &[
+                "meter",
+                "register",
+                "SN-R",
+                "--utility",
+                "D",
+                "--kind",
+                "solar",
+                "--rated-power-w",
+                "1000000",
+            ],
+        )
+        .expect("register");
+    chain
+        .joule(
+            &admin.file,
+            &["meter", "activate", "SN-R", "--owner", &alice.pk()],
+        )
+        .expect("activate");
+    let t = chain.now() + 5;
+    for (at, export) in [(t, "0"), (t + 60, "10")] {
+        let at = at.to_string();
+        chain
+            .joule(
+                &cast.oracle.file,
+                &[
+                    "reading", "submit", "SN-R", "--at", &at, "--export", export, "--import", "0",
+                ],
+            )
+            .expect("reading");
+    }
+    let (from, to) = (t.to_string(), (t + 60).to_string());
+    let issued = chain
+        .joule(
+            &admin.file,
+            &["cert", "issue", "SN-R", "4", "--from", &from, "--to", &to],
+        )
+        .expect("issue");
+    let cert = issued["certificate"]
+        .as_str()
+        .expect("certificate")
+        .to_string();
+    let err = chain
+        .joule(&alice.file, &["cert", "revoke", &cert, "--reason", "x"])
+        .expect_err("not the authority");
+    assert!(
+        err.message.contains("is not the certificates authority"),
+        "{}",
+        err.message
+    );
+    let revoked = chain
+        .joule(
+            &admin.file,
+            &["cert", "revoke", &cert, "--reason", "meter tampering"],
+        )
+        .expect("revoke");
+    assert_eq!(revoked["amount_wh"], 4_000);
+    let shown = chain
+        .joule(&alice.file, &["cert", "show", &cert])
+        .expect("show");
+    assert_eq!(shown["status"], "revoked");
+    assert_eq!(shown["reason"], "meter tampering");
+    let err = chain
+        .joule(
+            &alice.file,
+            &["cert", "retire", &cert, "--name", "A", "--reason", "B"],
+        )
+        .expect_err("revoked");
+    assert!(err.message.contains("is revoked"), "{}", err.message);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -72,6 +72,22 @@ impl Embedded {
     }
 }
 
+impl Embedded {
+    /// A new token mint with `authority` as its mint authority.
+    pub fn create_mint(&self, authority: &Keypair, decimals: u8) -> Pubkey {
+        let s = sender(false);
+        self.runtime
+            .block_on(tokens::create_mint(
+                &self.chain,
+                &s,
+                authority,
+                &authority.pubkey(),
+                decimals,
+            ))
+            .expect("create mint")
+    }
+}
+
 impl Runner for Embedded {
     fn joule(&self, signer: &Path, args: &[&str]) -> Result<Value, Failure> {
         self.run(signer, args).map(|o| o.json)
