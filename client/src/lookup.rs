@@ -3,13 +3,31 @@
 
 use crate::chain::{Chain, ChainError, LookupTable};
 use crate::sender::{Landed, SendError, Sender};
-use joule_sdk::Pubkey;
+use joule_sdk::{Instruction, Pubkey};
 use solana_address_lookup_table_interface::instruction as alt;
 use solana_signer::Signer;
 use std::time::Duration;
 
 /// Addresses per `extend` transaction (32 bytes each, well within a packet).
 pub const ADDRESSES_PER_EXTEND: usize = 20;
+
+/// The instruction creating a lookup table owned by `authority` and paid by
+/// `payer`, and the table's address, derived when the chain is at
+/// `current_slot`. The program accepts only a slot its executing bank's
+/// SlotHashes lists, which are the slots before that bank's own, and the
+/// chain's current slot may be the very bank that runs it: so the table
+/// derives from the slot before.
+pub fn create_instruction(
+    authority: &dyn Signer,
+    payer: &dyn Signer,
+    current_slot: u64,
+) -> (Instruction, Pubkey) {
+    alt::create_lookup_table(
+        authority.pubkey(),
+        payer.pubkey(),
+        current_slot.saturating_sub(1),
+    )
+}
 
 /// Creates a lookup table owned by `authority` (paid by `payer`), derived
 /// from the chain's current slot, and extends it with `addresses`. Returns
@@ -21,10 +39,7 @@ pub async fn create_lookup_table(
     payer: &dyn Signer,
     addresses: &[Pubkey],
 ) -> Result<Pubkey, SendError> {
-    // A slot the executing bank's SlotHashes lists: the one before the
-    // current (which may be that very bank).
-    let recent_slot = chain.get_slot().await?.saturating_sub(1);
-    let (create, table) = alt::create_lookup_table(authority.pubkey(), payer.pubkey(), recent_slot);
+    let (create, table) = create_instruction(authority, payer, chain.get_slot().await?);
     sender.send(chain, &[create], payer, &[authority]).await?;
     extend_lookup_table(chain, sender, &table, authority, payer, addresses).await?;
     Ok(table)

@@ -34,7 +34,6 @@ use crate::errors::ProgramFailure;
 use crate::sender::{Landed, SendError, Sender};
 use joule_sdk::{Instruction, Pubkey};
 use solana_account::Account;
-use solana_address_lookup_table_interface::instruction as alt;
 use solana_compute_budget_interface::ComputeBudgetInstruction;
 use solana_hash::Hash;
 use solana_message::{v0, AddressLookupTableAccount, Message, VersionedMessage};
@@ -334,12 +333,8 @@ pub async fn create_lookup_table(
     sender: &Sender,
     authority: &dyn Signer,
 ) -> FlowResult<Pubkey> {
-    // The program accepts a slot in the SlotHashes of the bank that runs it,
-    // which lists the slots before its own: the chain's current slot can be
-    // the very bank that simulates, so derive from the one before.
-    let recent_slot = read(sender, || chain.get_slot()).await?.saturating_sub(1);
-    let (create, table) =
-        alt::create_lookup_table(authority.pubkey(), authority.pubkey(), recent_slot);
+    let slot = read(sender, || chain.get_slot()).await?;
+    let (create, table) = crate::lookup::create_instruction(authority, authority, slot);
     sender.send(chain, &[create], authority, &[]).await?;
     Ok(table)
 }
