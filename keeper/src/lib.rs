@@ -35,7 +35,8 @@ pub mod daemon;
 pub mod meters;
 pub mod readings;
 pub mod sources;
-pub mod timefmt;
+/// Timestamps as feeds write them (the sdk's, shared with the CLI).
+pub use joule_sdk::time as timefmt;
 
 /// Readings per legacy transaction when the oracle key pays the fee
 /// (measured in the registry tests: 17 fit 1,232 bytes; 16 with a separate

@@ -12,6 +12,7 @@ pub mod events;
 pub mod market;
 pub mod registry;
 pub mod spec;
+pub mod time;
 pub mod token;
 
 pub use joule_common::{error::FrameworkError, event::Event};

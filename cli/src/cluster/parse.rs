@@ -118,120 +118,19 @@ pub fn write_keypair(path: &Path, keypair: &Keypair) -> CliResult<()> {
     Ok(())
 }
 
-/// A point in time: unix seconds, or RFC 3339 UTC (`2026-06-01T12:00:00Z`,
-/// or with a `+hh:mm`/`-hh:mm` offset).
+/// A point in time: unix seconds, or RFC 3339 (`2026-06-01T12:00:00Z`, or
+/// with a `+hh:mm`/`-hh:mm` offset); a time without an offset is refused as
+/// ambiguous.
 pub fn timestamp(what: &str, s: &str) -> CliResult<i64> {
-    let t = s.trim();
-    if let Ok(secs) = t.parse::<i64>() {
-        return Ok(secs);
-    }
-    rfc3339(t).ok_or_else(|| {
+    joule_sdk::time::parse_timestamp(s, None).map_err(|e| {
         CliError::Input(format!(
-            "{what}: '{s}' is neither unix seconds nor an RFC 3339 time like 2026-06-01T12:00:00Z"
+            "{what}: '{s}' is neither unix seconds nor an RFC 3339 time like 2026-06-01T12:00:00Z ({e})"
         ))
     })
 }
 
-fn rfc3339(t: &str) -> Option<i64> {
-    let b = t.as_bytes();
-    if b.len() < 20
-        || b[4] != b'-'
-        || b[7] != b'-'
-        || !(b[10] == b'T' || b[10] == b't' || b[10] == b' ')
-        || b[13] != b':'
-        || b[16] != b':'
-    {
-        return None;
-    }
-    let num = |r: std::ops::Range<usize>| -> Option<i64> {
-        let part = t.get(r)?;
-        part.bytes()
-            .all(|c| c.is_ascii_digit())
-            .then(|| part.parse().ok())?
-    };
-    let (year, month, day) = (num(0..4)?, num(5..7)?, num(8..10)?);
-    let (hour, minute, second) = (num(11..13)?, num(14..16)?, num(17..19)?);
-    if !(1..=12).contains(&month)
-        || day < 1
-        || day > days_in_month(year, month)
-        || hour > 23
-        || minute > 59
-        || second > 60
-    {
-        return None;
-    }
-    let mut rest = &t[19..];
-    if let Some(frac) = rest.strip_prefix('.') {
-        let digits = frac.bytes().take_while(|c| c.is_ascii_digit()).count();
-        if digits == 0 {
-            return None;
-        }
-        rest = &frac[digits..];
-    }
-    let offset = match rest {
-        "Z" | "z" => 0,
-        _ => {
-            let sign = match rest.as_bytes().first()? {
-                b'+' => 1,
-                b'-' => -1,
-                _ => return None,
-            };
-            let r = &rest[1..];
-            if r.len() != 5 || r.as_bytes()[2] != b':' {
-                return None;
-            }
-            let h: i64 = r[0..2].parse().ok()?;
-            let m: i64 = r[3..5].parse().ok()?;
-            if h > 23 || m > 59 {
-                return None;
-            }
-            sign * (h * 3_600 + m * 60)
-        }
-    };
-    let days = days_from_civil(year, month, day);
-    Some(days * 86_400 + hour * 3_600 + minute * 60 + second - offset)
-}
-
-fn days_in_month(y: i64, m: i64) -> i64 {
-    match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 => 29,
-        _ => 28,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date.
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
 /// Unix seconds as RFC 3339 UTC.
-pub fn format_time(ts: i64) -> String {
-    let days = ts.div_euclid(86_400);
-    let secs = ts.rem_euclid(86_400);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
-        secs / 3_600,
-        secs % 3_600 / 60,
-        secs % 60
-    )
-}
+pub use joule_sdk::time::format_utc as format_time;
 
 /// A whole number in a range.
 pub fn int<T>(what: &str, s: &str) -> CliResult<T>
