@@ -3,7 +3,6 @@
 
 pub mod cluster;
 pub mod commands;
-pub mod demo;
 
 use clap::{Parser, Subcommand};
 
@@ -28,8 +27,6 @@ pub struct Cli {
 
 #[derive(Subcommand, Clone, Debug)]
 pub enum Command {
-    /// Run the whole flow on an embedded chain (the real SBF programs in litesvm).
-    Demo(commands::demo::DemoArgs),
     /// Print the meter id and Meter PDA of a utility serial.
     MeterId(commands::meter_id::MeterIdArgs),
     /// Print the program ids and fixed PDAs.

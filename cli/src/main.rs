@@ -1,6 +1,5 @@
 //! `joule`: the Joule command line. Every action of the three programs on
-//! a cluster (`joule --help`), plus the embedded-chain demo and offline
-//! helpers.
+//! a cluster (`joule --help`), plus offline helpers.
 
 use clap::Parser;
 use joule_cli::cluster::{self, CliError};
@@ -11,7 +10,6 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let res = match cli.command {
-        Command::Demo(a) => a.run(cli.output),
         Command::MeterId(a) => a.run(cli.output),
         Command::Addresses(a) => a.run(cli.output),
         Command::Pubkey(a) => a.run(cli.output),

@@ -29,6 +29,9 @@
 //!   150 that had transactions, the lowest price paid in the block, raised
 //!   to the lowest price paid by the transactions write-locking each asked
 //!   account.
+//! - **Journal.** With [`EmbeddedBuilder::journal`], every transaction the
+//!   chain includes is kept with its message, logs and compute units, as a
+//!   cluster's `getTransaction` would give them ([`EmbeddedChain::journal`]).
 
 use crate::chain::{
     AccountFilter, Chain, ChainClock, ChainError, Commitment, LatestBlockhash, LookupTable,
@@ -80,6 +83,36 @@ pub struct EmbeddedBuilder {
     slot_duration: Option<Duration>,
     blockhash_validity: u64,
     unix_timestamp: i64,
+    journal: bool,
+}
+
+/// A transaction the chain included, as a cluster's `getTransaction`
+/// reports it: its message, status, logs, and the compute units it
+/// consumed.
+#[derive(Clone, Debug)]
+pub struct Included {
+    pub signature: Signature,
+    pub slot: u64,
+    /// The clock's unix time it ran at.
+    pub unix_timestamp: i64,
+    pub message: VersionedMessage,
+    /// `None`: it succeeded.
+    pub err: Option<TransactionError>,
+    pub logs: Vec<String>,
+    pub compute_units: u64,
+    pub fee: u64,
+}
+
+impl Included {
+    /// Who paid the fee.
+    pub fn fee_payer(&self) -> Option<Pubkey> {
+        self.message.static_account_keys().first().copied()
+    }
+
+    /// Whether it was a v0 transaction (it may use lookup tables).
+    pub fn is_v0(&self) -> bool {
+        matches!(self.message, VersionedMessage::V0(_))
+    }
 }
 
 impl EmbeddedBuilder {
@@ -113,6 +146,13 @@ impl EmbeddedBuilder {
     /// The clock's unix time at start ([`EMBEDDED_GENESIS_TS`]).
     pub fn unix_timestamp(mut self, ts: i64) -> Self {
         self.unix_timestamp = ts;
+        self
+    }
+
+    /// Keep every included transaction ([`EmbeddedChain::journal`]). Off by
+    /// default: a long run would keep them all in memory.
+    pub fn journal(mut self, on: bool) -> Self {
+        self.journal = on;
         self
     }
 
@@ -158,6 +198,7 @@ impl EmbeddedBuilder {
             statuses: HashMap::new(),
             fees: BTreeMap::new(),
             landed: 0,
+            journal: self.journal.then(Vec::new),
             slot_duration: self.slot_duration,
             origin: tokio::time::Instant::now(),
             origin_slot: 0,
@@ -218,6 +259,8 @@ struct Inner {
     fees: BTreeMap<u64, SlotFees>,
     /// Successful transactions landed.
     landed: u64,
+    /// Every included transaction, if kept.
+    journal: Option<Vec<Included>>,
     slot_duration: Option<Duration>,
     origin: tokio::time::Instant,
     origin_slot: u64,
@@ -239,6 +282,7 @@ impl EmbeddedChain {
             slot_duration: None,
             blockhash_validity: BLOCKHASH_VALIDITY,
             unix_timestamp: EMBEDDED_GENESIS_TS,
+            journal: false,
         }
     }
 
@@ -299,6 +343,16 @@ impl EmbeddedChain {
     /// [`Chain::send_transaction`].
     pub fn landed_transactions(&self) -> u64 {
         self.lock().landed
+    }
+
+    /// The transactions included since the journal was last taken, oldest
+    /// first (empty unless built with [`EmbeddedBuilder::journal`]).
+    pub fn take_journal(&self) -> Vec<Included> {
+        self.lock()
+            .journal
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
     }
 
     /// Writes an account directly (test setup).
@@ -465,6 +519,28 @@ impl Inner {
         }
     }
 
+    fn keep(
+        &mut self,
+        tx: &VersionedTransaction,
+        slot: u64,
+        err: Option<TransactionError>,
+        meta: litesvm::types::TransactionMetadata,
+    ) {
+        let unix_timestamp = self.svm.get_sysvar::<Clock>().unix_timestamp;
+        if let Some(journal) = self.journal.as_mut() {
+            journal.push(Included {
+                signature: meta.signature,
+                slot,
+                unix_timestamp,
+                message: tx.message.clone(),
+                err,
+                logs: meta.logs,
+                compute_units: meta.compute_units_consumed,
+                fee: meta.fee,
+            });
+        }
+    }
+
     fn send(&mut self, tx: &VersionedTransaction) -> Result<Signature, ChainError> {
         let rejected = |err| ChainError::Rejected { err, logs: vec![] };
         let Some(signature) = tx.signatures.first().copied() else {
@@ -482,15 +558,18 @@ impl Inner {
         let (writable, price) = self.fee_footprint(tx);
         let slot = self.slot();
         match self.svm.send_transaction(tx.clone()) {
-            Ok(_) => {
+            Ok(meta) => {
                 self.statuses.insert(signature, (slot, None));
                 self.landed = self.landed.saturating_add(1);
                 self.record_fee(slot, writable, price);
+                self.keep(tx, slot, None, meta);
                 Ok(signature)
             }
             Err(failed) if included_when_failed(&failed.err) => {
-                self.statuses.insert(signature, (slot, Some(failed.err)));
+                self.statuses
+                    .insert(signature, (slot, Some(failed.err.clone())));
                 self.record_fee(slot, writable, price);
+                self.keep(tx, slot, Some(failed.err), failed.meta);
                 Ok(signature)
             }
             Err(failed) => Err(ChainError::Rejected {

@@ -37,12 +37,13 @@ pub mod flows;
 pub mod lookup;
 pub mod rpc;
 pub mod sender;
+pub mod units;
 
 pub use chain::{
     AccountFilter, Chain, ChainClock, ChainError, Commitment, LatestBlockhash, LookupTable,
     PrioritizationFee, Simulation, TxStatus,
 };
-pub use embedded::{EmbeddedBuilder, EmbeddedChain, EmbeddedError};
+pub use embedded::{EmbeddedBuilder, EmbeddedChain, EmbeddedError, Included};
 pub use errors::{ProgramErrorKind, ProgramFailure};
 pub use faults::{FaultConfig, FaultRates, FaultyChain};
 pub use flows::{FlowError, FlowResult};

@@ -21,6 +21,8 @@
 //!   ([`meters::MeterView`], [`meters::MeterBook`]) and the meter list file
 //!   `check-feed` reads.
 //! - [`commands`]: the `joule-keeper` subcommands (`check-feed`).
+//! - [`demo`]: `joule-keeper demo`, the keeper's story on an embedded
+//!   chain (the demo `scripts/demo.sh` runs).
 //! - [`daemon`]: the daemon's duties (readings, epochs, settlement,
 //!   minting), its configuration (TOML, environment, flags), sharding,
 //!   metrics and health, and [`daemon::run`].
@@ -32,6 +34,7 @@
 
 pub mod commands;
 pub mod daemon;
+pub mod demo;
 pub mod meters;
 pub mod readings;
 pub mod sources;

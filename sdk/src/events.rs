@@ -34,3 +34,15 @@ pub fn decode<E: joule_common::event::Event>(logs: &[String]) -> Option<E> {
     let body = find(logs, E::DISCRIMINATOR)?;
     (body.len() == std::mem::size_of::<E>()).then(|| bytemuck::pod_read_unaligned(&body))
 }
+
+/// Every fixed-size (Pod) event of type `E` in `logs`, in order.
+pub fn decode_all<E: joule_common::event::Event>(logs: &[String]) -> Vec<E> {
+    program_data(logs)
+        .into_iter()
+        .filter_map(|d| {
+            let body = d.get(8..)?;
+            (d.get(..8)? == E::DISCRIMINATOR && body.len() == std::mem::size_of::<E>())
+                .then(|| bytemuck::pod_read_unaligned(body))
+        })
+        .collect()
+}

@@ -1,5 +1,4 @@
 pub mod addresses;
-pub mod demo;
 pub mod keygen;
 pub mod meter_id;
 pub mod pubkey;
