@@ -902,3 +902,134 @@ async fn settlement_of_many_owners_takes_several_v0_batches_pro_rata_last() {
         0
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn many_meters_mint_in_few_transactions_and_a_suspended_meter_fails_its_batch_only() {
+    let p = People::new();
+    let chain = embedded(&p);
+    let s = sender();
+    let now = chain.get_clock().await.expect("clock").unix_timestamp;
+    registry::initialize(&chain, &s, &p.admin, &[p.oracle.pubkey()])
+        .await
+        .expect("initialize");
+    // Twelve meters: seven of Asha's, five owned one each by the others.
+    chain.set_time(now - 48 * HOUR);
+    let owners: Vec<&Keypair> = std::iter::repeat_n(&p.asha, 7)
+        .chain([&p.bilal, &p.chen, &p.dana, &p.eli, &p.fay])
+        .collect();
+    let mut meters = Vec::new();
+    for (i, owner) in owners.iter().enumerate() {
+        let new = registry::NewMeter {
+            serial: format!("MINT-{i:02}"),
+            utility: "TPDDL".into(),
+            kind: MeterKind::Solar,
+            rated_power_w: 5_000,
+        };
+        let m = registry::register_meter(&chain, &s, *owner, &new)
+            .await
+            .expect("register")
+            .meter;
+        registry::activate_meter(&chain, &s, &p.admin, &m, &owner.pubkey())
+            .await
+            .expect("activate");
+        meters.push((m, owner.pubkey()));
+    }
+    chain.set_time(now);
+    let mut readings = Vec::new();
+    for (i, (m, _)) in meters.iter().enumerate() {
+        for (h, wh) in [(0, 0), (2, 1_000 + 10 * i as u64)] {
+            readings.push((
+                *m,
+                Reading {
+                    timestamp: now - 10 * HOUR + h * HOUR,
+                    export_register_wh: wh,
+                    import_register_wh: 0,
+                },
+            ));
+        }
+    }
+    registry::submit_readings(&chain, &s, &p.oracle, &readings)
+        .await
+        .expect("readings");
+
+    // The plan: every batch fits one legacy transaction and the next meter
+    // would not; Asha's account is created once per transaction.
+    let payer = p.gus.pubkey();
+    let batches = registry::plan_mint_batches(&payer, &meters);
+    assert!(batches.len() < meters.len() / 3, "{}", batches.len());
+    assert_eq!(batches.concat(), meters);
+    for (i, b) in batches.iter().enumerate() {
+        let fits = |ms: &[(Pubkey, Pubkey)]| {
+            joule_client::flows::transaction_footprint(
+                &registry::mint_instructions(&payer, ms),
+                &payer,
+                None,
+            )
+            .is_some_and(|f| f.fits())
+        };
+        assert!(fits(b));
+        if let Some(next) = batches.get(i + 1) {
+            let mut more = b.clone();
+            more.push(next[0]);
+            assert!(!fits(&more), "batch {i} could take one more");
+        }
+    }
+    let creates = registry::mint_instructions(&payer, &batches[0])
+        .iter()
+        .filter(|ix| ix.program_id != joule_sdk::registry::ID)
+        .count();
+    let mut owners_of_first: Vec<Pubkey> = batches[0].iter().map(|(_, o)| *o).collect();
+    owners_of_first.dedup();
+    assert!(batches[0].len() >= 7, "{:?}", batches[0]);
+    assert_eq!(creates, owners_of_first.len());
+
+    // A suspended meter fails its whole batch (all or nothing) and moves
+    // nothing; the other batches mint.
+    registry::suspend_meter(&chain, &s, &p.admin, &meters[8].0)
+        .await
+        .expect("suspend");
+    let holding = batches
+        .iter()
+        .position(|b| b.contains(&meters[8]))
+        .expect("planned");
+    async fn supply(c: &EmbeddedChain) -> u64 {
+        tokens::supply(c, &sender(), &joule_sdk::registry::energy_mint_address())
+            .await
+            .expect("supply")
+    }
+    let mut minted = 0u64;
+    for (i, b) in batches.iter().enumerate() {
+        let before = supply(&chain).await;
+        match registry::mint_energy_batch(&chain, &s, &p.gus, b).await {
+            Ok(done) => {
+                assert_ne!(i, holding);
+                assert_eq!(done.minted.len(), b.len());
+                let sum: u64 = done.minted.iter().map(|m| m.amount_wh).sum();
+                assert_eq!(supply(&chain).await - before, sum);
+                minted += sum;
+            }
+            Err(e) => {
+                assert_eq!(i, holding);
+                assert!(e.to_string().contains("MeterNotActive"), "{e}");
+                assert_eq!(supply(&chain).await, before);
+            }
+        }
+    }
+    let expected: u64 = batches
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != holding)
+        .flat_map(|(_, b)| b.iter())
+        .map(|(m, _)| 1_000 + 10 * meters.iter().position(|x| x.0 == *m).unwrap() as u64)
+        .sum();
+    assert_eq!(minted, expected);
+    // Minting again mints nothing and fails nothing.
+    let minted_batch = batches
+        .iter()
+        .find(|b| !b.contains(&meters[8]))
+        .expect("another batch");
+    let again = registry::mint_energy_batch(&chain, &s, &p.gus, minted_batch)
+        .await
+        .expect("again");
+    assert!(again.minted.is_empty());
+}

@@ -516,3 +516,81 @@ async fn readings_refused_for_the_whole_batch_are_kept_until_they_can_land() {
     assert_eq!(telemetry.metrics().readings_accepted.get(), 120);
     assert_eq!(rejected(&telemetry, "not_oracle"), 0);
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_meter_that_cannot_be_minted_fails_its_batch_and_the_others_are_minted_one_by_one() {
+    use joule_client::flows::registry as rflow;
+    let world = World::new().await;
+    let s = world.sender();
+    // Three of the fleet's meters (not opted in by owner) listed by
+    // address, each with energy to mint.
+    let listed: Vec<_> = world.meters[40..43].to_vec();
+    let readings: Vec<_> = listed
+        .iter()
+        .flat_map(|m| {
+            [
+                (m.key, m.reading(world.t0, 1)),
+                (m.key, m.reading(world.t0, 2)),
+            ]
+        })
+        .collect();
+    world.chain.set_time(world.t0 + 2 * support::STEP_SECS);
+    rflow::submit_readings(&*world.chain, &s, &world.oracles[1], &readings)
+        .await
+        .expect("readings");
+    // The keeper's node still shows the first meter active; the admin has
+    // suspended it.
+    let chain = Arc::new(support::Lens::new(world.chain.clone()));
+    chain.freeze(&listed[0].key).await;
+    rflow::suspend_meter(&*world.chain, &s, &world.admin, &listed[0].key)
+        .await
+        .expect("suspend");
+
+    let mut config = world.keeper(0, Shard::ALL);
+    config.markets.clear();
+    config.readings.enabled = false;
+    config.minting.owners.clear();
+    config.minting.meters = listed.iter().map(|m| m.key).collect();
+    let telemetry = Telemetry::new(config.health);
+    let shutdown = Shutdown::new();
+    let daemon = run(
+        config,
+        chain.clone(),
+        joule_keeper::daemon::NoFeed,
+        telemetry.clone(),
+        shutdown.clone(),
+    );
+    let script = async {
+        support::wait_until("the other two minted", 600, world.poll, || async {
+            let mut done = true;
+            for m in &listed[1..] {
+                let a = rflow::meter(&*world.chain, &s, &m.key)
+                    .await
+                    .expect("meter");
+                done &= a.minted_wh == a.exported_wh && a.exported_wh > 0;
+            }
+            done
+        })
+        .await;
+        // A few more rounds: the suspended meter keeps failing alone.
+        tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+        shutdown.trigger();
+    };
+    let (ran, ()) = tokio::join!(daemon, script);
+    assert!(ran.expect("ran").drained);
+    let x = rflow::meter(&*world.chain, &s, &listed[0].key)
+        .await
+        .expect("meter");
+    assert_eq!(x.minted_wh, 0);
+    assert!(x.exported_wh > 0);
+    let m = telemetry.metrics();
+    assert_eq!(m.mints.get(), 2, "the other two, once each");
+    let failed = m
+        .writes_failed
+        .get_or_create(&joule_keeper::daemon::telemetry::DutyLabels { duty: "minting" })
+        .get();
+    assert!(
+        failed >= 2,
+        "the suspended meter fails each round: {failed}"
+    );
+}

@@ -523,6 +523,99 @@ pub async fn mint_energy(
     })
 }
 
+/// The instructions minting `meters` (`(meter, owner)`) in one
+/// transaction: each owner's associated energy account created
+/// (idempotent) once, before its first meter's mint.
+pub fn mint_instructions(payer: &Pubkey, meters: &[(Pubkey, Pubkey)]) -> Vec<Instruction> {
+    let mint = reg::energy_mint_address();
+    let mut owners: Vec<Pubkey> = Vec::new();
+    let mut ixs = Vec::new();
+    for (meter, owner) in meters {
+        if !owners.contains(owner) {
+            owners.push(*owner);
+            ixs.push(
+                joule_sdk::token::create_associated_token_account_idempotent(payer, owner, &mint),
+            );
+        }
+        ixs.push(
+            reg::MintEnergy {
+                meter: *meter,
+                owner_token: associated_token_address(owner, &mint),
+            }
+            .instruction(),
+        );
+    }
+    ixs
+}
+
+/// Splits `meters` (`(meter, owner)`, in order) into batches that each fit
+/// one legacy transaction paid by `payer` ([`mint_instructions`]).
+pub fn plan_mint_batches(
+    payer: &Pubkey,
+    meters: &[(Pubkey, Pubkey)],
+) -> Vec<Vec<(Pubkey, Pubkey)>> {
+    let mut batches: Vec<Vec<(Pubkey, Pubkey)>> = Vec::new();
+    let mut current: Vec<(Pubkey, Pubkey)> = Vec::new();
+    for m in meters {
+        current.push(*m);
+        let fits = transaction_footprint(&mint_instructions(payer, &current), payer, None)
+            .is_some_and(|f| f.fits());
+        if !fits && current.len() > 1 {
+            current.pop();
+            batches.push(std::mem::take(&mut current));
+            current.push(*m);
+        }
+    }
+    if !current.is_empty() {
+        batches.push(current);
+    }
+    batches
+}
+
+/// One meter's mint in a batch.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Minted {
+    pub meter: Pubkey,
+    pub owner: Pubkey,
+    pub amount_wh: u64,
+    /// The meter's minted total after.
+    pub minted_wh: u64,
+}
+
+/// One transaction of mints.
+#[derive(Clone, Debug)]
+pub struct MintBatch {
+    pub landed: Landed,
+    /// What each meter's mint did (a meter with nothing left to mint has
+    /// no entry).
+    pub minted: Vec<Minted>,
+}
+
+/// `mint_energy` for several meters (`(meter, owner)`) in one transaction
+/// (plan them with [`plan_mint_batches`]); all mint or none does.
+pub async fn mint_energy_batch(
+    chain: &(impl Chain + ?Sized),
+    sender: &Sender,
+    payer: &dyn Signer,
+    meters: &[(Pubkey, Pubkey)],
+) -> FlowResult<MintBatch> {
+    if meters.is_empty() {
+        return Err(FlowError::Invalid("no meters to mint".into()));
+    }
+    let ixs = mint_instructions(&payer.pubkey(), meters);
+    let landed = sender.send(chain, &ixs, payer, &[]).await?;
+    let minted = joule_sdk::events::decode_all::<EnergyMinted>(&landed.simulation.logs)
+        .into_iter()
+        .map(|e| Minted {
+            meter: e.meter,
+            owner: e.owner,
+            amount_wh: e.amount_wh,
+            minted_wh: e.minted_wh_after,
+        })
+        .collect();
+    Ok(MintBatch { landed, minted })
+}
+
 /// Energy redeemed against a meter's imports.
 #[derive(Clone, Debug)]
 pub struct RedeemedResult {

@@ -3,6 +3,13 @@
 //! minted once it reaches `min_wh`. Minting is permissionless and pays
 //! only the meter's owner; a second mint of the same energy mints nothing,
 //! so two keepers minting the same meter are harmless.
+//!
+//! The meters due are minted in as few legacy transactions as fit (about
+//! seven meters each, fewer when each has its own owner: each owner's
+//! energy account is created idempotently once per transaction). A batch
+//! that fails is tried again one meter per transaction, so one meter that
+//! cannot be minted does not hold up the others; trying again is safe
+//! because a mint only mints what is not minted yet.
 
 use super::readings::read_accounts;
 use super::shard::Shard;
@@ -83,6 +90,18 @@ impl MintingDuty {
     }
 }
 
+impl MintingDuty {
+    /// Counts and logs what a landed batch minted.
+    fn minted(&self, minted: &[flow::Minted]) {
+        let metrics = self.ctx.telemetry.metrics();
+        for m in minted {
+            metrics.mints.inc();
+            metrics.minted_wh.inc_by(m.amount_wh);
+            info!(meter = %m.meter, owner = %m.owner, amount_wh = m.amount_wh, minted_wh = m.minted_wh, "minted");
+        }
+    }
+}
+
 #[async_trait(?Send)]
 impl Duty for MintingDuty {
     fn name(&self) -> &'static str {
@@ -92,24 +111,48 @@ impl Duty for MintingDuty {
     async fn tick(&mut self) -> Result<(), DutyError> {
         let ctx = &self.ctx;
         let payer: &dyn Signer = &*ctx.payer;
-        let metrics = ctx.telemetry.metrics();
+        let due: Vec<(Pubkey, Pubkey)> = self
+            .candidates()
+            .await?
+            .into_iter()
+            .filter(|(_, m)| {
+                m.is_active() && self.shard.contains(&m.meter_id) && m.mintable_wh() >= self.min_wh
+            })
+            .map(|(k, m)| (k, m.owner))
+            .collect();
         let mut first_error = None;
-        for (key, m) in self.candidates().await? {
+        for batch in flow::plan_mint_batches(&payer.pubkey(), &due) {
             if ctx.shutdown.is_triggered() {
                 break;
             }
-            if !self.shard.contains(&m.meter_id) || m.mintable_wh() < self.min_wh {
-                continue;
-            }
-            match flow::mint_energy(&*ctx.chain, &ctx.sender, payer, &key).await {
-                Ok(r) => {
-                    metrics.mints.inc();
-                    metrics.minted_wh.inc_by(r.amount_wh);
-                    info!(meter = %key, owner = %r.owner, amount_wh = r.amount_wh, minted_wh = r.minted_wh, "minted");
+            match flow::mint_energy_batch(&*ctx.chain, &ctx.sender, payer, &batch).await {
+                Ok(b) => self.minted(&b.minted),
+                Err(e) if batch.len() > 1 => {
+                    warn!(meters = batch.len(), error = %e, "batch mint failed; minting one meter per transaction");
+                    for one in &batch {
+                        if ctx.shutdown.is_triggered() {
+                            break;
+                        }
+                        match flow::mint_energy_batch(
+                            &*ctx.chain,
+                            &ctx.sender,
+                            payer,
+                            std::slice::from_ref(one),
+                        )
+                        .await
+                        {
+                            Ok(b) => self.minted(&b.minted),
+                            Err(e) => {
+                                ctx.telemetry.write_failed("minting");
+                                warn!(meter = %one.0, error = %e, "mint");
+                                first_error.get_or_insert(e);
+                            }
+                        }
+                    }
                 }
                 Err(e) => {
                     ctx.telemetry.write_failed("minting");
-                    warn!(meter = %key, error = %e, "mint");
+                    warn!(meter = %batch[0].0, error = %e, "mint");
                     first_error.get_or_insert(e);
                 }
             }
