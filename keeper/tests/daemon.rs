@@ -189,8 +189,30 @@ async fn killed_mid_work_and_restarted_the_final_state_is_the_same() {
     }
     assert_eq!(world.final_state().await, world.expected());
     let t = last.expect("the last keeper");
-    // The last keeper reused the table the first one made.
+    // The last keeper reused the table of meters the first one made, and
+    // each keeper the settlement table of the first: one of each on chain.
     assert_eq!(t.metrics().lookup_tables.get(), 1);
+    let tables_of = |authority: joule_sdk::Pubkey| {
+        let mut prefix = vec![1u8];
+        prefix.extend_from_slice(authority.as_ref());
+        let chain = world.chain.clone();
+        async move {
+            chain
+                .get_program_accounts(
+                    &joule_keeper::daemon::readings::LOOKUP_TABLE_PROGRAM_ID,
+                    &[joule_client::AccountFilter::Memcmp {
+                        offset: 21,
+                        bytes: prefix,
+                    }],
+                )
+                .await
+                .expect("tables")
+                .len()
+        }
+    };
+    use joule_client::Signer;
+    assert_eq!(tables_of(world.oracles[0].pubkey()).await, 1);
+    assert_eq!(tables_of(world.payers[0].pubkey()).await, 1);
     assert!(counter(&t, |m| m.readings_skipped_stale.get()) > 0);
 }
 

@@ -24,6 +24,19 @@ use joule_sdk::Pubkey;
 use std::collections::HashMap;
 use tracing::{debug, info, warn};
 
+/// The payer's active lookup tables that hold `market`'s address: those
+/// its settlements made.
+async fn settlement_tables(ctx: &Ctx, market: &Pubkey) -> Result<Vec<Pubkey>, FlowError> {
+    let mut found: Vec<Pubkey> = super::readings::tables_of(ctx, &ctx.payer.pubkey())
+        .await?
+        .into_iter()
+        .filter(|t| t.deactivation_slot == u64::MAX && t.account.addresses.contains(market))
+        .map(|t| t.account.key)
+        .collect();
+    found.sort_unstable();
+    Ok(found)
+}
+
 /// Every epoch of `market` on chain, by index.
 pub(crate) async fn market_epochs(
     ctx: &Ctx,
@@ -166,8 +179,10 @@ impl Duty for EpochsDuty {
 pub(crate) struct SettlementDuty {
     ctx: Ctx,
     markets: Vec<Pubkey>,
-    /// Per market, the lookup tables of owners' accounts made so far
-    /// (reused and extended; a restart makes new ones).
+    /// Per market, the lookup tables of owners' accounts (reused and
+    /// extended): at the first settlement of a market, the payer's active
+    /// tables on chain that hold the market's address (so a restarted
+    /// keeper goes on with the tables it made before).
     tables: HashMap<Pubkey, Vec<Pubkey>>,
 }
 
@@ -208,7 +223,17 @@ impl SettlementDuty {
             let mut settled = e.state() == Some(EpochState::Settled);
             if e.state() == Some(EpochState::Cleared) {
                 let open = u64::try_from(e.open_orders().len()).unwrap_or(u64::MAX);
-                let tables = self.tables.get(market).cloned().unwrap_or_default();
+                let tables = match self.tables.get(market) {
+                    Some(t) => t.clone(),
+                    None => {
+                        let found = settlement_tables(ctx, market).await?;
+                        if !found.is_empty() {
+                            info!(market = %market, tables = found.len(), "reusing settlement lookup tables");
+                        }
+                        self.tables.insert(*market, found.clone());
+                        found
+                    }
+                };
                 match flow::settle_epoch(chain, &ctx.sender, payer, &keys, &key, &tables).await {
                     Ok(s) => {
                         self.tables.insert(*market, s.lookup_tables.clone());

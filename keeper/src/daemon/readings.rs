@@ -53,6 +53,30 @@ pub const LOOKUP_TABLE_PROGRAM_ID: Pubkey =
 pub const ACCOUNTS_PER_READ: usize = 100;
 /// Where a lookup table's authority (option tag, then key) starts.
 const LOOKUP_TABLE_AUTHORITY_OFFSET: usize = 21;
+/// Every lookup table whose authority is `authority`, as the chain has
+/// them.
+pub(crate) async fn tables_of(
+    ctx: &Ctx,
+    authority: &Pubkey,
+) -> Result<Vec<LookupTable>, FlowError> {
+    let mut prefix = vec![1u8];
+    prefix.extend_from_slice(authority.as_ref());
+    let filters = [AccountFilter::Memcmp {
+        offset: LOOKUP_TABLE_AUTHORITY_OFFSET,
+        bytes: prefix,
+    }];
+    let found = ctx
+        .read(|| {
+            ctx.chain
+                .get_program_accounts(&LOOKUP_TABLE_PROGRAM_ID, &filters)
+        })
+        .await?;
+    Ok(found
+        .into_iter()
+        .filter_map(|(key, account)| LookupTable::decode(key, &account.data))
+        .collect())
+}
+
 /// Meters per lookup table the duty fills: 252 = 7 × 36, the readings a
 /// v0 transaction holds, so a round of a full table's meters takes seven
 /// full transactions (255 would take eight, the last of three readings).
@@ -345,23 +369,9 @@ impl MeterTables {
             }
         }
         if discover {
-            let mut prefix = vec![1u8];
-            prefix.extend_from_slice(authority.as_ref());
-            let filters = [AccountFilter::Memcmp {
-                offset: LOOKUP_TABLE_AUTHORITY_OFFSET,
-                bytes: prefix,
-            }];
-            let found = ctx
-                .read(|| {
-                    ctx.chain
-                        .get_program_accounts(&LOOKUP_TABLE_PROGRAM_ID, &filters)
-                })
-                .await?;
-            for (key, account) in found {
-                if let Some(t) = LookupTable::decode(key, &account.data) {
-                    if self.adopt(&t, &authority) {
-                        info!(table = %key, addresses = t.account.addresses.len(), "reusing lookup table of meters");
-                    }
+            for t in tables_of(ctx, &authority).await? {
+                if self.adopt(&t, &authority) {
+                    info!(table = %t.account.key, addresses = t.account.addresses.len(), "reusing lookup table of meters");
                 }
             }
         }
