@@ -290,6 +290,7 @@ async fn sixty_meters_from_gateways_and_discom_files_three_epochs_everything_rec
             .map(|(url, name)| GatewaySource {
                 url: url.clone(),
                 name: Some(name.into()),
+                ..GatewaySource::default()
             })
             .collect(),
         discom: vec![DiscomSource {

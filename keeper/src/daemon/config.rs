@@ -897,7 +897,8 @@ fn looks_like_token(seg: &str) -> bool {
 /// Key names whose values are secrets.
 fn secret_key(key: &str) -> bool {
     let k = key.to_ascii_lowercase();
-    let path_like = ["_keypair", "_file", "_path", "_dir"]
+    // Paths and the names of environment variables are not secrets.
+    let path_like = ["_keypair", "_file", "_path", "_dir", "_env"]
         .iter()
         .any(|s| k.ends_with(s));
     !path_like
@@ -911,6 +912,8 @@ fn secret_key(key: &str) -> bool {
             "auth",
             "credential",
             "bearer",
+            "api-key",
+            "cookie",
         ]
         .iter()
         .any(|s| k.contains(s))
@@ -983,6 +986,8 @@ oracle_keypair = "/etc/joule-keeper/oracle.json"
 [[sources.gateway]]
 url = "https://gw.example.com/readings?token=t0k3n"
 bearer_token = "abc"
+auth_header_env = "JOULE_GW_AUTH"
+headers = { Authorization = "Bearer inline-s3cret", X-Api-Key = "k3y", X-Feeder = "12" }
 [sources.discom]
 dir = "/var/lib/joule/discom"
 password = "hunter2"
@@ -991,9 +996,12 @@ password = "hunter2"
         .expect("parse");
         c.shard = Shard::new(1, 4).expect("shard");
         let text = c.redacted();
-        for secret in ["s3cr3t", "t0k3n", "abc", "hunter2"] {
+        for secret in ["s3cr3t", "t0k3n", "abc", "hunter2", "inline-s3cret", "k3y"] {
             assert!(!text.contains(secret), "{secret} in\n{text}");
         }
+        // The variable's name is not a secret; a plain header is shown.
+        assert!(text.contains("JOULE_GW_AUTH"), "{text}");
+        assert!(text.contains("X-Feeder = \"12\""), "{text}");
         assert!(text.contains("/etc/joule-keeper/oracle.json"), "{text}");
         assert!(text.contains("/var/lib/joule/discom"), "{text}");
         assert!(text.contains("shard = \"1/4\""), "{text}");

@@ -201,7 +201,12 @@ pub async fn run_async(
         feeds,
     };
     demo.setup().await?;
-    let gateway = serve_gateway(demo.body.clone()).await?;
+    // The gateway answers only with its bearer token, which the keeper
+    // reads from a file (as a systemd credential would be).
+    let token = format!("Bearer {}", Keypair::new().pubkey());
+    let credential = dir.path().join("gateway.credential");
+    std::fs::write(&credential, format!("{token}\n"))?;
+    let gateway = serve_gateway(demo.body.clone(), token).await?;
     let meters_file = dir.path().join("meters.toml");
     std::fs::write(&meters_file, world::meter_list(&demo.people))?;
     let sources = SourcesConfig {
@@ -209,6 +214,8 @@ pub async fn run_async(
         gateway: vec![GatewaySource {
             url: gateway.clone(),
             name: Some("gateway".into()),
+            auth_header_file: Some(credential),
+            ..GatewaySource::default()
         }],
         discom: vec![DiscomSource {
             dir: Some(demo.feeds.clone()),
@@ -226,7 +233,7 @@ pub async fn run_async(
         .map_err(|e| DemoError::Other(e.to_string()))?;
     writeln!(
         demo.out,
-        "\nThe keeper starts: readings every {:?} from the gateway at {gateway} and the DISCOM directory {}; epochs, settlement and minting (for the {} sellers) every {:?}; one hour of chain time is four 15-minute steps",
+        "\nThe keeper starts: readings every {:?} from the gateway at {gateway} (which answers only with its bearer token: the keeper reads it from a credential file) and the DISCOM directory {}; epochs, settlement and minting (for the {} sellers) every {:?}; one hour of chain time is four 15-minute steps",
         options.duty_interval,
         demo.feeds.display(),
         demo.people.iter().filter(|p| p.is_seller()).count(),
@@ -253,18 +260,23 @@ pub async fn run_async(
     demo.finish(&telemetry, keeper_seconds).await
 }
 
-/// Serves the gateway's current document at `/readings`.
-async fn serve_gateway(body: Arc<Mutex<String>>) -> Result<String, DemoError> {
+/// Serves the gateway's current document at `/readings` to a request
+/// carrying `token` as its `Authorization`; 401 to any other.
+async fn serve_gateway(body: Arc<Mutex<String>>, token: String) -> Result<String, DemoError> {
+    use axum::http::{header, HeaderMap, StatusCode};
     let app = axum::Router::new().route(
         "/readings",
-        axum::routing::get(move || {
+        axum::routing::get(move |headers: HeaderMap| {
             let body = body.clone();
+            let authorized = headers
+                .get(header::AUTHORIZATION)
+                .is_some_and(|v| v.as_bytes() == token.as_bytes());
             async move {
+                if !authorized {
+                    return (StatusCode::UNAUTHORIZED, String::new());
+                }
                 let text = body.lock().map(|b| b.clone()).unwrap_or_default();
-                (
-                    [(axum::http::header::CONTENT_TYPE, "application/json")],
-                    text,
-                )
+                (StatusCode::OK, text)
             }
         }),
     );

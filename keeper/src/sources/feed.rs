@@ -35,7 +35,7 @@
 //! is counted twice.
 
 use super::dir::DirSource;
-use super::http::{HttpConfig, HttpFeed, HttpFetcher};
+use super::http::{Endpoint, HttpConfig, HttpFeed, HttpFetcher};
 use super::{CsvOptions, FeedFile, FeedFormat, FeedOptions, SourceError};
 use crate::commands::check_feed::parse_utc_offset;
 use crate::daemon::config::redact_url;
@@ -46,8 +46,9 @@ use async_trait::async_trait;
 use joule_client::{Chain, ChainError};
 use joule_sdk::registry as reg;
 use joule_sdk::Pubkey;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue, AUTHORIZATION};
 use serde::{Deserialize, Serialize};
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -83,6 +84,9 @@ fn clock_unix_timestamp(data: &[u8]) -> Option<i64> {
 /// [[sources.gateway]]
 /// url = "https://gw-12.example.com/readings"
 /// name = "feeder-12"                          # optional: its name in metrics and /healthz
+/// auth_header_env = "JOULE_GW12_AUTH"         # optional: Authorization value ("Bearer ...") from the environment
+/// # auth_header_file = "/run/credentials/joule-keeper.service/gw12"   # ... or from a file
+/// headers = { "X-Feeder" = "12" }             # optional: other headers (not secrets)
 ///
 /// [[sources.discom]]
 /// dir = "/var/lib/joule-keeper/discom"        # a watched directory ...
@@ -149,7 +153,7 @@ fn duration_ms(d: Duration) -> u64 {
 }
 
 /// A meter gateway.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct GatewaySource {
     pub url: String,
@@ -157,6 +161,92 @@ pub struct GatewaySource {
     /// removed).
     #[serde(default)]
     pub name: Option<String>,
+    /// Headers sent as given (not for secrets).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    /// The `Authorization` value, from this environment variable.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_header_env: Option<String>,
+    /// ... or from this file (its first line).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_header_file: Option<PathBuf>,
+}
+
+impl GatewaySource {
+    pub fn auth(&self) -> HttpAuth {
+        HttpAuth {
+            headers: self.headers.clone(),
+            auth_header_env: self.auth_header_env.clone(),
+            auth_header_file: self.auth_header_file.clone(),
+        }
+    }
+}
+
+/// Headers a source's HTTP requests carry (`headers`, `auth_header_env`,
+/// `auth_header_file` of a gateway or a DISCOM URL). Credentials come from
+/// the environment or a file (a systemd credential), never from the
+/// configuration file itself, and are never logged.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct HttpAuth {
+    /// Headers sent as given (not for secrets: the effective configuration
+    /// prints them, hiding only values whose names look secret).
+    pub headers: BTreeMap<String, String>,
+    /// The `Authorization` header's value (`Bearer ...`, `Basic ...`), read
+    /// from this environment variable at start.
+    pub auth_header_env: Option<String>,
+    /// ... or from this file (its first line).
+    pub auth_header_file: Option<PathBuf>,
+}
+
+impl HttpAuth {
+    fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.auth_header_env.is_none() && self.auth_header_file.is_none()
+    }
+
+    /// The headers, credentials read; `what` names the source in errors
+    /// (which never contain a credential).
+    pub fn resolve(&self, what: &str) -> Result<HeaderMap, SourcesError> {
+        let bad = |m: String| SourcesError::Config(format!("{what}: {m}"));
+        let mut map = HeaderMap::new();
+        for (k, v) in &self.headers {
+            let name = HeaderName::from_bytes(k.as_bytes())
+                .map_err(|_| bad(format!("header name '{k}' is not valid")))?;
+            let mut value = HeaderValue::from_str(v)
+                .map_err(|_| bad(format!("header {k}: the value is not valid")))?;
+            value.set_sensitive(true);
+            map.insert(name, value);
+        }
+        let secret = match (&self.auth_header_env, &self.auth_header_file) {
+            (Some(_), Some(_)) => {
+                return Err(bad("auth_header_env or auth_header_file, not both".into()))
+            }
+            (Some(var), None) => Some(std::env::var(var).map_err(|_| {
+                bad(format!(
+                    "auth_header_env: the environment variable {var} is not set"
+                ))
+            })?),
+            (None, Some(path)) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| bad(format!("auth_header_file {}: {e}", path.display())))?
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .to_string(),
+            ),
+            (None, None) => None,
+        };
+        if let Some(secret) = secret {
+            let secret = secret.trim();
+            if secret.is_empty() {
+                return Err(bad("the Authorization value is empty".into()));
+            }
+            let mut value = HeaderValue::from_str(secret)
+                .map_err(|_| bad("the Authorization value is not a valid header value".into()))?;
+            value.set_sensitive(true);
+            map.insert(AUTHORIZATION, value);
+        }
+        Ok(map)
+    }
 }
 
 /// A DISCOM feed: a watched directory or a URL.
@@ -175,6 +265,23 @@ pub struct DiscomSource {
     pub espi_meter: Option<String>,
     /// Its name in metrics and `/healthz`.
     pub name: Option<String>,
+    /// A URL's headers and credentials, as a gateway's.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_header_env: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub auth_header_file: Option<PathBuf>,
+}
+
+impl DiscomSource {
+    pub fn auth(&self) -> HttpAuth {
+        HttpAuth {
+            headers: self.headers.clone(),
+            auth_header_env: self.auth_header_env.clone(),
+            auth_header_file: self.auth_header_file.clone(),
+        }
+    }
 }
 
 /// The default state file of a watched directory, inside it.
@@ -300,7 +407,7 @@ pub struct SourcesFeed {
     outside: HashSet<String>,
     usage_points: UsagePointMap,
     fetcher: HttpFetcher,
-    gateways: Vec<(String, String)>,
+    gateways: Vec<(String, Endpoint)>,
     dirs: Vec<WatchedDir>,
     urls: Vec<WatchedUrl>,
     handed: HashMap<Pubkey, Handed>,
@@ -377,14 +484,12 @@ impl SourcesFeed {
                 usage_points: up,
             }
         };
-        let gateways = config
-            .gateway
-            .iter()
-            .map(|g| {
-                let name = g.name.clone().unwrap_or_else(|| redact_url(&g.url));
-                (name, g.url.clone())
-            })
-            .collect();
+        let mut gateways = Vec::new();
+        for g in &config.gateway {
+            let name = g.name.clone().unwrap_or_else(|| redact_url(&g.url));
+            let headers = g.auth().resolve(&format!("gateway {name}"))?;
+            gateways.push((name, Endpoint::new(g.url.clone()).with_headers(headers)));
+        }
         let mut dirs = Vec::new();
         let mut urls = Vec::new();
         for d in &config.discom {
@@ -394,6 +499,12 @@ impl SourcesFeed {
                     if format.is_some() {
                         return Err(SourcesError::Config(format!(
                             "discom dir {}: a directory's files are read by their extension (no format)",
+                            dir.display()
+                        )));
+                    }
+                    if !d.auth().is_empty() {
+                        return Err(SourcesError::Config(format!(
+                            "discom dir {}: headers and credentials are for URLs",
                             dir.display()
                         )));
                     }
@@ -416,9 +527,11 @@ impl SourcesFeed {
                             redact_url(url)
                         )));
                     }
+                    let name = d.name.clone().unwrap_or_else(|| redact_url(url));
+                    let headers = d.auth().resolve(&format!("discom {name}"))?;
                     urls.push(WatchedUrl {
-                        name: d.name.clone().unwrap_or_else(|| redact_url(url)),
-                        feed: HttpFeed::new(url, format),
+                        name,
+                        feed: HttpFeed::new(url, format).with_headers(headers),
                         opts: options(d),
                     });
                 }
@@ -589,9 +702,9 @@ impl SourcesFeed {
 
     /// Polls every source into `inputs`; the files read.
     async fn poll(&mut self, inputs: &mut Inputs) -> Vec<(FileFrom, FeedFile)> {
-        let urls: Vec<String> = self.gateways.iter().map(|(_, u)| u.clone()).collect();
+        let endpoints: Vec<Endpoint> = self.gateways.iter().map(|(_, e)| e.clone()).collect();
         let fetcher = self.fetcher.clone();
-        let gateways = async move { fetcher.gateways(&urls).await };
+        let gateways = async move { fetcher.gateways(&endpoints).await };
         let fetcher = self.fetcher.clone();
         let feeds: Vec<HttpFeed> = self.urls.iter().map(|u| u.feed.clone()).collect();
         let documents =
@@ -793,6 +906,45 @@ mod tests {
     }
 
     #[test]
+    fn credentials_come_from_the_environment_or_a_file_and_never_show() {
+        let dir = tempfile::tempdir().expect("dir");
+        let file = dir.path().join("gw12");
+        std::fs::write(&file, "Bearer from-a-file\n").expect("write");
+        std::env::set_var("JOULE_TEST_GW_AUTH_7731", "Bearer from-the-env");
+        let env = HttpAuth {
+            auth_header_env: Some("JOULE_TEST_GW_AUTH_7731".into()),
+            headers: [("X-Feeder".to_string(), "12".to_string())].into(),
+            ..HttpAuth::default()
+        };
+        let h = env.resolve("gateway g").expect("resolved");
+        assert_eq!(h[AUTHORIZATION], "Bearer from-the-env");
+        assert!(h[AUTHORIZATION].is_sensitive());
+        assert_eq!(h["x-feeder"], "12");
+        assert!(!format!("{h:?}").contains("from-the-env"));
+        let from_file = HttpAuth {
+            auth_header_file: Some(file.clone()),
+            ..HttpAuth::default()
+        };
+        assert_eq!(
+            from_file.resolve("gateway g").expect("resolved")[AUTHORIZATION],
+            "Bearer from-a-file"
+        );
+        // An empty credential is refused; an error names the variable, not
+        // a value.
+        std::fs::write(&file, "\n").expect("write");
+        assert!(from_file.resolve("g").is_err());
+        let missing = HttpAuth {
+            auth_header_env: Some("JOULE_TEST_NEVER_SET_4411".into()),
+            ..HttpAuth::default()
+        };
+        let e = missing
+            .resolve("gateway g")
+            .expect_err("missing")
+            .to_string();
+        assert!(e.contains("JOULE_TEST_NEVER_SET_4411"), "{e}");
+    }
+
+    #[test]
     fn bad_sources_are_refused() {
         for bad in [
             "gateways = []",
@@ -803,6 +955,12 @@ mod tests {
             "csv_utc_offset = \"noon\"",
             "[[discom]]\nurl = \"http://x/a\"\nformat = \"pdf\"",
             "[[discom]]\nurl = \"http://x/a\"\ndir = \"d\"",
+            "[[gateway]]\nurl = \"http://x/a\"\nauth_header_env = \"JOULE_TEST_NEVER_SET_4411\"",
+            "[[gateway]]\nurl = \"http://x/a\"\nauth_header_file = \"/nonexistent/credential\"",
+            "[[gateway]]\nurl = \"http://x/a\"\nauth_header_env = \"PATH\"\nauth_header_file = \"/etc/hostname\"",
+            "[[gateway]]\nurl = \"http://x/a\"\nheaders = { \"bad name\" = \"v\" }",
+            "[[gateway]]\nurl = \"http://x/a\"\nauth_token = \"typo\"",
+            "[[discom]]\ndir = \"/tmp\"\nauth_header_env = \"PATH\"",
         ] {
             let table: toml::Table = toml::from_str(bad).expect("toml");
             let setup = SourcesConfig::from_table(&table).and_then(|c| {

@@ -32,6 +32,28 @@ impl Default for HttpConfig {
     }
 }
 
+/// Where to GET and the headers to send with it (credentials among them,
+/// marked sensitive: `Debug` never shows them).
+#[derive(Clone, Debug, Default)]
+pub struct Endpoint {
+    pub url: String,
+    pub headers: reqwest::header::HeaderMap,
+}
+
+impl Endpoint {
+    pub fn new(url: impl Into<String>) -> Self {
+        Self {
+            url: url.into(),
+            headers: reqwest::header::HeaderMap::new(),
+        }
+    }
+
+    pub fn with_headers(mut self, headers: reqwest::header::HeaderMap) -> Self {
+        self.headers = headers;
+        self
+    }
+}
+
 /// A fetched body.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Fetched {
@@ -111,11 +133,14 @@ impl HttpFetcher {
         }
     }
 
-    /// GETs `url`: the body of a 2xx answer, at most `max_body_bytes`.
-    pub async fn get(&self, url: &str) -> Result<Fetched, SourceError> {
+    /// GETs the endpoint (with its headers): the body of a 2xx answer, at
+    /// most `max_body_bytes`.
+    pub async fn get(&self, endpoint: &Endpoint) -> Result<Fetched, SourceError> {
+        let url = endpoint.url.as_str();
         let mut resp = self
             .client
             .get(url)
+            .headers(endpoint.headers.clone())
             .send()
             .await
             .map_err(|e| self.classify(url, e))?;
@@ -157,26 +182,30 @@ impl HttpFetcher {
 
     /// Polls one gateway: its readings and the rejections of its bad
     /// entries, or why it could not be read (unreachable, slow, garbage).
-    pub async fn gateway(&self, url: &str) -> Result<Parsed<RegisterReading>, SourceError> {
-        let fetched = self.get(url).await?;
-        let source: Arc<str> = url.into();
+    pub async fn gateway(
+        &self,
+        endpoint: &Endpoint,
+    ) -> Result<Parsed<RegisterReading>, SourceError> {
+        let fetched = self.get(endpoint).await?;
+        let source: Arc<str> = endpoint.url.as_str().into();
         parse_gateway(&source, &fetched.bytes).map_err(SourceError::Malformed)
     }
 
     /// Polls gateways concurrently (at most `concurrency` at once); one
     /// result per URL, in the order given. One gateway's failure does not
     /// touch the others.
-    pub async fn gateways(&self, urls: &[String]) -> Vec<GatewayPoll> {
+    pub async fn gateways(&self, endpoints: &[Endpoint]) -> Vec<GatewayPoll> {
         let limit = Arc::new(Semaphore::new(self.cfg.concurrency.max(1)));
         let mut set = JoinSet::new();
-        for (i, url) in urls.iter().enumerate() {
+        for (i, endpoint) in endpoints.iter().enumerate() {
             let this = self.clone();
-            let url: Arc<str> = url.as_str().into();
+            let url: Arc<str> = endpoint.url.as_str().into();
+            let endpoint = endpoint.clone();
             let limit = Arc::clone(&limit);
             set.spawn(async move {
                 let _permit = limit.acquire_owned().await;
                 let t0 = Instant::now();
-                let result = this.gateway(&url).await;
+                let result = this.gateway(&endpoint).await;
                 (
                     i,
                     GatewayPoll {
@@ -187,7 +216,7 @@ impl HttpFetcher {
                 )
             });
         }
-        let mut polls: Vec<Option<GatewayPoll>> = urls.iter().map(|_| None).collect();
+        let mut polls: Vec<Option<GatewayPoll>> = endpoints.iter().map(|_| None).collect();
         while let Some(joined) = set.join_next().await {
             if let Ok((i, poll)) = joined {
                 if let Some(slot) = polls.get_mut(i) {
@@ -197,12 +226,12 @@ impl HttpFetcher {
         }
         polls
             .into_iter()
-            .zip(urls)
-            .map(|(p, url)| {
+            .zip(endpoints)
+            .map(|(p, endpoint)| {
                 p.unwrap_or_else(|| GatewayPoll {
-                    url: url.as_str().into(),
+                    url: endpoint.url.as_str().into(),
                     result: Err(SourceError::Transport {
-                        url: url.clone(),
+                        url: endpoint.url.clone(),
                         detail: "the poll task ended without a result".into(),
                     }),
                     elapsed: Duration::ZERO,
@@ -216,7 +245,7 @@ impl HttpFetcher {
 /// content changed since the last one processed.
 #[derive(Clone, Debug)]
 pub struct HttpFeed {
-    url: String,
+    endpoint: Endpoint,
     format: Option<FeedFormat>,
     processed: Option<[u8; 32]>,
 }
@@ -226,21 +255,27 @@ impl HttpFeed {
     /// Content-Type, else the content.
     pub fn new(url: &str, format: Option<FeedFormat>) -> Self {
         Self {
-            url: url.to_string(),
+            endpoint: Endpoint::new(url),
             format,
             processed: None,
         }
     }
 
+    /// Sends `headers` with every fetch.
+    pub fn with_headers(mut self, headers: reqwest::header::HeaderMap) -> Self {
+        self.endpoint.headers = headers;
+        self
+    }
+
     pub fn url(&self) -> &str {
-        &self.url
+        &self.endpoint.url
     }
 
     fn format_of(&self, fetched: &Fetched) -> FeedFormat {
         if let Some(f) = self.format {
             return f;
         }
-        let path = self.url.split(['?', '#']).next().unwrap_or("");
+        let path = self.endpoint.url.split(['?', '#']).next().unwrap_or("");
         if let Some(f) = FeedFormat::from_name(path) {
             return f;
         }
@@ -263,9 +298,9 @@ impl HttpFeed {
     /// Fetches the feed: `Some` document if its content is new, `None` if it
     /// is the one last marked processed.
     pub async fn poll(&self, fetcher: &HttpFetcher) -> Result<Option<FeedFile>, SourceError> {
-        let fetched = fetcher.get(&self.url).await?;
+        let fetched = fetcher.get(&self.endpoint).await?;
         let format = self.format_of(&fetched);
-        let file = FeedFile::with_format(&self.url, fetched.bytes, format);
+        let file = FeedFile::with_format(&self.endpoint.url, fetched.bytes, format);
         if self.processed == Some(file.sha256) {
             return Ok(None);
         }

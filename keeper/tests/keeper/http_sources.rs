@@ -7,7 +7,7 @@ use axum::http::{header, StatusCode};
 use axum::routing::get;
 use axum::Router;
 use joule_keeper::readings::{Inputs, RejectReason, ValidationConfig, Validator};
-use joule_keeper::sources::http::{HttpConfig, HttpFeed, HttpFetcher};
+use joule_keeper::sources::http::{Endpoint, HttpConfig, HttpFeed, HttpFetcher};
 use joule_keeper::sources::{FeedFormat, FeedOptions};
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
@@ -140,7 +140,8 @@ async fn gateways_that_fail_are_counted_and_the_others_go_on() {
         "not a url".to_string(),
     ];
     let t0 = Instant::now();
-    let polls = fetcher().gateways(&urls).await;
+    let endpoints: Vec<Endpoint> = urls.iter().map(Endpoint::new).collect();
+    let polls = fetcher().gateways(&endpoints).await;
     let took = t0.elapsed();
     // Concurrent: the two slow ones together cost one timeout, not two.
     assert!(took < Duration::from_secs(4), "{took:?}");
@@ -243,4 +244,53 @@ async fn http_feed_hands_on_new_content_only() {
     let err = missing.poll(&f).await.unwrap_err();
     assert_eq!(err.kind(), "http_status");
     assert!(err.to_string().contains("404"), "{err}");
+}
+
+/// A gateway that answers only with its bearer token and feeder header.
+#[tokio::test]
+async fn a_gateway_behind_credentials_answers_with_them_and_refuses_without() {
+    let body = gateway_body("AB-1", &[(1_772_323_200, 10, 20)]);
+    let router = Router::new().route(
+        "/private",
+        get(move |headers: axum::http::HeaderMap| {
+            let body = body.clone();
+            async move {
+                let auth = headers
+                    .get(header::AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok());
+                let feeder = headers.get("x-feeder").and_then(|v| v.to_str().ok());
+                if auth == Some("Bearer s3cret") && feeder == Some("12") {
+                    (StatusCode::OK, body)
+                } else {
+                    (StatusCode::UNAUTHORIZED, String::new())
+                }
+            }
+        }),
+    );
+    let addr = serve(router).await;
+    let url = format!("http://{addr}/private");
+
+    let mut headers = axum::http::HeaderMap::new();
+    let mut token = header::HeaderValue::from_static("Bearer s3cret");
+    token.set_sensitive(true);
+    headers.insert(header::AUTHORIZATION, token);
+    headers.insert("x-feeder", header::HeaderValue::from_static("12"));
+    let with = Endpoint::new(url.clone()).with_headers(headers.clone());
+    // The credential never shows in a debug print.
+    assert!(!format!("{with:?}").contains("s3cret"));
+    let polls = fetcher()
+        .gateways(&[with, Endpoint::new(url.clone())])
+        .await;
+    let ok = polls[0].result.as_ref().expect("with credentials");
+    assert_eq!(ok.items.len(), 1);
+    match &polls[1].result {
+        Err(e) => assert!(e.to_string().contains("401"), "{e}"),
+        Ok(_) => panic!("answered without credentials"),
+    }
+    // A DISCOM URL carries its headers too.
+    let feed = HttpFeed::new(&url, None).with_headers(headers);
+    let doc = feed.poll(&fetcher()).await.expect("fetched").expect("new");
+    assert!(!doc.bytes.is_empty());
+    let bare = HttpFeed::new(&url, None);
+    assert!(bare.poll(&fetcher()).await.is_err());
 }
