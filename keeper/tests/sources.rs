@@ -420,3 +420,68 @@ async fn sixty_meters_from_gateways_and_discom_files_three_epochs_everything_rec
     }
     let _ = world.owners[0].pubkey();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_meter_list_is_read_again_when_it_changes_and_a_broken_one_is_not_used() {
+    use joule_keeper::daemon::ReadingsFeed;
+    let world = World::fast().await;
+    let serials = serials();
+    let dir = tempfile::tempdir().expect("dir");
+    let list = dir.path().join("meters.toml");
+    let write_list = |n: usize| {
+        let mut text = String::new();
+        for s in &serials[..n] {
+            text.push_str(&format!(
+                "[[meter]]\nserial = \"{s}\"\nstatus = \"active\"\nrated_power_w = 5000\n"
+            ));
+        }
+        drop_file(dir.path(), "meters.toml", &text);
+    };
+    write_list(1);
+    // The gateway reports the first two meters.
+    let t0 = world.t0;
+    world.chain.set_time(t0 + STEP_SECS);
+    let body = serde_json::json!({"readings": [
+        gateway_entry(&serials[0], &world.meters[0], t0, 1),
+        gateway_entry(&serials[1], &world.meters[1], t0, 1),
+    ]})
+    .to_string();
+    let a: Body = Arc::new(Mutex::new(body));
+    let b: Body = Arc::new(Mutex::new(String::from("{\"readings\": []}")));
+    let urls = gateways(a, b).await;
+    let sources = SourcesConfig {
+        meters: Some(list.clone()),
+        gateway: vec![GatewaySource {
+            url: urls[0].clone(),
+            name: Some("gw".into()),
+            ..GatewaySource::default()
+        }],
+        ..SourcesConfig::default()
+    };
+    let telemetry = Telemetry::new(joule_keeper::daemon::HealthLimits::default());
+    let mut feed = SourcesFeed::new(&sources, Shard::ALL, world.chain.clone(), telemetry.clone())
+        .expect("sources");
+    assert_eq!(feed.meters(), 1);
+    let batch = feed.next_batch().await.expect("batch");
+    assert_eq!(batch.len(), 1);
+    assert_eq!(batch[0].0, world.meters[0].key);
+    assert_eq!(rejected(&telemetry, "unknown_serial"), 1);
+
+    // The operator adds the second meter: the next round serves it (the
+    // first meter's reading was handed over already).
+    write_list(2);
+    let batch = feed.next_batch().await.expect("batch");
+    assert_eq!(feed.meters(), 2);
+    assert_eq!(batch.len(), 1);
+    assert_eq!(batch[0].0, world.meters[1].key);
+    assert_eq!(rejected(&telemetry, "unknown_serial"), 1);
+
+    // A broken list is counted once and not used.
+    drop_file(dir.path(), "meters.toml", "[[meter]]\nserial = ");
+    for _ in 0..2 {
+        feed.next_batch().await.expect("batch");
+    }
+    assert_eq!(feed.meters(), 2);
+    assert_eq!(source_errors(&telemetry, "meter-list"), 1);
+    assert_eq!(rejected(&telemetry, "unknown_serial"), 1);
+}

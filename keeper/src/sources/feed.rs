@@ -368,12 +368,65 @@ struct WatchedDir {
     name: String,
     source: Arc<Mutex<DirSource>>,
     opts: FeedOptions,
+    espi_meter: Option<String>,
 }
 
 struct WatchedUrl {
     name: String,
     feed: HttpFeed,
     opts: FeedOptions,
+    espi_meter: Option<String>,
+}
+
+/// Reads and checks the meter list at `path`.
+fn read_list(path: &Path) -> Result<MeterList, SourcesError> {
+    let text = std::fs::read_to_string(path).map_err(|e| SourcesError::MeterList {
+        path: path.to_path_buf(),
+        message: e.to_string(),
+    })?;
+    MeterList::parse(&text).map_err(|message| SourcesError::MeterList {
+        path: path.to_path_buf(),
+        message,
+    })
+}
+
+/// What tells a changed file: its modification time and length.
+fn stamp(path: &Path) -> Option<(std::time::SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}
+
+/// The list's meters in `shard` (by serial), the serials in other shards,
+/// and the usage points.
+fn split_list(list: &MeterList, shard: Shard) -> (Vec<Listed>, HashSet<String>, UsagePointMap) {
+    let mut listed = Vec::new();
+    let mut outside = HashSet::new();
+    for e in list.book.iter() {
+        if shard.contains_serial(&e.serial) {
+            listed.push(Listed {
+                serial: Arc::clone(&e.serial),
+                address: e.address,
+                start_registers_wh: e.start_registers_wh,
+            });
+        } else {
+            outside.insert(e.serial.to_string());
+        }
+    }
+    listed.sort_by(|a, b| a.serial.cmp(&b.serial));
+    (listed, outside, list.book.usage_points().clone())
+}
+
+fn feed_options(
+    usage_points: &UsagePointMap,
+    espi_meter: Option<&str>,
+    utc_offset_secs: Option<i32>,
+) -> FeedOptions {
+    let mut up = usage_points.clone();
+    up.set_feed_meter(espi_meter);
+    FeedOptions {
+        csv: CsvOptions { utc_offset_secs },
+        usage_points: up,
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -414,6 +467,11 @@ pub struct SourcesFeed {
     in_flight: Vec<InFlight>,
     round: u64,
     confirm_rounds: u32,
+    shard: Shard,
+    utc_offset_secs: Option<i32>,
+    /// The meter list's file and its stamp when last read.
+    list_path: Option<PathBuf>,
+    list_stamp: Option<(std::time::SystemTime, u64)>,
 }
 
 impl std::fmt::Debug for SourcesFeed {
@@ -446,43 +504,16 @@ impl SourcesFeed {
             .transpose()
             .map_err(|e| SourcesError::Config(format!("csv_utc_offset: {e}")))?;
         let list = match &config.meters {
-            Some(path) => {
-                let text = std::fs::read_to_string(path).map_err(|e| SourcesError::MeterList {
-                    path: path.clone(),
-                    message: e.to_string(),
-                })?;
-                MeterList::parse(&text).map_err(|message| SourcesError::MeterList {
-                    path: path.clone(),
-                    message,
-                })?
-            }
+            Some(path) => read_list(path)?,
             None => MeterList {
                 now: None,
                 book: MeterBook::new(),
             },
         };
-        let mut listed = Vec::new();
-        let mut outside = HashSet::new();
-        for e in list.book.iter() {
-            if shard.contains_serial(&e.serial) {
-                listed.push(Listed {
-                    serial: Arc::clone(&e.serial),
-                    address: e.address,
-                    start_registers_wh: e.start_registers_wh,
-                });
-            } else {
-                outside.insert(e.serial.to_string());
-            }
-        }
-        listed.sort_by(|a, b| a.serial.cmp(&b.serial));
-        let usage_points = list.book.usage_points().clone();
+        let list_stamp = config.meters.as_deref().and_then(stamp);
+        let (listed, outside, usage_points) = split_list(&list, shard);
         let options = |d: &DiscomSource| {
-            let mut up = usage_points.clone();
-            up.set_feed_meter(d.espi_meter.as_deref());
-            FeedOptions {
-                csv: CsvOptions { utc_offset_secs },
-                usage_points: up,
-            }
+            feed_options(&usage_points, d.espi_meter.as_deref(), utc_offset_secs)
         };
         let mut gateways = Vec::new();
         for g in &config.gateway {
@@ -518,6 +549,7 @@ impl SourcesFeed {
                         name: d.name.clone().unwrap_or_else(|| dir.display().to_string()),
                         source: Arc::new(Mutex::new(source)),
                         opts: options(d),
+                        espi_meter: d.espi_meter.clone(),
                     });
                 }
                 (None, Some(url)) => {
@@ -533,6 +565,7 @@ impl SourcesFeed {
                         name,
                         feed: HttpFeed::new(url, format).with_headers(headers),
                         opts: options(d),
+                        espi_meter: d.espi_meter.clone(),
                     });
                 }
                 _ => {
@@ -557,7 +590,67 @@ impl SourcesFeed {
             in_flight: Vec::new(),
             round: 0,
             confirm_rounds: config.confirm_rounds.max(1),
+            shard,
+            utc_offset_secs,
+            list_path: config.meters.clone(),
+            list_stamp,
         })
+    }
+
+    /// Reads the meter list again if its file changed since it was last
+    /// read (so an operator adds or removes meters without a restart). A
+    /// list that cannot be used is logged and counted
+    /// (`source_errors{source="meter-list"}`) once per change, and the
+    /// previous one stays in use.
+    fn reload_list(&mut self) {
+        let Some(path) = self.list_path.clone() else {
+            return;
+        };
+        let now = stamp(&path);
+        if now == self.list_stamp {
+            return;
+        }
+        self.list_stamp = now;
+        match read_list(&path) {
+            Ok(list) => {
+                let (listed, outside, usage_points) = split_list(&list, self.shard);
+                info!(
+                    path = %path.display(),
+                    meters = listed.len(),
+                    before = self.listed.len(),
+                    "meter list reloaded"
+                );
+                self.listed = listed;
+                self.outside = outside;
+                self.usage_points = usage_points;
+                let keep: HashSet<Pubkey> = self.listed.iter().map(|l| l.address).collect();
+                self.handed.retain(|k, _| keep.contains(k));
+                for d in &mut self.dirs {
+                    d.opts = feed_options(
+                        &self.usage_points,
+                        d.espi_meter.as_deref(),
+                        self.utc_offset_secs,
+                    );
+                }
+                for u in &mut self.urls {
+                    u.opts = feed_options(
+                        &self.usage_points,
+                        u.espi_meter.as_deref(),
+                        self.utc_offset_secs,
+                    );
+                }
+            }
+            Err(e) => {
+                warn!(error = %e, meters = self.listed.len(), "the meter list changed but cannot be used; the previous one stays in use");
+                self.telemetry
+                    .metrics()
+                    .source_errors
+                    .get_or_create(&crate::daemon::telemetry::SourceLabels {
+                        source: "meter-list".into(),
+                    })
+                    .inc();
+            }
+        }
     }
 
     /// Meters of the list in this keeper's shard.
@@ -820,6 +913,7 @@ impl SourcesFeed {
 impl ReadingsFeed for SourcesFeed {
     async fn next_batch(&mut self) -> Result<Vec<FeedReading>, FeedError> {
         self.round = self.round.saturating_add(1);
+        self.reload_list();
         let (views, now) = self.read_chain().await.map_err(|e| FeedError {
             source_name: "chain".into(),
             message: format!("cannot read the meters: {e}"),
