@@ -151,6 +151,12 @@ pub trait Chain: Send + Sync {
     /// The current slot.
     async fn get_slot(&self) -> Result<u64, ChainError>;
 
+    /// The newest rooted (finalized) slot. A leader resolves the address
+    /// lookup tables of incoming transactions against its root bank, so
+    /// addresses extended into a table are usable once their slot is
+    /// below this one ([`crate::lookup::wait_until_usable`]).
+    async fn get_root_slot(&self) -> Result<u64, ChainError>;
+
     /// A recent blockhash and its last valid block height.
     async fn get_latest_blockhash(&self) -> Result<LatestBlockhash, ChainError>;
 

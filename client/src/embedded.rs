@@ -631,6 +631,12 @@ impl Chain for EmbeddedChain {
         Ok(self.lock().slot())
     }
 
+    /// The current slot: litesvm resolves lookup tables against the
+    /// current state, so nothing here waits for a root.
+    async fn get_root_slot(&self) -> Result<u64, ChainError> {
+        Ok(self.lock().slot())
+    }
+
     async fn get_latest_blockhash(&self) -> Result<LatestBlockhash, ChainError> {
         Ok(self.lock().latest())
     }

@@ -250,6 +250,10 @@ impl<C: Chain> Chain for FaultyChain<C> {
         self.read(|| self.inner.get_slot()).await
     }
 
+    async fn get_root_slot(&self) -> Result<u64, ChainError> {
+        self.read(|| self.inner.get_root_slot()).await
+    }
+
     async fn get_latest_blockhash(&self) -> Result<LatestBlockhash, ChainError> {
         self.read(|| self.inner.get_latest_blockhash()).await
     }

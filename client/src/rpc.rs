@@ -262,6 +262,13 @@ impl Chain for RpcChain {
             .map_err(|e| classify(&e))
     }
 
+    async fn get_root_slot(&self) -> Result<u64, ChainError> {
+        self.client
+            .get_slot_with_commitment(CommitmentConfig::finalized())
+            .await
+            .map_err(|e| classify(&e))
+    }
+
     async fn get_latest_blockhash(&self) -> Result<LatestBlockhash, ChainError> {
         let (blockhash, last_valid_block_height) = self
             .client

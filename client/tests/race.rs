@@ -49,6 +49,9 @@ impl Chain for Race {
     async fn get_slot(&self) -> Result<u64, ChainError> {
         self.inner.get_slot().await
     }
+    async fn get_root_slot(&self) -> Result<u64, ChainError> {
+        self.inner.get_root_slot().await
+    }
     async fn get_latest_blockhash(&self) -> Result<LatestBlockhash, ChainError> {
         self.inner.get_latest_blockhash().await
     }

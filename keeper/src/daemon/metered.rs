@@ -165,6 +165,11 @@ impl Chain for MeteredChain {
         self.timed("get_slot", self.inner.get_slot()).await
     }
 
+    async fn get_root_slot(&self) -> Result<u64, ChainError> {
+        self.timed("get_root_slot", self.inner.get_root_slot())
+            .await
+    }
+
     async fn get_latest_blockhash(&self) -> Result<LatestBlockhash, ChainError> {
         self.timed("get_latest_blockhash", self.inner.get_latest_blockhash())
             .await

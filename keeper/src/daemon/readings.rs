@@ -434,6 +434,7 @@ impl MeterTables {
                 .saturating_sub(add.len());
             let (now, later) = rest.split_at(room.min(rest.len()));
             add.extend_from_slice(now);
+            let started = std::time::Instant::now();
             let extended = joule_client::lookup::extend_lookup_table(
                 &*ctx.chain,
                 &ctx.sender,
@@ -453,6 +454,7 @@ impl MeterTables {
                 }
                 return Err(e.into());
             }
+            debug!(table = %state.key, added = add.len(), took = ?started.elapsed(), "extended lookup table of meters");
             let index32 = u32::try_from(index).unwrap_or(u32::MAX);
             for m in now {
                 self.of_meter.insert(*m, index32);
@@ -469,6 +471,7 @@ impl MeterTables {
             let Some(t) = self.tables.get(index).copied() else {
                 continue;
             };
+            let started = std::time::Instant::now();
             joule_client::lookup::wait_until_usable(
                 &*ctx.chain,
                 &t.key,
@@ -477,6 +480,7 @@ impl MeterTables {
                 flows::LOOKUP_TABLE_TIMEOUT,
             )
             .await?;
+            debug!(table = %t.key, addresses = t.len, took = ?started.elapsed(), "lookup table usable");
         }
         Ok(())
     }
@@ -663,6 +667,7 @@ async fn submit_group(
             out.unsent.extend(work.drain(..).flatten());
             break;
         }
+        let started = std::time::Instant::now();
         let sent = match table {
             Some(t) => {
                 flow::submit_readings_v0(&*ctx.chain, &ctx.sender, oracle, Some(&t), &call).await
@@ -671,6 +676,13 @@ async fn submit_group(
         };
         match sent {
             Ok(s) => {
+                debug!(
+                    readings = call.len(),
+                    applied = s.applied(),
+                    transactions = s.transactions.len(),
+                    took = ?started.elapsed(),
+                    "readings landed"
+                );
                 out.applied = out.applied.saturating_add(count(s.applied()));
                 out.skipped = out.skipped.saturating_add(count(s.skipped()));
                 out.transactions = out.transactions.saturating_add(count(s.transactions.len()));

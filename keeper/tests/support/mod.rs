@@ -796,6 +796,10 @@ macro_rules! delegate_chain {
                 $self.check()?;
                 $inner.get_slot().await
             }
+            async fn get_root_slot(&$self) -> Result<u64, ChainError> {
+                $self.check()?;
+                $inner.get_root_slot().await
+            }
             async fn get_latest_blockhash(&$self) -> Result<LatestBlockhash, ChainError> {
                 $self.check()?;
                 $inner.get_latest_blockhash().await
