@@ -105,54 +105,21 @@ fn csv_file(world: &World, serials: &[String], step: u32) -> String {
 /// The Green Button feed of step `step`: one usage point per meter, both
 /// directions (export in mWh).
 fn espi_file(world: &World, step: u32) -> String {
+    use joule_keeper::sources::espi::{write_feed, WrittenInterval};
     let start = world.t0 + STEP_SECS * i64::from(step - 1);
-    let base = "https://utility.example/espi/1_1/resource";
-    let mut s = String::from(
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xmlns:espi="http://naesb.org/espi">
-  <id>urn:uuid:00000000-0000-0000-0000-000000000000</id>
-  <entry>
-    <link rel="self" href="https://utility.example/espi/1_1/resource/ReadingType/1"/>
-    <content><espi:ReadingType><espi:accumulationBehaviour>4</espi:accumulationBehaviour><espi:commodity>1</espi:commodity><espi:flowDirection>1</espi:flowDirection><espi:intervalLength>900</espi:intervalLength><espi:kind>12</espi:kind><espi:powerOfTenMultiplier>0</espi:powerOfTenMultiplier><espi:uom>72</espi:uom></espi:ReadingType></content>
-  </entry>
-  <entry>
-    <link rel="self" href="https://utility.example/espi/1_1/resource/ReadingType/2"/>
-    <content><espi:ReadingType><espi:accumulationBehaviour>4</espi:accumulationBehaviour><espi:commodity>1</espi:commodity><espi:flowDirection>19</espi:flowDirection><espi:intervalLength>900</espi:intervalLength><espi:kind>12</espi:kind><espi:powerOfTenMultiplier>-3</espi:powerOfTenMultiplier><espi:uom>72</espi:uom></espi:ReadingType></content>
-  </entry>
-"#,
-    );
-    for i in ESPI {
-        let m = &world.meters[i];
-        let up = format!("{base}/RetailCustomer/1/UsagePoint/M{i}");
-        s.push_str(&format!(
-            r#"  <entry>
-    <id>urn:uuid:00000000-0000-0000-0000-0000000000{i:02}</id>
-    <link rel="self" href="{up}"/>
-    <link rel="related" href="{up}/MeterReading"/>
-    <content><espi:UsagePoint><espi:ServiceCategory><espi:kind>0</espi:kind></espi:ServiceCategory></espi:UsagePoint></content>
-  </entry>
-"#
-        ));
-        for (mr, value) in [(1, m.import_per_step_wh), (2, m.export_per_step_wh * 1_000)] {
-            s.push_str(&format!(
-                r#"  <entry>
-    <link rel="self" href="{up}/MeterReading/{mr}"/>
-    <link rel="up" href="{up}/MeterReading"/>
-    <link rel="related" href="{up}/MeterReading/{mr}/IntervalBlock"/>
-    <link rel="related" href="{base}/ReadingType/{mr}"/>
-    <content><espi:MeterReading/></content>
-  </entry>
-  <entry>
-    <link rel="self" href="{up}/MeterReading/{mr}/IntervalBlock/{step}"/>
-    <link rel="up" href="{up}/MeterReading/{mr}/IntervalBlock"/>
-    <content><espi:IntervalBlock><espi:IntervalReading><espi:timePeriod><espi:duration>900</espi:duration><espi:start>{start}</espi:start></espi:timePeriod><espi:value>{value}</espi:value></espi:IntervalReading></espi:IntervalBlock></content>
-  </entry>
-"#
-            ));
-        }
-    }
-    s.push_str("</feed>\n");
-    s
+    let points: Vec<(String, Vec<WrittenInterval>)> = ESPI
+        .map(|i| {
+            let m = &world.meters[i];
+            let interval = WrittenInterval {
+                start,
+                duration_secs: STEP_SECS,
+                import_wh: m.import_per_step_wh,
+                export_wh: m.export_per_step_wh,
+            };
+            (format!("M{i}"), vec![interval])
+        })
+        .collect();
+    write_feed("https://utility.example/espi/1_1/resource", &points)
 }
 
 /// Writes a file the way a transfer does: under a temporary name, then

@@ -362,64 +362,27 @@ pub const USAGE_POINT: &str = "UP-6103";
 /// The DISCOM's Green Button file of hour `epoch` for the ESPI meters:
 /// imports in Wh, exports in mWh (`powerOfTenMultiplier` -3).
 pub fn espi_file(people: &[Person], start_ts: i64, epoch: u32) -> String {
-    let base = "https://discom.example/espi/1_1/resource";
-    let mut s = format!(
-        r#"<?xml version="1.0" encoding="UTF-8"?>
-<feed xmlns="http://www.w3.org/2005/Atom" xmlns:espi="http://naesb.org/espi">
-  <id>urn:uuid:6a1f0000-0000-4000-8000-{epoch:012}</id>
-  <title>DISCOM Green Button export</title>
-  <entry>
-    <link rel="self" href="{base}/ReadingType/1"/>
-    <content><espi:ReadingType><espi:accumulationBehaviour>4</espi:accumulationBehaviour><espi:commodity>1</espi:commodity><espi:flowDirection>1</espi:flowDirection><espi:intervalLength>900</espi:intervalLength><espi:kind>12</espi:kind><espi:powerOfTenMultiplier>0</espi:powerOfTenMultiplier><espi:uom>72</espi:uom></espi:ReadingType></content>
-  </entry>
-  <entry>
-    <link rel="self" href="{base}/ReadingType/2"/>
-    <content><espi:ReadingType><espi:accumulationBehaviour>4</espi:accumulationBehaviour><espi:commodity>1</espi:commodity><espi:flowDirection>19</espi:flowDirection><espi:intervalLength>900</espi:intervalLength><espi:kind>12</espi:kind><espi:powerOfTenMultiplier>-3</espi:powerOfTenMultiplier><espi:uom>72</espi:uom></espi:ReadingType></content>
-  </entry>
-"#
-    );
-    for (i, p) in people.iter().enumerate() {
-        if p.source != Source::Espi {
-            continue;
-        }
-        let up = format!("{base}/RetailCustomer/9/UsagePoint/{USAGE_POINT}");
-        s.push_str(&format!(
-            r#"  <entry>
-    <link rel="self" href="{up}"/>
-    <link rel="related" href="{up}/MeterReading"/>
-    <content><espi:UsagePoint><espi:ServiceCategory><espi:kind>0</espi:kind></espi:ServiceCategory></espi:UsagePoint></content>
-  </entry>
-"#
-        ));
-        for (mr, import) in [(1, true), (2, false)] {
-            let mut readings = String::new();
-            for step in epoch * STEPS_PER_EPOCH + 1..=(epoch + 1) * STEPS_PER_EPOCH {
-                let (e, im) = interval_wh(p, i, step);
-                let value = if import { im } else { e * 1_000 };
-                let start = start_ts + STEP_SECS * i64::from(step - 1);
-                readings.push_str(&format!(
-                    "<espi:IntervalReading><espi:timePeriod><espi:duration>900</espi:duration><espi:start>{start}</espi:start></espi:timePeriod><espi:value>{value}</espi:value></espi:IntervalReading>"
-                ));
-            }
-            s.push_str(&format!(
-                r#"  <entry>
-    <link rel="self" href="{up}/MeterReading/{mr}"/>
-    <link rel="up" href="{up}/MeterReading"/>
-    <link rel="related" href="{up}/MeterReading/{mr}/IntervalBlock"/>
-    <link rel="related" href="{base}/ReadingType/{mr}"/>
-    <content><espi:MeterReading/></content>
-  </entry>
-  <entry>
-    <link rel="self" href="{up}/MeterReading/{mr}/IntervalBlock/{epoch}"/>
-    <link rel="up" href="{up}/MeterReading/{mr}/IntervalBlock"/>
-    <content><espi:IntervalBlock>{readings}</espi:IntervalBlock></content>
-  </entry>
-"#
-            ));
-        }
-    }
-    s.push_str("</feed>\n");
-    s
+    use crate::sources::espi::{write_feed, WrittenInterval};
+    let points: Vec<(String, Vec<WrittenInterval>)> = people
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.source == Source::Espi)
+        .map(|(i, p)| {
+            let intervals = (epoch * STEPS_PER_EPOCH + 1..=(epoch + 1) * STEPS_PER_EPOCH)
+                .map(|step| {
+                    let (export_wh, import_wh) = interval_wh(p, i, step);
+                    WrittenInterval {
+                        start: start_ts + STEP_SECS * i64::from(step - 1),
+                        duration_secs: STEP_SECS,
+                        import_wh,
+                        export_wh,
+                    }
+                })
+                .collect();
+            (USAGE_POINT.to_string(), intervals)
+        })
+        .collect();
+    write_feed("https://discom.example/espi/1_1/resource", &points)
 }
 
 /// The keeper's meter list (`check-feed`'s format; the daemon takes each

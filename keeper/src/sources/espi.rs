@@ -719,3 +719,85 @@ fn interval(
         origin,
     })
 }
+
+/// One interval of a usage point, as [`write_feed`] writes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WrittenInterval {
+    /// Unix seconds.
+    pub start: i64,
+    pub duration_secs: i64,
+    pub import_wh: u64,
+    pub export_wh: u64,
+}
+
+/// Writes a Green Button feed as a DISCOM exports it (the demo's files and
+/// the tests' are written with it): one UsagePoint per `(id, intervals)`,
+/// each with two MeterReadings, imports in Wh (`flowDirection` 1,
+/// `powerOfTenMultiplier` 0) and exports in mWh (`flowDirection` 19,
+/// `powerOfTenMultiplier` -3), each with one IntervalBlock. `base` is the
+/// resources' URL prefix.
+pub fn write_feed(base: &str, points: &[(String, Vec<WrittenInterval>)]) -> String {
+    use std::fmt::Write as _;
+    let reading_type = |n: u8, direction: u8, power: i8| {
+        format!(
+            r#"  <entry>
+    <link rel="self" href="{base}/ReadingType/{n}"/>
+    <content><espi:ReadingType><espi:accumulationBehaviour>4</espi:accumulationBehaviour><espi:commodity>1</espi:commodity><espi:flowDirection>{direction}</espi:flowDirection><espi:intervalLength>900</espi:intervalLength><espi:kind>12</espi:kind><espi:powerOfTenMultiplier>{power}</espi:powerOfTenMultiplier><espi:uom>72</espi:uom></espi:ReadingType></content>
+  </entry>
+"#
+        )
+    };
+    let mut s = String::from(
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:espi="http://naesb.org/espi">
+  <title>Green Button export</title>
+"#,
+    );
+    s.push_str(&reading_type(1, 1, 0));
+    s.push_str(&reading_type(2, 19, -3));
+    for (id, intervals) in points {
+        let up = format!("{base}/RetailCustomer/1/UsagePoint/{id}");
+        let _ = write!(
+            s,
+            r#"  <entry>
+    <link rel="self" href="{up}"/>
+    <link rel="related" href="{up}/MeterReading"/>
+    <content><espi:UsagePoint><espi:ServiceCategory><espi:kind>0</espi:kind></espi:ServiceCategory></espi:UsagePoint></content>
+  </entry>
+"#
+        );
+        for mr in [1u8, 2] {
+            let mut readings = String::new();
+            for i in intervals {
+                let value = if mr == 1 {
+                    u128::from(i.import_wh)
+                } else {
+                    u128::from(i.export_wh).saturating_mul(1_000)
+                };
+                let _ = write!(
+                    readings,
+                    "<espi:IntervalReading><espi:timePeriod><espi:duration>{}</espi:duration><espi:start>{}</espi:start></espi:timePeriod><espi:value>{value}</espi:value></espi:IntervalReading>",
+                    i.duration_secs, i.start
+                );
+            }
+            let _ = write!(
+                s,
+                r#"  <entry>
+    <link rel="self" href="{up}/MeterReading/{mr}"/>
+    <link rel="up" href="{up}/MeterReading"/>
+    <link rel="related" href="{up}/MeterReading/{mr}/IntervalBlock"/>
+    <link rel="related" href="{base}/ReadingType/{mr}"/>
+    <content><espi:MeterReading/></content>
+  </entry>
+  <entry>
+    <link rel="self" href="{up}/MeterReading/{mr}/IntervalBlock/1"/>
+    <link rel="up" href="{up}/MeterReading/{mr}/IntervalBlock"/>
+    <content><espi:IntervalBlock>{readings}</espi:IntervalBlock></content>
+  </entry>
+"#
+            );
+        }
+    }
+    s.push_str("</feed>\n");
+    s
+}

@@ -446,3 +446,62 @@ fn espi_documents_that_are_not_green_button_are_rejected_whole() {
         assert!(e.detail.contains(says), "{e}");
     }
 }
+
+#[test]
+fn what_write_feed_writes_parses_back_to_the_same_intervals() {
+    use joule_keeper::sources::espi::{write_feed, WrittenInterval};
+    let iv = |start: i64, import_wh: u64, export_wh: u64| WrittenInterval {
+        start,
+        duration_secs: 900,
+        import_wh,
+        export_wh,
+    };
+    let points = vec![
+        (
+            "UP-1".to_string(),
+            vec![iv(1_000, 250, 0), iv(1_900, 0, 1_125)],
+        ),
+        ("UP-2".to_string(), vec![iv(1_000, 7, 3)]),
+    ];
+    let text = write_feed("https://discom.example/espi", &points);
+    let mut m = UsagePointMap::default();
+    m.insert("UP-1", "AB1");
+    m.insert("UP-2", "AB2");
+    let p = parse(text.as_bytes(), &m);
+    assert!(p.rejections.is_empty(), "{:?}", p.rejections);
+    let mut got: Vec<(String, i64, u32, Option<u64>, Option<u64>)> = p
+        .items
+        .iter()
+        .map(|r| {
+            (
+                r.serial.clone(),
+                r.start,
+                r.duration_secs,
+                r.import_mwh,
+                r.export_mwh,
+            )
+        })
+        .collect();
+    got.sort();
+    let mut want = Vec::new();
+    for (serial, ivs) in [("AB1", &points[0].1), ("AB2", &points[1].1)] {
+        for i in ivs {
+            want.push((
+                serial.to_string(),
+                i.start,
+                900,
+                Some(i.import_wh * 1_000),
+                None,
+            ));
+            want.push((
+                serial.to_string(),
+                i.start,
+                900,
+                None,
+                Some(i.export_wh * 1_000),
+            ));
+        }
+    }
+    want.sort();
+    assert_eq!(got, want);
+}
