@@ -469,7 +469,8 @@ fn what_write_feed_writes_parses_back_to_the_same_intervals() {
     m.insert("UP-2", "AB2");
     let p = parse(text.as_bytes(), &m);
     assert!(p.rejections.is_empty(), "{:?}", p.rejections);
-    let mut got: Vec<(String, i64, u32, Option<u64>, Option<u64>)> = p
+    type Row = (String, i64, u32, Option<u64>, Option<u64>);
+    let mut got: Vec<Row> = p
         .items
         .iter()
         .map(|r| {
