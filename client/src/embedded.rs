@@ -31,7 +31,7 @@
 //!   account.
 //! - **Journal.** With [`EmbeddedBuilder::journal`], every transaction the
 //!   chain includes is kept with its message, logs and compute units, as a
-//!   cluster's `getTransaction` would give them ([`EmbeddedChain::journal`]).
+//!   cluster's `getTransaction` would give them ([`EmbeddedChain::take_journal`]).
 
 use crate::chain::{
     AccountFilter, Chain, ChainClock, ChainError, Commitment, LatestBlockhash, LookupTable,
@@ -149,7 +149,7 @@ impl EmbeddedBuilder {
         self
     }
 
-    /// Keep every included transaction ([`EmbeddedChain::journal`]). Off by
+    /// Keep every included transaction ([`EmbeddedChain::take_journal`]). Off by
     /// default: a long run would keep them all in memory.
     pub fn journal(mut self, on: bool) -> Self {
         self.journal = on;
@@ -526,6 +526,9 @@ impl Inner {
         err: Option<TransactionError>,
         meta: litesvm::types::TransactionMetadata,
     ) {
+        if self.journal.is_none() {
+            return;
+        }
         let unix_timestamp = self.svm.get_sysvar::<Clock>().unix_timestamp;
         if let Some(journal) = self.journal.as_mut() {
             journal.push(Included {

@@ -4,9 +4,10 @@
 //! only the meter's owner; a second mint of the same energy mints nothing,
 //! so two keepers minting the same meter are harmless.
 //!
-//! The meters due are minted in as few legacy transactions as fit (about
-//! seven meters each, fewer when each has its own owner: each owner's
-//! energy account is created idempotently once per transaction). A batch
+//! The meters due are minted in as few legacy transactions as fit (ten
+//! meters of four owners fit one; fewer when every meter has its own
+//! owner: each owner's energy account is created idempotently once per
+//! transaction). A batch
 //! that fails is tried again one meter per transaction, so one meter that
 //! cannot be minted does not hold up the others; trying again is safe
 //! because a mint only mints what is not minted yet.
@@ -152,7 +153,9 @@ impl Duty for MintingDuty {
                 }
                 Err(e) => {
                     ctx.telemetry.write_failed("minting");
-                    warn!(meter = %batch[0].0, error = %e, "mint");
+                    if let Some((meter, _)) = batch.first() {
+                        warn!(meter = %meter, error = %e, "mint");
+                    }
                     first_error.get_or_insert(e);
                 }
             }

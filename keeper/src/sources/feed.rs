@@ -503,6 +503,8 @@ impl SourcesFeed {
             .map(parse_utc_offset)
             .transpose()
             .map_err(|e| SourcesError::Config(format!("csv_utc_offset: {e}")))?;
+        // Stamped before it is read: a change in between is read next round.
+        let list_stamp = config.meters.as_deref().and_then(stamp);
         let list = match &config.meters {
             Some(path) => read_list(path)?,
             None => MeterList {
@@ -510,7 +512,6 @@ impl SourcesFeed {
                 book: MeterBook::new(),
             },
         };
-        let list_stamp = config.meters.as_deref().and_then(stamp);
         let (listed, outside, usage_points) = split_list(&list, shard);
         let options = |d: &DiscomSource| {
             feed_options(&usage_points, d.espi_meter.as_deref(), utc_offset_secs)
