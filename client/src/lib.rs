@@ -37,6 +37,8 @@ pub mod flows;
 pub mod lookup;
 pub mod rpc;
 pub mod sender;
+#[cfg(feature = "test-validator")]
+pub mod test_validator;
 pub mod units;
 
 pub use chain::{

@@ -10,10 +10,9 @@
 //! Runs when `JOULE_VALIDATOR_TESTS=1` (scripts/test.sh sets it, inside a
 //! private network namespace: the validator binds 0.0.0.0).
 
-mod validator_support;
-
 use axum::routing::get;
 use joule_client::flows::{market as mflow, registry as rflow, tokens};
+use joule_client::test_validator::{free_port, TestValidator as Validator};
 use joule_client::{Chain, Keypair, Sender, SenderConfig, Signer};
 use joule_sdk::market::{MarketParams, Side};
 use joule_sdk::registry::MeterKind;
@@ -21,7 +20,6 @@ use joule_sdk::{associated_token_address, Pubkey};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use validator_support::{free_port, Validator};
 
 /// Seconds between the readings of the CSV meters (the file's one-minute
 /// intervals) and their readings: steps `1..=STEPS` (the first sets the
@@ -174,8 +172,14 @@ async fn the_keeper_killed_mid_batch_and_restarted_lands_every_reading_once_on_s
         .map(|k| k.pubkey())
         .collect();
     let validator = tokio::task::block_in_place(|| {
-        Validator::start(&admin.pubkey(), &funded, &dir.path().join("validator"))
-    });
+        Validator::start(
+            &admin.pubkey(),
+            &funded,
+            1_000_000_000_000,
+            &dir.path().join("validator"),
+        )
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
     let chain = validator.chain();
     let c = &chain;
     let s = Sender::new(SenderConfig::default()).expect("sender");
@@ -293,7 +297,7 @@ async fn the_keeper_killed_mid_batch_and_restarted_lands_every_reading_once_on_s
     std::fs::write(&meters_file, list).expect("meters");
     let oracle_file = dir.path().join("oracle.json");
     write_keypair(&oracle_file, &oracle);
-    let port = free_port();
+    let port = free_port().expect("a free port");
     let config = dir.path().join("keeper.toml");
     std::fs::write(
         &config,

@@ -1,7 +1,7 @@
-//! A real `solana-test-validator` process with the three programs
-//! preloaded at their ids (the registry upgradeable by the scenario's
-//! admin) and the scenario's people funded at genesis, and a runner that
-//! drives the real `joule` binary against it.
+//! A real `solana-test-validator` process (the client's `TestValidator`:
+//! the three programs preloaded, the registry upgradeable by the
+//! scenario's admin, the scenario's people funded at genesis), and a runner
+//! that drives the real `joule` binary against it.
 //!
 //! The validator binds RPC, websocket and faucet to 0.0.0.0 whatever
 //! `--bind-address` says, so CI runs this test inside a private network
@@ -9,160 +9,52 @@
 
 use super::{Cast, Failure, Runner, START_LAMPORTS};
 use joule_client::flows::tokens;
-use joule_client::{Chain, Commitment, Keypair, RpcChain, Sender, SenderConfig, Signer};
+use joule_client::test_validator::TestValidator;
+use joule_client::{Chain, Keypair, RpcChain, Sender, SenderConfig, Signer};
 use joule_sdk::Pubkey;
-use serde_json::{json, Value};
-use std::net::TcpListener;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use serde_json::Value;
+use std::path::Path;
+use std::process::Command;
 use std::time::Duration;
 
-/// Where `solana-test-validator` is: on PATH, or in cargo's bin directory.
-pub fn validator_binary() -> Option<PathBuf> {
-    let name = "solana-test-validator";
-    let mut dirs: Vec<PathBuf> = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).collect())
-        .unwrap_or_default();
-    if let Some(home) = std::env::var_os("CARGO_HOME") {
-        dirs.push(PathBuf::from(home).join("bin"));
-    }
-    if let Some(home) = std::env::var_os("HOME") {
-        dirs.push(PathBuf::from(home).join(".cargo/bin"));
-    }
-    dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_file())
-}
-
-/// A port nobody listens on now.
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
-
-/// A running validator; stopped (and waited for) on drop.
+/// A running validator with a client of it; stopped on drop.
 pub struct Validator {
-    child: Child,
+    inner: TestValidator,
     pub url: String,
-    pub ledger: PathBuf,
     runtime: tokio::runtime::Runtime,
     pub chain: RpcChain,
-}
-
-impl Drop for Validator {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn deploy_dir() -> PathBuf {
-    std::env::var_os("JOULE_DEPLOY_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/deploy"))
 }
 
 impl Validator {
     /// Starts a validator for `cast` under `dir` and waits until it
     /// answers.
     pub fn start(cast: &Cast, dir: &Path) -> Validator {
-        let binary = validator_binary().expect(
-            "solana-test-validator is not installed: scripts/localnet.sh installs it (agave-validator 3.1.12)",
-        );
-        let deploy = deploy_dir();
-        let ledger = dir.join("ledger");
-        let accounts = dir.join("accounts");
-        std::fs::create_dir_all(&accounts).expect("accounts dir");
-        let rpc_port = free_port();
-        let mut cmd = Command::new(binary);
-        cmd.arg("--ledger")
-            .arg(&ledger)
-            .arg("--reset")
-            .arg("--quiet")
-            .args(["--bind-address", "127.0.0.1"])
-            .args(["--rpc-port", &rpc_port.to_string()])
-            .args(["--faucet-port", &free_port().to_string()])
-            .args(["--gossip-port", &free_port().to_string()]);
-        let base = free_port().max(20_000);
-        cmd.args(["--dynamic-port-range", &format!("{}-{}", base, base + 40)]);
-        cmd.arg("--upgradeable-program")
-            .arg(joule_sdk::registry::ID.to_string())
-            .arg(deploy.join("registry.so"))
-            .arg(cast.admin.key.pubkey().to_string());
-        for (id, so) in [
-            (joule_sdk::market::ID, "market.so"),
-            (joule_sdk::certificates::ID, "certificates.so"),
-        ] {
-            cmd.arg("--bpf-program")
-                .arg(id.to_string())
-                .arg(deploy.join(so));
-        }
-        for key in cast.funded() {
-            let file = accounts.join(format!("{key}.json"));
-            let account = json!({
-                "pubkey": key.to_string(),
-                "account": {
-                    "lamports": START_LAMPORTS,
-                    "data": ["", "base64"],
-                    "owner": "11111111111111111111111111111111",
-                    "executable": false,
-                    "rentEpoch": 0,
-                    "space": 0
-                }
-            });
-            std::fs::write(&file, account.to_string()).expect("account file");
-            cmd.arg("--account").arg(key.to_string()).arg(&file);
-        }
-        let log = std::fs::File::create(dir.join("validator.log")).expect("log");
-        let child = cmd
-            .stdout(Stdio::null())
-            .stderr(Stdio::from(log))
-            .spawn()
-            .expect("start solana-test-validator");
-        let url = format!("http://127.0.0.1:{rpc_port}");
+        let inner = TestValidator::start(
+            &cast.admin.key.pubkey(),
+            &cast.funded(),
+            START_LAMPORTS,
+            dir,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("runtime");
-        let chain = RpcChain::new(url.clone(), Commitment::Confirmed);
-        let mut v = Validator {
-            child,
-            url,
-            ledger,
+        Validator {
+            url: inner.url.clone(),
+            chain: inner.chain(),
+            inner,
             runtime,
-            chain,
-        };
-        let up = super::wait_for(Duration::from_secs(120), || {
-            if let Ok(Some(status)) = v.child.try_wait() {
-                panic!(
-                    "solana-test-validator exited at start ({status}); see {}",
-                    dir.join("validator.log").display()
-                );
-            }
-            v.runtime
-                .block_on(v.chain.get_account(&joule_sdk::registry::ID))
-                .is_ok_and(|a| a.is_some())
-        });
-        assert!(up, "solana-test-validator did not answer within 120 s");
-        // Programs deployed at genesis become usable after the first slot.
-        let slot = v.runtime.block_on(v.chain.get_slot()).unwrap_or(0);
-        super::wait_for(Duration::from_secs(30), || {
-            v.runtime
-                .block_on(v.chain.get_slot())
-                .is_ok_and(|s| s > slot + 1)
-        });
-        let _ = &mut v;
-        v
+        }
     }
 
     /// Kills the validator now (the drop does the same).
-    pub fn stop(mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+    pub fn stop(self) {
+        self.inner.stop();
     }
 
     pub fn pid(&self) -> u32 {
-        self.child.id()
+        self.inner.pid()
     }
 }
 
