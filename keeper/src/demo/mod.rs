@@ -206,6 +206,11 @@ pub async fn run_async(
     let token = format!("Bearer {}", Keypair::new().pubkey());
     let credential = dir.path().join("gateway.credential");
     std::fs::write(&credential, format!("{token}\n"))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&credential, std::fs::Permissions::from_mode(0o600))?;
+    }
     let gateway = serve_gateway(demo.body.clone(), token).await?;
     let meters_file = dir.path().join("meters.toml");
     std::fs::write(&meters_file, world::meter_list(&demo.people))?;

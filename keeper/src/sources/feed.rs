@@ -225,14 +225,18 @@ impl HttpAuth {
                     "auth_header_env: the environment variable {var} is not set"
                 ))
             })?),
-            (None, Some(path)) => Some(
-                std::fs::read_to_string(path)
-                    .map_err(|e| bad(format!("auth_header_file {}: {e}", path.display())))?
-                    .lines()
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-            ),
+            (None, Some(path)) => {
+                let text = std::fs::read_to_string(path)
+                    .map_err(|e| bad(format!("auth_header_file {}: {e}", path.display())))?;
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    if std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0) {
+                        warn!(path = %path.display(), "credential file is readable by group or others; chmod 600 it");
+                    }
+                }
+                Some(text.lines().next().unwrap_or_default().to_string())
+            }
             (None, None) => None,
         };
         if let Some(secret) = secret {
