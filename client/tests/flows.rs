@@ -112,6 +112,18 @@ fn embedded(people: &People) -> EmbeddedChain {
     chain
 }
 
+/// A fresh chain with the registry initialised (the oracle in its set),
+/// a sender, and the chain's time.
+async fn initialized(people: &People) -> (EmbeddedChain, Sender, i64) {
+    let chain = embedded(people);
+    let s = sender();
+    let now = chain.get_clock().await.expect("clock").unix_timestamp;
+    registry::initialize(&chain, &s, &people.admin, &[people.oracle.pubkey()])
+        .await
+        .expect("initialize");
+    (chain, s, now)
+}
+
 fn params(fee_recipient: &Pubkey) -> MarketParams {
     MarketParams {
         epoch_length_secs: 3_600,
@@ -756,12 +768,7 @@ async fn program_errors_come_back_typed() {
 #[tokio::test(start_paused = true)]
 async fn settlement_of_many_owners_takes_several_v0_batches_pro_rata_last() {
     let p = People::new();
-    let chain = embedded(&p);
-    let s = sender();
-    let now = chain.get_clock().await.expect("clock").unix_timestamp;
-    registry::initialize(&chain, &s, &p.admin, &[p.oracle.pubkey()])
-        .await
-        .expect("initialize");
+    let (chain, s, now) = initialized(&p).await;
     // One seller with 51 kWh.
     chain.set_time(now - 48 * HOUR);
     let new = registry::NewMeter {
@@ -906,12 +913,7 @@ async fn settlement_of_many_owners_takes_several_v0_batches_pro_rata_last() {
 #[tokio::test(start_paused = true)]
 async fn many_meters_mint_in_few_transactions_and_a_suspended_meter_fails_its_batch_only() {
     let p = People::new();
-    let chain = embedded(&p);
-    let s = sender();
-    let now = chain.get_clock().await.expect("clock").unix_timestamp;
-    registry::initialize(&chain, &s, &p.admin, &[p.oracle.pubkey()])
-        .await
-        .expect("initialize");
+    let (chain, s, now) = initialized(&p).await;
     // Twelve meters: seven of Asha's, five owned one each by the others.
     chain.set_time(now - 48 * HOUR);
     let owners: Vec<&Keypair> = std::iter::repeat_n(&p.asha, 7)

@@ -18,10 +18,12 @@ use std::time::Duration;
 type Hook = Box<dyn FnOnce(&EmbeddedChain) + Send>;
 
 /// The embedded chain, with a hook run once just before the first
-/// transaction is sent (after the sender simulated it).
+/// transaction is sent (after the sender simulated it), and one run once
+/// just after it landed.
 struct Race {
     inner: EmbeddedChain,
     before_send: Mutex<Option<Hook>>,
+    after_send: Mutex<Option<Hook>>,
     sends: Mutex<Vec<Signature>>,
 }
 
@@ -70,7 +72,12 @@ impl Chain for Race {
             hook(&self.inner);
         }
         self.sends.lock().expect("lock").push(tx.signatures[0]);
-        self.inner.send_transaction(tx).await
+        let sent = self.inner.send_transaction(tx).await;
+        let hook = self.after_send.lock().expect("lock").take();
+        if let Some(hook) = hook {
+            hook(&self.inner);
+        }
+        sent
     }
     async fn get_signature_statuses(
         &self,
@@ -128,6 +135,7 @@ async fn a_transaction_that_fails_on_chain_after_a_clean_simulation_comes_back_t
             account.data[8..40].copy_from_slice(usurper.as_ref());
             c.set_account(config_key, account).expect("set config");
         }))),
+        after_send: Mutex::new(None),
         sends: Mutex::new(Vec::new()),
     };
     let oracle = Keypair::new().pubkey();
@@ -209,4 +217,69 @@ fn futures_lite_block_on<F: std::future::Future>(f: F) -> F::Output {
             return v;
         }
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_clearing_is_reported_even_when_the_epoch_is_closed_right_after() {
+    use joule_client::flows::{market, registry as rflow, tokens};
+    let admin = Keypair::new();
+    let inner = EmbeddedChain::builder()
+        .upgrade_authority(admin.pubkey())
+        .slot_duration(Duration::from_millis(400))
+        .build()
+        .expect("embedded chain (build the programs first: scripts/build-sbf.sh)");
+    inner
+        .airdrop(&admin.pubkey(), 100_000_000_000)
+        .expect("airdrop");
+    let s = Sender::new(SenderConfig::default()).expect("sender");
+    rflow::initialize(&inner, &s, &admin, &[])
+        .await
+        .expect("initialize");
+    let quote = tokens::create_mint(&inner, &s, &admin, &admin.pubkey(), 6)
+        .await
+        .expect("quote mint");
+    let params = joule_sdk::market::MarketParams {
+        epoch_length_secs: 60,
+        min_price: 10_000,
+        tick_size: 1_000,
+        tick_count: 64,
+        min_lot_wh: 1,
+        fee_bps: 50,
+        order_capacity: 8,
+        fee_recipient: admin.pubkey(),
+        min_order_value: 10,
+        order_deposit_lamports: 10_000_000,
+    };
+    let keys = market::create_market(&inner, &s, &admin, &quote, &params)
+        .await
+        .expect("market")
+        .keys;
+    let epoch = market::open_epoch(&inner, &s, &admin, &keys.market)
+        .await
+        .expect("open")
+        .epoch;
+    inner.advance_time(61);
+
+    // Right after the clearing lands, the epoch account is gone (another
+    // keeper settled and closed it): the clearing still comes back, from
+    // the transaction itself.
+    let chain = Race {
+        inner,
+        before_send: Mutex::new(None),
+        after_send: Mutex::new(Some(Box::new(move |c: &EmbeddedChain| {
+            c.set_account(epoch, Account::default()).expect("close");
+        }))),
+        sends: Mutex::new(Vec::new()),
+    };
+    let cleared = market::clear_epoch(&chain, &s, &admin, &epoch)
+        .await
+        .expect("cleared, though the epoch is gone");
+    assert_eq!(cleared.clearing.volume_wh, 0);
+    assert!(chain
+        .inner
+        .get_account(&epoch)
+        .await
+        .expect("read")
+        .is_none());
+    assert_eq!(chain.sends.lock().expect("lock").len(), 1);
 }

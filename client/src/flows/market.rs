@@ -2,8 +2,8 @@
 //! place and cancel orders.
 
 use super::{
-    account_data, ensure_lookup_tables, rent_exempt_minimum, tokens, transaction_footprint,
-    FlowError, FlowResult,
+    account_data, ensure_lookup_tables, expect_event, rent_exempt_minimum, tokens,
+    transaction_footprint, FlowError, FlowResult,
 };
 use crate::chain::Chain;
 use crate::sender::{Landed, Sender};
@@ -232,7 +232,8 @@ pub struct EpochCleared {
 }
 
 /// `clear_epoch` (permissionless, once the epoch has ended), paid by
-/// `payer`; returns the clearing read back from the epoch.
+/// `payer`; returns the clearing as the transaction's `EpochCleared` event
+/// reported it.
 pub async fn clear_epoch(
     chain: &(impl Chain + ?Sized),
     sender: &Sender,
@@ -247,10 +248,22 @@ pub async fn clear_epoch(
             &[],
         )
         .await?;
-    let clearing = epoch(chain, sender, epoch_key)
-        .await?
-        .clearing()
-        .ok_or_else(|| FlowError::Unexpected("the epoch is still open".into()))?;
+    // From the transaction's own event, not a read of the epoch after it:
+    // another keeper may settle and close the epoch in between.
+    let ev: mkt::EpochCleared = expect_event(&landed, "EpochCleared")?;
+    let clearing = mkt::Clearing {
+        tick: ev.clearing_tick,
+        price: ev.clearing_price,
+        volume_wh: ev.volume_wh,
+        demand_wh: ev.demand_wh,
+        supply_wh: ev.supply_wh,
+        buy_marginal_tick: ev.buy_marginal_tick,
+        buy_fill_num: ev.buy_fill_num,
+        buy_fill_den: ev.buy_fill_den,
+        sell_marginal_tick: ev.sell_marginal_tick,
+        sell_fill_num: ev.sell_fill_num,
+        sell_fill_den: ev.sell_fill_den,
+    };
     Ok(EpochCleared { landed, clearing })
 }
 
