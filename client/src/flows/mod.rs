@@ -90,7 +90,7 @@ pub type FlowResult<T> = Result<T, FlowError>;
 
 /// Runs a read, retrying transient errors with the sender's backoff
 /// (without jitter: reads are cheap and the sender's jitter is for sends).
-pub(crate) async fn read<T, F, Fut>(sender: &Sender, mut call: F) -> Result<T, ChainError>
+pub async fn read<T, F, Fut>(sender: &Sender, mut call: F) -> Result<T, ChainError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, ChainError>>,

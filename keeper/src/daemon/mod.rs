@@ -113,28 +113,12 @@ pub(crate) struct Ctx {
 impl Ctx {
     /// Runs a read, retrying transient errors with the sender's backoff
     /// settings (reads are always safe to repeat).
-    pub(crate) async fn read<T, F, Fut>(&self, mut call: F) -> Result<T, ChainError>
+    pub(crate) async fn read<T, F, Fut>(&self, call: F) -> Result<T, ChainError>
     where
         F: FnMut() -> Fut,
         Fut: Future<Output = Result<T, ChainError>>,
     {
-        let config = self.sender.config();
-        let mut failures = 0u32;
-        loop {
-            match call().await {
-                Ok(v) => return Ok(v),
-                Err(e) if e.is_retryable() && failures < config.max_retries => {
-                    let factor = 2u32.checked_pow(failures.min(20)).unwrap_or(u32::MAX);
-                    let pause = config
-                        .backoff_base
-                        .saturating_mul(factor)
-                        .min(config.backoff_max);
-                    failures = failures.saturating_add(1);
-                    tokio::time::sleep(pause).await;
-                }
-                Err(e) => return Err(e),
-            }
-        }
+        joule_client::flows::read(&self.sender, call).await
     }
 }
 
